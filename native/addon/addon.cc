@@ -1,0 +1,409 @@
+// The N-API face of the engine. All argument checks happen in the JS façade
+// (src/engine/native.ts); this layer converts, decodes prompts and opens
+// recording files on the JS thread, and hands work to the media thread
+// through the engine's command ring. Events come back at most once per tick.
+#include <napi.h>
+#include <string>
+#include <vector>
+#include <map>
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <sys/stat.h>
+extern "C" {
+#include "hl/engine.h"
+#include "hl/sim.h"
+#include "hl/wav.h"
+#include "hl/analyze.h"
+#include "hl/zone.h"
+#include "../src/drv/dahdi.h"
+}
+
+namespace {
+
+Napi::Error CodedError(Napi::Env env, const char* code, const std::string& msg) {
+  Napi::Error e = Napi::Error::New(env, msg);
+  e.Set("code", Napi::String::New(env, code));
+  return e;
+}
+
+struct CachedPrompt {
+  std::vector<int16_t> samples;
+  time_t mtime;
+  off_t size;
+};
+
+class Engine : public Napi::ObjectWrap<Engine> {
+ public:
+  static Napi::Function Init(Napi::Env env) {
+    return DefineClass(env, "Engine", {
+      InstanceMethod("start", &Engine::Start),
+      InstanceMethod("close", &Engine::Close),
+      InstanceMethod("submit", &Engine::Submit),
+      InstanceMethod("play", &Engine::Play),
+      InstanceMethod("record", &Engine::Record),
+      InstanceMethod("snapshot", &Engine::Snapshot),
+      InstanceMethod("channels", &Engine::Channels),
+      InstanceMethod("time", &Engine::Time),
+      InstanceMethod("stats", &Engine::Stats),
+      InstanceMethod("step", &Engine::Step),
+      InstanceMethod("drain", &Engine::Drain),
+    });
+  }
+
+  Engine(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Engine>(info) {
+    Napi::Env env = info.Env();
+    if (info.Length() < 2 || !info[0].IsObject() || !info[1].IsFunction()) {
+      CodedError(env, "bad_argument", "new Engine(options, onEvents)").ThrowAsJavaScriptException();
+      return;
+    }
+    Napi::Object opt = info[0].As<Napi::Object>();
+    std::string driver = opt.Get("driver").ToString().Utf8Value();
+    std::string zone = opt.Has("zone") ? opt.Get("zone").ToString().Utf8Value() : "cn";
+    int law = (opt.Has("law") && opt.Get("law").ToString().Utf8Value() == "ulaw") ? HL_LAW_ULAW : HL_LAW_ALAW;
+    char err[256] = "";
+    memset(&drv_, 0, sizeof drv_);
+    if (driver == "sim") {
+      Napi::Array spans = opt.Get("spans").As<Napi::Array>();
+      std::vector<hl_sim_span_def_t> defs;
+      for (uint32_t i = 0; i < spans.Length(); i++) {
+        Napi::Object s = spans.Get(i).As<Napi::Object>();
+        std::string kind = s.Get("kind").ToString().Utf8Value();
+        hl_sim_span_def_t d;
+        d.kind = kind == "fxo" ? HL_KIND_FXO : kind == "fxs" ? HL_KIND_FXS : kind == "e1" ? HL_KIND_E1 : 0;
+        d.nchans = s.Get("channels").ToNumber().Int32Value();
+        defs.push_back(d);
+      }
+      if (hl_sim_driver_open(&drv_, defs.data(), (int)defs.size(), zone.c_str(), law, err, sizeof err) != 0) {
+        CodedError(env, "driver_failed", err).ThrowAsJavaScriptException();
+        return;
+      }
+      sim_ = true;
+    } else if (driver == "dahdi") {
+      Napi::Array chans = opt.Get("channels").As<Napi::Array>();
+      std::vector<int> nos, kinds;
+      for (uint32_t i = 0; i < chans.Length(); i++) {
+        Napi::Object c = chans.Get(i).As<Napi::Object>();
+        nos.push_back(c.Get("channo").ToNumber().Int32Value());
+        std::string kind = c.Has("kind") ? c.Get("kind").ToString().Utf8Value() : "";
+        kinds.push_back(kind == "fxo" ? HL_KIND_FXO : kind == "fxs" ? HL_KIND_FXS : kind == "e1" ? HL_KIND_E1 : kind == "dchan" ? HL_KIND_DCHAN : HL_KIND_NONE);
+      }
+      std::string root = opt.Has("devroot") ? opt.Get("devroot").ToString().Utf8Value() : "/dev/dahdi";
+      if (hl_dahdi_driver_open(&drv_, nos.data(), kinds.data(), (int)nos.size(), root.c_str(), err, sizeof err) != 0) {
+        CodedError(env, "driver_failed", err).ThrowAsJavaScriptException();
+        return;
+      }
+    } else {
+      CodedError(env, "bad_argument", "driver must be 'sim' or 'dahdi'").ThrowAsJavaScriptException();
+      return;
+    }
+    hl_engine_config_t cfg;
+    memset(&cfg, 0, sizeof cfg);
+    snprintf(cfg.zone, sizeof cfg.zone, "%s", zone.c_str());
+    cfg.speed = opt.Has("speed") ? opt.Get("speed").ToNumber().DoubleValue() : 1.0;
+    eng_ = hl_engine_new(&drv_, &cfg, err, sizeof err);
+    if (!eng_) {
+      CloseDriver();
+      CodedError(env, "engine_failed", err).ThrowAsJavaScriptException();
+      return;
+    }
+    tsfn_ = Napi::ThreadSafeFunction::New(env, info[1].As<Napi::Function>(), "hotline-events", 1, 1);
+    tsfn_.Unref(env);
+    hl_engine_set_notify(eng_, &Engine::Notify, this);
+  }
+
+  ~Engine() { Shutdown(); }
+
+ private:
+  static void Notify(void* self) {
+    Engine* e = static_cast<Engine*>(self);
+    // Coalesce: one pending delivery at a time; the JS side drains everything.
+    if (e->pending_.exchange(true)) return;
+    napi_status s = e->tsfn_.NonBlockingCall([e](Napi::Env env, Napi::Function cb) {
+      e->pending_.store(false);
+      if (!e->eng_) return;
+      Napi::Value batch = e->DrainBatch(env);
+      if (!batch.IsNull()) cb.Call({batch});
+    });
+    if (s != napi_ok) e->pending_.store(false);
+  }
+
+  Napi::Value DrainBatch(Napi::Env env) {
+    hl_engine_collect(eng_);
+    std::string out = "[";
+    hl_event_t buf[64];
+    int n, total = 0;
+    while ((n = hl_engine_drain(eng_, buf, 64)) > 0) {
+      for (int i = 0; i < n; i++) {
+        if (total++) out += ',';
+        out += buf[i].json;
+      }
+    }
+    if (!total) return env.Null();
+    out += ']';
+    deliveries_++;
+    return Napi::String::New(env, out);
+  }
+
+  void CloseDriver() {
+    if (!drv_.ops) return;
+    if (sim_) hl_sim_driver_close(&drv_); else hl_dahdi_driver_close(&drv_);
+    drv_.ops = nullptr;
+  }
+
+  void Shutdown() {
+    if (eng_) {
+      hl_engine_stop(eng_);
+      hl_engine_free(eng_);
+      eng_ = nullptr;
+      tsfn_.Abort();
+    }
+    CloseDriver();
+  }
+
+  bool Alive(Napi::Env env) {
+    if (eng_) return true;
+    CodedError(env, "closed", "the engine is closed").ThrowAsJavaScriptException();
+    return false;
+  }
+
+  Napi::Value Start(const Napi::CallbackInfo& info) {
+    if (!Alive(info.Env())) return info.Env().Undefined();
+    int r = hl_engine_start(eng_);
+    if (r != 0) CodedError(info.Env(), "engine_failed", "cannot start the media thread").ThrowAsJavaScriptException();
+    return info.Env().Undefined();
+  }
+
+  Napi::Value Close(const Napi::CallbackInfo& info) {
+    Shutdown();
+    return info.Env().Undefined();
+  }
+
+  Napi::Value Step(const Napi::CallbackInfo& info) {
+    if (!Alive(info.Env())) return info.Env().Undefined();
+    int n = info.Length() > 0 ? info[0].ToNumber().Int32Value() : 1;
+    for (int i = 0; i < n; i++) hl_engine_step(eng_);
+    return info.Env().Undefined();
+  }
+
+  Napi::Value Drain(const Napi::CallbackInfo& info) {
+    if (!Alive(info.Env())) return info.Env().Undefined();
+    return DrainBatch(info.Env());
+  }
+
+  // submit({op, chan, chan2, id, i1..i4, f1, f2, s1, s2})
+  static void FillCmd(const Napi::Object& o, hl_cmd_t* c) {
+    memset(c, 0, sizeof *c);
+    auto num = [&](const char* k) { return o.Has(k) ? o.Get(k).ToNumber().Int32Value() : 0; };
+    auto flt = [&](const char* k) { return o.Has(k) ? o.Get(k).ToNumber().FloatValue() : 0.0f; };
+    c->op = num("op"); c->chan = num("chan"); c->chan2 = num("chan2"); c->id = num("id");
+    c->i1 = num("i1"); c->i2 = num("i2"); c->i3 = num("i3"); c->i4 = num("i4");
+    c->f1 = flt("f1"); c->f2 = flt("f2");
+    if (o.Has("s1")) snprintf(c->s1, sizeof c->s1, "%s", o.Get("s1").ToString().Utf8Value().c_str());
+    if (o.Has("s2")) snprintf(c->s2, sizeof c->s2, "%s", o.Get("s2").ToString().Utf8Value().c_str());
+  }
+
+  Napi::Value SubmitCmd(Napi::Env env, hl_cmd_t* c) {
+    if (hl_engine_submit(eng_, c) != 0) {
+      CodedError(env, "busy", "the engine's command queue is full").ThrowAsJavaScriptException();
+      return Napi::Boolean::New(env, false);
+    }
+    return Napi::Boolean::New(env, true);
+  }
+
+  Napi::Value Submit(const Napi::CallbackInfo& info) {
+    if (!Alive(info.Env())) return info.Env().Undefined();
+    hl_cmd_t c;
+    FillCmd(info[0].As<Napi::Object>(), &c);
+    return SubmitCmd(info.Env(), &c);
+  }
+
+  bool LoadPrompt(Napi::Env env, const std::string& path, hl_playlist_t* pl) {
+    struct stat st;
+    if (stat(path.c_str(), &st) != 0) {
+      CodedError(env, "bad_audio", "cannot read prompt " + path + ": " + strerror(errno)).ThrowAsJavaScriptException();
+      return false;
+    }
+    auto it = cache_.find(path);
+    if (it == cache_.end() || it->second.mtime != st.st_mtime || it->second.size != st.st_size) {
+      hl_audio_t a;
+      char err[200] = "";
+      if (hl_wav_load(path.c_str(), &a, err, sizeof err) != 0) {
+        CodedError(env, "bad_audio", "prompt " + path + ": " + err).ThrowAsJavaScriptException();
+        return false;
+      }
+      CachedPrompt cp;
+      cp.samples.assign(a.samples, a.samples + a.count);
+      cp.mtime = st.st_mtime;
+      cp.size = st.st_size;
+      hl_audio_free(&a);
+      if (cache_.size() > 256) cache_.clear();
+      it = cache_.insert_or_assign(path, std::move(cp)).first;
+    }
+    size_t n = it->second.samples.size();
+    int16_t* copy = (int16_t*)malloc((n ? n : 1) * sizeof(int16_t));
+    if (!copy) { CodedError(env, "no_memory", "out of memory").ThrowAsJavaScriptException(); return false; }
+    memcpy(copy, it->second.samples.data(), n * sizeof(int16_t));
+    if (hl_playlist_add(pl, copy, n) != 0) { free(copy); CodedError(env, "no_memory", "out of memory").ThrowAsJavaScriptException(); return false; }
+    return true;
+  }
+
+  // play(chan, id, paths[], loop, queue)
+  Napi::Value Play(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!Alive(env)) return env.Undefined();
+    Napi::Array paths = info[2].As<Napi::Array>();
+    hl_playlist_t* pl = hl_playlist_new(info[3].ToBoolean().Value());
+    if (!pl) { CodedError(env, "no_memory", "out of memory").ThrowAsJavaScriptException(); return env.Undefined(); }
+    for (uint32_t i = 0; i < paths.Length(); i++) {
+      if (!LoadPrompt(env, paths.Get(i).ToString().Utf8Value(), pl)) { hl_playlist_free(pl); return env.Undefined(); }
+    }
+    hl_cmd_t c;
+    memset(&c, 0, sizeof c);
+    c.op = HL_OP_PLAY; c.chan = info[0].ToNumber().Int32Value(); c.id = info[1].ToNumber().Int32Value();
+    c.i1 = info[4].ToBoolean().Value() ? 1 : 0;
+    c.ptr = pl;
+    if (hl_engine_submit(eng_, &c) != 0) {
+      hl_playlist_free(pl);
+      CodedError(env, "busy", "the engine's command queue is full").ThrowAsJavaScriptException();
+    }
+    return env.Undefined();
+  }
+
+  // record(chan, id, path, stereo)
+  Napi::Value Record(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!Alive(env)) return env.Undefined();
+    std::string path = info[2].ToString().Utf8Value();
+    char err[300] = "";
+    hl_recording_t* r = hl_recording_open(path.c_str(), info[3].ToBoolean().Value(), err, sizeof err);
+    if (!r) { CodedError(env, "record_failed", err).ThrowAsJavaScriptException(); return env.Undefined(); }
+    hl_cmd_t c;
+    memset(&c, 0, sizeof c);
+    c.op = HL_OP_RECORD; c.chan = info[0].ToNumber().Int32Value(); c.id = info[1].ToNumber().Int32Value();
+    c.ptr = r;
+    if (hl_engine_submit(eng_, &c) != 0) CodedError(env, "busy", "the engine's command queue is full").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+
+  Napi::Value Snapshot(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!Alive(env)) return env.Undefined();
+    const hl_driver_t* d = hl_engine_driver(eng_);
+    std::vector<hl_chan_state_t> st(d->nchans);
+    int n = hl_engine_snapshot(eng_, st.data(), d->nchans);
+    Napi::Array arr = Napi::Array::New(env);
+    for (int i = 0; i < n; i++) {
+      Napi::Object o = Napi::Object::New(env);
+      o.Set("chan", st[i].channo);
+      o.Set("state", hl_state_name(st[i].state));
+      o.Set("offhook", st[i].hook != 0);
+      o.Set("bridgedTo", st[i].bridged_to);
+      o.Set("conference", st[i].conf);
+      o.Set("tapTarget", st[i].tap_target);
+      o.Set("tapMode", st[i].tap_mode);
+      o.Set("playing", st[i].playing);
+      o.Set("recording", st[i].recording);
+      o.Set("tone", st[i].tone >= 0 ? Napi::Value(Napi::String::New(env, hl_zone_tone_name(st[i].tone) ? hl_zone_tone_name(st[i].tone) : "tone")) : env.Null());
+      o.Set("rings", st[i].ring_count);
+      o.Set("alarms", st[i].alarms);
+      o.Set("callerNumber", st[i].caller[0] ? Napi::Value(Napi::String::New(env, st[i].caller)) : env.Null());
+      arr.Set(i, o);
+    }
+    return arr;
+  }
+
+  Napi::Value Channels(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!Alive(env)) return env.Undefined();
+    const hl_driver_t* d = hl_engine_driver(eng_);
+    static const char* kinds[] = {"none", "fxo", "fxs", "e1", "dchan"};
+    Napi::Array arr = Napi::Array::New(env);
+    for (int i = 0; i < d->nchans; i++) {
+      Napi::Object o = Napi::Object::New(env);
+      const hl_chan_info_t& c = d->chans[i];
+      o.Set("chan", c.channo);
+      o.Set("span", c.span);
+      o.Set("chanpos", c.chanpos);
+      o.Set("kind", kinds[c.kind >= 0 && c.kind <= 4 ? c.kind : 0]);
+      o.Set("law", c.law == HL_LAW_ULAW ? "ulaw" : "alaw");
+      o.Set("name", c.name);
+      arr.Set(i, o);
+    }
+    return arr;
+  }
+
+  Napi::Value Time(const Napi::CallbackInfo& info) {
+    if (!Alive(info.Env())) return info.Env().Undefined();
+    return Napi::Number::New(info.Env(), (double)hl_engine_time(eng_));
+  }
+
+  Napi::Value Stats(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!Alive(env)) return env.Undefined();
+    hl_engine_stats_t s;
+    hl_engine_stats(eng_, &s);
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("ticks", (double)s.ticks);
+    o.Set("overruns", (double)s.overruns);
+    o.Set("events", (double)s.events);
+    o.Set("eventsDropped", (double)s.events_dropped);
+    o.Set("notifies", (double)s.notifies);
+    o.Set("deliveries", (double)deliveries_);
+    o.Set("commands", (double)s.commands);
+    o.Set("workNsTotal", (double)s.work_ns_total);
+    o.Set("workNsMax", (double)s.work_ns_max);
+    o.Set("audioBuffersIntoJs", 0);
+    return o;
+  }
+
+  hl_driver_t drv_;
+  bool sim_ = false;
+  hl_engine_t* eng_ = nullptr;
+  Napi::ThreadSafeFunction tsfn_;
+  std::atomic<bool> pending_{false};
+  std::map<std::string, CachedPrompt> cache_;
+  double deliveries_ = 0;
+};
+
+Napi::Value AnalyzeFile(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string path = info[0].ToString().Utf8Value();
+  std::vector<char> json(1 << 16);
+  char err[256] = "";
+  int n = hl_analyze_file(path.c_str(), json.data(), json.size(), err, sizeof err);
+  if (n >= (int)json.size()) {
+    json.resize((size_t)n + 1);
+    n = hl_analyze_file(path.c_str(), json.data(), json.size(), err, sizeof err);
+  }
+  if (n < 0) { CodedError(env, "bad_audio", err[0] ? err : "cannot analyze file").ThrowAsJavaScriptException(); return env.Undefined(); }
+  return Napi::String::New(env, json.data(), (size_t)n);
+}
+
+Napi::Value RepairWav(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string path = info[0].ToString().Utf8Value();
+  int r = hl_wav_repair(path.c_str());
+  if (r < 0) { CodedError(env, "bad_audio", "cannot repair " + path).ThrowAsJavaScriptException(); return env.Undefined(); }
+  return Napi::Boolean::New(env, r == 1);
+}
+
+Napi::Object InitAll(Napi::Env env, Napi::Object exports) {
+  exports.Set("Engine", Engine::Init(env));
+  exports.Set("analyzeFile", Napi::Function::New(env, AnalyzeFile));
+  exports.Set("repairWav", Napi::Function::New(env, RepairWav));
+  Napi::Object ops = Napi::Object::New(env);
+  const char* names[] = {"none", "answer", "hangup", "play", "stopPlay", "tone", "stopTone", "record", "recordPause",
+    "recordResume", "recordStop", "bridge", "unbridge", "confJoin", "confLeave", "confMute", "tap", "untap", "gain",
+    "dial", "flash", "ring", "stopRing", "sendDtmf", "setLine", "learnCadence", "setMwi", "simCall", "simHangup",
+    "simOffhook", "simOnhook", "simDial", "simFlash", "simAnswer", "simOutcome", "simTalk", "simListen", "simImpair",
+    "simAlarm", "simAutoAnswer"};
+  static_assert(sizeof(names) / sizeof(names[0]) == HL_OP_COUNT, "op names match enum hl_op");
+  for (int i = 0; i < HL_OP_COUNT; i++) ops.Set(names[i], i);
+  exports.Set("ops", ops);
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(hotline, InitAll)

@@ -1,0 +1,78 @@
+/* The channel-I/O seam: everything the signalling state machines and the media
+ * thread need from a board, and nothing more. Two drivers implement it: `dahdi`
+ * (ioctls on /dev/dahdi/channel) and `sim` (spans of a simulated board whose far
+ * end is the virtual PSTN). Event codes are DAHDI's own (HL_EV_* mirror the
+ * DAHDI_EVENT_* values so the dahdi driver passes them through unchanged). */
+#ifndef HL_CHAN_IO_H
+#define HL_CHAN_IO_H
+#include <stdint.h>
+
+#define HL_BLOCK 160            /* samples per 20 ms block at 8 kHz */
+#define HL_RATE 8000
+
+/* Port kinds as the supervisor sees them (our side of the line). */
+enum hl_kind { HL_KIND_NONE = 0, HL_KIND_FXO = 1, HL_KIND_FXS = 2, HL_KIND_E1 = 3, HL_KIND_DCHAN = 4 };
+
+enum hl_law { HL_LAW_ALAW = 0, HL_LAW_ULAW = 1 };
+
+/* Hook operations (values of DAHDI_HOOK's argument). */
+enum hl_hook { HL_ONHOOK = 0, HL_OFFHOOK = 1, HL_WINK = 2, HL_FLASH = 3, HL_START = 4, HL_RING = 5, HL_RINGOFF = 6 };
+
+/* Event codes: identical to DAHDI_EVENT_* in dahdi/user.h (checked at compile
+ * time in the dahdi driver). */
+enum hl_ev {
+  HL_EV_NONE = 0, HL_EV_ONHOOK = 1, HL_EV_RINGOFFHOOK = 2, HL_EV_WINKFLASH = 3, HL_EV_ALARM = 4,
+  HL_EV_NOALARM = 5, HL_EV_DIALCOMPLETE = 9, HL_EV_RINGERON = 10, HL_EV_RINGEROFF = 11,
+  HL_EV_HOOKCOMPLETE = 12, HL_EV_BITSCHANGED = 13, HL_EV_PULSE_START = 14, HL_EV_POLARITY = 17,
+  HL_EV_RINGBEGIN = 18, HL_EV_REMOVED = 20
+};
+#define HL_EV_PULSEDIGIT (1 << 16)
+
+/* Span alarm bits (DAHDI_ALARM_*). */
+enum { HL_ALARM_NONE = 0, HL_ALARM_RECOVER = 1, HL_ALARM_LOOPBACK = 2, HL_ALARM_YELLOW = 4,
+       HL_ALARM_RED = 8, HL_ALARM_BLUE = 16, HL_ALARM_NOTOPEN = 32, HL_ALARM_LOS = 1 << 8,
+       HL_ALARM_LFA = 1 << 9 };
+
+typedef struct hl_chan_info {
+  int channo;          /* global channel number, 1-based */
+  int span;            /* span number, 1-based */
+  int chanpos;         /* position within the span */
+  int kind;            /* enum hl_kind */
+  int law;             /* enum hl_law */
+  char name[40];
+} hl_chan_info_t;
+
+/* Driver operations, called with the driver's `state` pointer as `drv`.
+ * Every call returns >= 0 on success or -errno. Audio calls
+ * move whole blocks of law-encoded bytes; `read_audio` returns 0 when no block
+ * is ready yet. */
+typedef struct hl_driver_ops {
+  const char *name;
+  int (*open)(void *drv, int channo);
+  int (*close)(void *drv, int channo);
+  int (*read_audio)(void *drv, int channo, uint8_t *buf, int len);
+  int (*write_audio)(void *drv, int channo, const uint8_t *buf, int len);
+  int (*get_event)(void *drv, int channo);               /* HL_EV_* or 0 */
+  int (*hook)(void *drv, int channo, int op);            /* enum hl_hook */
+  int (*set_txbits)(void *drv, int channo, int abcd);
+  int (*get_rxbits)(void *drv, int channo);
+  int (*dial)(void *drv, int channo, const char *dialstr); /* "P123" pulse, "T123" DTMF */
+  int (*set_cadence)(void *drv, int channo, const int *ms, int n); /* n == 0 restores zone default */
+  int (*set_polarity)(void *drv, int channo, int reversed);
+  int (*onhook_transfer)(void *drv, int channo, int ms);
+  int (*set_echocancel)(void *drv, int channo, int taps);
+  int (*span_alarms)(void *drv, int span);                /* HL_ALARM_* bits */
+  int (*set_conf)(void *drv, int channo, int confno, int mode); /* kernel conferencing; -ENOTSUP if absent */
+  /* Advance the board by one block (sim: runs the far end; dahdi: no-op). */
+  void (*tick)(void *drv, int64_t now_ms);
+} hl_driver_ops_t;
+
+typedef struct hl_driver {
+  const hl_driver_ops_t *ops;
+  void *state;
+  int nchans;
+  hl_chan_info_t *chans;   /* nchans entries, index = channo - 1 */
+  int nspans;
+} hl_driver_t;
+
+#endif

@@ -1,0 +1,453 @@
+/* Analog signalling, apart from the hardware: an FXO port faces the exchange
+ * (rings, caller ID, answer, outgoing seizure and dialing, disconnect
+ * supervision); an FXS port faces a phone (dial tone, digits, ringing with a
+ * caller-ID spill, flash). Both act only through the driver seam. */
+#include "core_int.h"
+#include <string.h>
+#include <stdio.h>
+#include <time.h>
+
+#define RING_TIMEOUT_MS 6500       /* China: 4 s off plus margin; longer means the caller gave up */
+#define CID_AFTER_RINGOFF_MS 400
+
+void chan_set_state(hl_engine_t *e, chan_t *c, int st) {
+  c->st = st;
+  c->st_ms = e->now;
+}
+
+static void hook(hl_engine_t *e, chan_t *c, int op) {
+  int r = e->drv->ops->hook(e->drv->state, c->info->channo, op);
+  if (op == HL_ONHOOK || op == HL_OFFHOOK) { if (r >= 0) c->hook = op == HL_OFFHOOK; }
+}
+
+static void emit_caller(hl_engine_t *e, chan_t *c, const char *name) {
+  char buf[HL_EVENT_JSON];
+  hl_jw_t w;
+  ev_begin(e, &w, buf, name, c->info->channo);
+  hl_jw_int(&w, "rings", c->rings);
+  if (c->have_caller) {
+    hl_jw_str(&w, "standard", hl_cid_standard_name(c->caller.standard));
+    hl_jw_str(&w, "number", c->caller.number);
+    hl_jw_str(&w, "name", c->caller.has_name ? c->caller.name : NULL);
+    hl_jw_str(&w, "datetime", c->caller.datetime[0] ? c->caller.datetime : NULL);
+    if (c->caller.absence) { char a[2] = { c->caller.absence, 0 }; hl_jw_str(&w, "absence", a[0] == 'P' ? "private" : "unavailable"); }
+  } else {
+    hl_jw_str(&w, "number", NULL);
+  }
+  ev_push(e, &w);
+}
+
+static void hungup(hl_engine_t *e, chan_t *c, const char *side, const char *cause) {
+  char buf[HL_EVENT_JSON];
+  hl_jw_t w;
+  ev_begin(e, &w, buf, "ChannelHungUp", c->info->channo);
+  hl_jw_str(&w, "side", side);
+  hl_jw_str(&w, "cause", cause);
+  ev_push(e, &w);
+}
+
+/* Stops everything a channel is doing: prompts, tones, recording, links. */
+void chan_reset_media(hl_engine_t *e, chan_t *c, const char *why) {
+  play_stop_all(e, c, why);
+  c->tone_id = -1;
+  c->tone.prog = NULL;
+  c->dtmf_tx_busy = 0;
+  dtmf_tx_init(c->dtmf_tx);
+  c->cid_tx.active = 0;
+  c->cid_on = 0;
+  c->tdet_on = 0;
+  c->dtmf_on = 0;
+  c->dial_waiting = 0;
+  c->dial[0] = 0;
+  if (c->rec) rec_stop(e, c);
+  unlink_all(e, c);
+}
+
+static void to_idle(hl_engine_t *e, chan_t *c) {
+  chan_reset_media(e, c, "hangup");
+  c->rings = 0;
+  c->ring_active = 0;
+  c->have_caller = 0;
+  c->ringer_on = 0;
+  c->ringer_cycles = 0;
+  c->cid_due_ms = 0;
+  chan_set_state(e, c, HL_ST_IDLE);
+  if (c->info->kind == HL_KIND_FXO) {
+    /* An idle exchange line listens for caller ID that may come before the ring. */
+    hl_cid_rx_set_mask(&c->cid, c->cid_mode == HL_CID_AUTO ? 0xE : (c->cid_mode ? 1 << c->cid_mode : 0));
+    c->cid_on = c->cid_mode != HL_CID_NONE;
+  }
+}
+
+static void far_hangup(hl_engine_t *e, chan_t *c, const char *cause) {
+  hungup(e, c, "far", cause);
+  if (c->info->kind == HL_KIND_FXO) hook(e, c, HL_ONHOOK);
+  to_idle(e, c);
+}
+
+static void offer(hl_engine_t *e, chan_t *c) {
+  chan_set_state(e, c, HL_ST_OFFERED);
+  emit_caller(e, c, "CallOffered");
+}
+
+static void start_dialing(hl_engine_t *e, chan_t *c) {
+  c->dial_waiting = 0;
+  chan_set_state(e, c, HL_ST_DIALING);
+  if (c->dial_pulse) {
+    char s[70];
+    snprintf(s, sizeof s, "P%s", c->dial);
+    int r = e->drv->ops->dial(e->drv->state, c->info->channo, s);
+    if (r < 0) { hungup(e, c, "near", "dial-failed"); hook(e, c, HL_ONHOOK); to_idle(e, c); return; }
+    c->pulse_dialing = 1;
+  } else {
+    dtmf_tx_put(c->dtmf_tx, c->dial, -1);
+    c->dtmf_tx_busy = 1;
+  }
+}
+
+static void dial_completed(hl_engine_t *e, chan_t *c) {
+  char buf[HL_EVENT_JSON];
+  hl_jw_t w;
+  ev_begin(e, &w, buf, "DialCompleted", c->info->channo);
+  hl_jw_str(&w, "digits", c->dial);
+  ev_push(e, &w);
+  c->dial[0] = 0;
+  chan_set_state(e, c, HL_ST_OUTRING);
+  c->dtmf_on = 1;
+}
+
+/* ---- events from the driver ---- */
+
+static void fxo_event(hl_engine_t *e, chan_t *c, int ev) {
+  switch (ev) {
+  case HL_EV_RINGBEGIN:
+    if (c->st != HL_ST_IDLE && c->st != HL_ST_RINGING && c->st != HL_ST_OFFERED) return;
+    c->rings++;
+    c->last_ring_ms = e->now;
+    c->ring_active = 1;
+    {
+      char buf[HL_EVENT_JSON];
+      hl_jw_t w;
+      ev_begin(e, &w, buf, "RingStarted", c->info->channo);
+      hl_jw_int(&w, "ring", c->rings);
+      ev_push(e, &w);
+    }
+    if (c->st == HL_ST_IDLE) chan_set_state(e, c, HL_ST_RINGING);
+    /* Caller ID that came before the ring, or none by the second ring: offer now. */
+    if (c->st == HL_ST_RINGING && (c->have_caller || c->rings >= 2 || c->cid_mode == HL_CID_NONE)) offer(e, c);
+    break;
+  case HL_EV_RINGOFFHOOK:
+    c->ring_active = 0;
+    c->last_ring_ms = e->now;
+    break;
+  case HL_EV_POLARITY:
+    if (c->st == HL_ST_UP && (c->disc & HL_DISC_POLARITY)) far_hangup(e, c, "polarity");
+    else if (c->st == HL_ST_OUTRING || c->st == HL_ST_DIALING) {
+      /* Answer supervision by polarity reversal. */
+      chan_set_state(e, c, HL_ST_UP);
+      char buf[HL_EVENT_JSON]; hl_jw_t w;
+      ev_begin(e, &w, buf, "ChannelAnswered", c->info->channo);
+      hl_jw_str(&w, "by", "polarity");
+      ev_push(e, &w);
+    }
+    break;
+  case HL_EV_ONHOOK:
+    /* Loop current dropped: the exchange cleared the call. */
+    if (c->hook && (c->disc & HL_DISC_LOOP)) far_hangup(e, c, "loop");
+    break;
+  case HL_EV_DIALCOMPLETE:
+    if (c->pulse_dialing) { c->pulse_dialing = 0; dial_completed(e, c); }
+    break;
+  default:
+    break;
+  }
+}
+
+static void fxs_event(hl_engine_t *e, chan_t *c, int ev) {
+  char buf[HL_EVENT_JSON];
+  hl_jw_t w;
+  if (ev & HL_EV_PULSEDIGIT) {
+    if (c->st == HL_ST_DIALTONE) { c->tone.prog = NULL; c->tone_id = -1; chan_set_state(e, c, HL_ST_DIALING); }
+    ev_begin(e, &w, buf, "PulseDigitReceived", c->info->channo);
+    char d[2] = { (char)(ev & 0xFF), 0 };
+    hl_jw_str(&w, "digit", d);
+    ev_push(e, &w);
+    return;
+  }
+  switch (ev) {
+  case HL_EV_RINGOFFHOOK:
+    if (c->st == HL_ST_RINGING) {
+      hook(e, c, HL_OFFHOOK);    /* trip the ring */
+      c->cid_tx.active = 0;
+      c->cid_due_ms = 0;
+      chan_set_state(e, c, HL_ST_UP);
+      c->dtmf_on = 1;
+      ev_begin(e, &w, buf, "ChannelAnswered", c->info->channo);
+      hl_jw_str(&w, "by", "phone");
+      hl_jw_int(&w, "rings", c->ringer_cycles);
+      ev_push(e, &w);
+      return;
+    }
+    hook(e, c, HL_OFFHOOK);
+    chan_set_state(e, c, HL_ST_DIALTONE);
+    c->dtmf_on = 1;
+    c->tone_id = c->mwi ? HL_ZT_STUTTER : HL_ZT_DIAL;
+    if (!e->zone.tones[c->tone_id].nseg) c->tone_id = HL_ZT_DIAL;
+    hl_tonegen_start(&c->tone, &e->zone.tones[c->tone_id], e->zone.level_dbm0);
+    ev_begin(e, &w, buf, "HookChanged", c->info->channo);
+    hl_jw_bool(&w, "offhook", 1);
+    ev_push(e, &w);
+    break;
+  case HL_EV_ONHOOK: {
+    int in_call = c->st == HL_ST_UP || c->bridge || c->conf;
+    hook(e, c, HL_ONHOOK);
+    ev_begin(e, &w, buf, "HookChanged", c->info->channo);
+    hl_jw_bool(&w, "offhook", 0);
+    ev_push(e, &w);
+    if (in_call) hungup(e, c, "far", "onhook");
+    to_idle(e, c);
+    break;
+  }
+  case HL_EV_WINKFLASH:
+    ev_simple(e, "HookFlashed", c->info->channo);
+    break;
+  case HL_EV_RINGERON:
+    c->ringer_on = 1;
+    c->ringer_cycles++;
+    break;
+  case HL_EV_RINGEROFF:
+    c->ringer_on = 0;
+    if (c->st == HL_ST_RINGING && c->ringer_cycles == 1 && c->ring_cid_std != HL_CID_NONE)
+      c->cid_due_ms = e->now + CID_AFTER_RINGOFF_MS;
+    break;
+  default:
+    break;
+  }
+}
+
+void sig_event(hl_engine_t *e, chan_t *c, int ev) {
+  if (ev == HL_EV_ALARM || ev == HL_EV_NOALARM) {
+    int span = c->info->span;
+    int a = e->drv->ops->span_alarms(e->drv->state, span);
+    if (a < 0) a = ev == HL_EV_ALARM ? HL_ALARM_RED : 0;
+    if (a != e->span_alarm[span]) {
+      e->span_alarm[span] = a;
+      char buf[HL_EVENT_JSON]; hl_jw_t w;
+      ev_begin(e, &w, buf, "SpanAlarmChanged", 0);
+      hl_jw_int(&w, "span", span);
+      hl_jw_int(&w, "alarms", a);
+      hl_jw_bool(&w, "red", a & HL_ALARM_RED);
+      hl_jw_bool(&w, "yellow", a & HL_ALARM_YELLOW);
+      hl_jw_bool(&w, "blue", a & HL_ALARM_BLUE);
+      ev_push(e, &w);
+    }
+    return;
+  }
+  if (c->info->kind == HL_KIND_FXO) fxo_event(e, c, ev);
+  else if (c->info->kind == HL_KIND_FXS) fxs_event(e, c, ev);
+}
+
+void sig_dtmf(hl_engine_t *e, chan_t *c, int digit, int duration_ms) {
+  if (c->info->kind == HL_KIND_FXS && c->st == HL_ST_DIALTONE) {
+    c->tone.prog = NULL; c->tone_id = -1;
+    chan_set_state(e, c, HL_ST_DIALING);
+  }
+  char buf[HL_EVENT_JSON]; hl_jw_t w;
+  ev_begin(e, &w, buf, "DtmfReceived", c->info->channo);
+  char d[2] = { (char)digit, 0 };
+  hl_jw_str(&w, "digit", d);
+  hl_jw_int(&w, "durationMs", duration_ms);
+  ev_push(e, &w);
+}
+
+void sig_tone(hl_engine_t *e, chan_t *c, const hl_tone_report_t *r) {
+  char buf[HL_EVENT_JSON]; hl_jw_t w;
+  ev_begin(e, &w, buf, "ToneDetected", c->info->channo);
+  hl_jw_str(&w, "tone", hl_tone_name(r->tone));
+  hl_jw_int(&w, "onMs", r->on_ms);
+  hl_jw_int(&w, "offMs", r->off_ms);
+  ev_push(e, &w);
+  if (c->info->kind != HL_KIND_FXO) return;
+  if (c->dial_waiting && r->tone == HL_TONE_DIAL) { start_dialing(e, c); return; }
+  if ((c->st == HL_ST_UP || c->st == HL_ST_OUTRING) &&
+      ((r->tone == HL_TONE_BUSY && (c->disc & HL_DISC_BUSY)) ||
+       (r->tone == HL_TONE_CONGESTION && (c->disc & HL_DISC_CONGESTION)) ||
+       (r->tone == HL_TONE_LEARNED && (c->disc & HL_DISC_BUSY))))
+    far_hangup(e, c, r->tone == HL_TONE_CONGESTION ? "congestion" : "busy");
+}
+
+/* Timers, once per block. */
+void sig_tick(hl_engine_t *e, chan_t *c) {
+  if (c->info->kind == HL_KIND_FXO) {
+    if (c->cid_on) {
+      hl_cid_t cid;
+      if (hl_cid_rx_take(&c->cid, &cid)) {
+        c->caller = cid;
+        c->have_caller = 1;
+        emit_caller(e, c, "CallerIdReceived");
+        if (c->st == HL_ST_RINGING && c->rings >= 1) offer(e, c);
+      }
+    }
+    if ((c->st == HL_ST_RINGING || c->st == HL_ST_OFFERED) && !c->ring_active &&
+        e->now - c->last_ring_ms > RING_TIMEOUT_MS) {
+      /* No further ring: the caller hung up before we answered. */
+      emit_caller(e, c, "CallCancelled");
+      to_idle(e, c);
+      return;
+    }
+    if (c->st == HL_ST_IDLE && c->have_caller && e->now - c->st_ms > 15000 && !c->rings) {
+      /* Caller ID without a ring that followed: forget it. */
+      c->have_caller = 0;
+      c->st_ms = e->now;
+    }
+    if (c->dial_waiting && e->now >= c->dial_deadline) {
+      if (c->dial_wait_ms > 0) {
+        char buf[HL_EVENT_JSON]; hl_jw_t w;
+        ev_begin(e, &w, buf, "DialFailed", c->info->channo);
+        hl_jw_str(&w, "reason", "no-dialtone");
+        ev_push(e, &w);
+        hook(e, c, HL_ONHOOK);
+        to_idle(e, c);
+      } else {
+        start_dialing(e, c);
+      }
+      return;
+    }
+    if (c->st == HL_ST_DIALING && !c->pulse_dialing && c->dtmf_tx_busy == 0) dial_completed(e, c);
+  } else if (c->info->kind == HL_KIND_FXS) {
+    if (c->cid_due_ms && e->now >= c->cid_due_ms) {
+      c->cid_due_ms = 0;
+      char dt[9] = "";
+      time_t now = time(NULL);
+      struct tm tm;
+      localtime_r(&now, &tm);
+      snprintf(dt, sizeof dt, "%02d%02d%02d%02d", tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min);
+      hl_cid_tx_start(&c->cid_tx, c->ring_cid_std, c->ring_number, c->ring_name, dt);
+    }
+  }
+}
+
+/* ---- commands ---- */
+
+static int kind_is(hl_engine_t *e, chan_t *c, const hl_cmd_t *cmd, int kind, const char *what) {
+  if (c->info->kind == kind) return 1;
+  char msg[120];
+  snprintf(msg, sizeof msg, "%s needs an %s port; channel %d is not one", what,
+           kind == HL_KIND_FXO ? "FXO" : "FXS", c->info->channo);
+  ev_error(e, cmd, "wrong_kind", msg);
+  return 0;
+}
+
+static void wrong_state(hl_engine_t *e, chan_t *c, const hl_cmd_t *cmd, const char *what) {
+  char msg[120];
+  snprintf(msg, sizeof msg, "cannot %s channel %d while it is %s", what, c->info->channo, hl_state_name(c->st));
+  ev_error(e, cmd, "wrong_state", msg);
+}
+
+int sig_command(hl_engine_t *e, chan_t *c, const hl_cmd_t *cmd) {
+  char buf[HL_EVENT_JSON];
+  hl_jw_t w;
+  switch (cmd->op) {
+  case HL_OP_ANSWER:
+    if (c->info->kind == HL_KIND_FXO) {
+      if (c->st != HL_ST_RINGING && c->st != HL_ST_OFFERED) { wrong_state(e, c, cmd, "answer"); return 1; }
+      hook(e, c, HL_OFFHOOK);
+      c->cid_on = 0;
+    } else if (c->info->kind == HL_KIND_FXS) {
+      if (!c->hook) { wrong_state(e, c, cmd, "answer"); return 1; }
+      c->tone.prog = NULL; c->tone_id = -1;
+    }
+    chan_set_state(e, c, HL_ST_UP);
+    c->dtmf_on = 1;
+    if (c->info->kind == HL_KIND_FXO && (c->disc & (HL_DISC_BUSY | HL_DISC_CONGESTION))) {
+      hl_tonedet_reset(c->tdet);
+      c->tdet_on = 1;
+    }
+    ev_begin(e, &w, buf, "ChannelAnswered", c->info->channo);
+    hl_jw_str(&w, "by", "near");
+    ev_push(e, &w);
+    return 1;
+  case HL_OP_HANGUP:
+    if (c->info->kind == HL_KIND_FXO) {
+      if (!c->hook && c->st == HL_ST_IDLE) { wrong_state(e, c, cmd, "hang up"); return 1; }
+      hook(e, c, HL_ONHOOK);
+      hungup(e, c, "near", "normal");
+      to_idle(e, c);
+    } else if (c->info->kind == HL_KIND_FXS) {
+      if (c->st == HL_ST_RINGING) e->drv->ops->hook(e->drv->state, c->info->channo, HL_RINGOFF);
+      hungup(e, c, "near", "normal");
+      int off = c->hook;
+      chan_reset_media(e, c, "hangup");
+      c->cid_due_ms = 0;
+      chan_set_state(e, c, off ? HL_ST_HUNGUP : HL_ST_IDLE);
+    } else {
+      hungup(e, c, "near", "normal");
+      chan_reset_media(e, c, "hangup");
+      chan_set_state(e, c, HL_ST_IDLE);
+    }
+    return 1;
+  case HL_OP_DIAL:
+    if (!kind_is(e, c, cmd, HL_KIND_FXO, "dialing out")) return 1;
+    if (c->st != HL_ST_IDLE) { wrong_state(e, c, cmd, "dial out on"); return 1; }
+    snprintf(c->dial, sizeof c->dial, "%s", cmd->s1);
+    c->dial_pulse = cmd->i1;
+    c->dial_wait_ms = cmd->i2;
+    hook(e, c, HL_OFFHOOK);
+    c->cid_on = 0;
+    hl_tonedet_reset(c->tdet);
+    c->tdet_on = 1;
+    c->dial_waiting = 1;
+    c->dial_deadline = e->now + (cmd->i2 > 0 ? cmd->i2 : 600);
+    chan_set_state(e, c, HL_ST_DIALING);
+    return 1;
+  case HL_OP_FLASH:
+    if (!kind_is(e, c, cmd, HL_KIND_FXO, "hook flash")) return 1;
+    if (!c->hook) { wrong_state(e, c, cmd, "flash"); return 1; }
+    e->drv->ops->hook(e->drv->state, c->info->channo, HL_FLASH);
+    ev_simple(e, "HookFlashed", c->info->channo);
+    return 1;
+  case HL_OP_RING:
+    if (!kind_is(e, c, cmd, HL_KIND_FXS, "ringing")) return 1;
+    if (c->st != HL_ST_IDLE) { wrong_state(e, c, cmd, "ring"); return 1; }
+    {
+      int cad[16], n = 0;
+      for (int i = 0; i < 4; i++) { int v = (i < 2) ? (i == 0 ? cmd->i2 : cmd->i3) : 0; if (v > 0) cad[n++] = v; }
+      if (n % 2) n = 0;
+      e->drv->ops->set_cadence(e->drv->state, c->info->channo, cad, n);
+      if (e->drv->ops->hook(e->drv->state, c->info->channo, HL_RING) < 0) { wrong_state(e, c, cmd, "ring (phone off-hook)"); return 1; }
+    }
+    snprintf(c->ring_number, sizeof c->ring_number, "%s", cmd->s1);
+    snprintf(c->ring_name, sizeof c->ring_name, "%s", cmd->s2);
+    c->ring_cid_std = cmd->i1;
+    c->ringer_cycles = 0;
+    chan_set_state(e, c, HL_ST_RINGING);
+    ev_simple(e, "RingingStarted", c->info->channo);
+    return 1;
+  case HL_OP_STOP_RING:
+    if (!kind_is(e, c, cmd, HL_KIND_FXS, "stopping the ring")) return 1;
+    if (c->st != HL_ST_RINGING) { wrong_state(e, c, cmd, "stop ringing"); return 1; }
+    e->drv->ops->hook(e->drv->state, c->info->channo, HL_RINGOFF);
+    c->cid_tx.active = 0; c->cid_due_ms = 0;
+    chan_set_state(e, c, HL_ST_IDLE);
+    ev_simple(e, "RingingStopped", c->info->channo);
+    return 1;
+  case HL_OP_SET_LINE:
+    /* i1: caller-ID standard (FXO), i2: disconnect methods, i3: echo canceller taps (-1 keeps). */
+    if (cmd->i1 >= 0) c->cid_mode = cmd->i1;
+    if (cmd->i2 > 0) c->disc = cmd->i2;
+    if (cmd->i3 >= 0) { c->echo_taps = cmd->i3; e->drv->ops->set_echocancel(e->drv->state, c->info->channo, cmd->i3); }
+    if (c->info->kind == HL_KIND_FXO && c->st == HL_ST_IDLE) to_idle(e, c);
+    ev_simple(e, "LineConfigured", c->info->channo);
+    return 1;
+  case HL_OP_SET_MWI:
+    if (!kind_is(e, c, cmd, HL_KIND_FXS, "message waiting")) return 1;
+    c->mwi = cmd->i1 != 0;
+    return 1;
+  case HL_OP_LEARN_CADENCE:
+    hl_tonedet_learn_start(c->tdet);
+    c->tdet_on = 1;
+    return 1;
+  default:
+    return 0;
+  }
+}

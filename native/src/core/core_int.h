@@ -1,0 +1,175 @@
+/* Engine internals shared by the tick loop, the analog state machines and
+ * the media mixer. */
+#ifndef HL_CORE_INT_H
+#define HL_CORE_INT_H
+#include <stdatomic.h>
+#include <pthread.h>
+#include <spandsp.h>
+#include "hl/engine.h"
+#include "hl/zone.h"
+#include "hl/cid.h"
+#include "hl/tonedet.h"
+#include "hl/wav.h"
+#include "hl/jsonw.h"
+
+#define CMD_RING 1024
+#define EVT_RING 4096
+#define GARBAGE_RING 1024
+#define MAX_RECORDINGS 512
+#define MAX_CONFS 64
+#define PLAY_QUEUE 8
+#define REC_RING_FRAMES (8000 * 4)   /* 4 s of frames per recording */
+
+struct hl_playlist {
+  int loop;
+  int n, cap;
+  hl_audio_t *items;
+  int cur;
+  size_t pos;
+  int32_t id;
+};
+
+struct hl_recording {
+  hl_wav_writer_t w;
+  int stereo;
+  int32_t id;
+  int chan;
+  char path[256];
+  int16_t *ring;                 /* REC_RING_FRAMES * channels samples */
+  _Atomic uint64_t head;         /* frames written by the media thread */
+  _Atomic uint64_t tail;         /* frames written to disk by the writer */
+  _Atomic int stopping;          /* media thread is done with it */
+  _Atomic int finished;          /* writer closed the file */
+  _Atomic uint64_t dropped;
+  int paused;
+  int reported;
+  int error;
+};
+
+typedef struct chan {
+  hl_engine_t *e;
+  hl_chan_info_t *info;
+  int open;
+  int st;
+  int64_t st_ms;
+  int hook;
+  /* receive DSP */
+  dtmf_rx_state_t *dtmf;
+  int dtmf_on;
+  int digit;                     /* digit in progress */
+  int64_t digit_ms;
+  hl_cid_rx_t cid;
+  int cid_on;
+  hl_tonedet_t *tdet;
+  int tdet_on;
+  int tone_heard;
+  /* transmit */
+  hl_playlist_t *play[PLAY_QUEUE];
+  int nplay;
+  hl_tonegen_t tone;
+  int tone_id;
+  dtmf_tx_state_t *dtmf_tx;
+  int dtmf_tx_busy;
+  hl_cid_tx_t cid_tx;
+  /* links */
+  int bridge;
+  int conf, conf_muted;
+  int tap_target, tap_mode;
+  float rxgain, txgain;
+  hl_recording_t *rec;
+  int16_t rx[HL_BLOCK];
+  int16_t tx[HL_BLOCK];
+  int16_t tx_pre[HL_BLOCK];      /* tx before supervisor audio was added */
+  /* FXO line settings and call */
+  int cid_mode;                  /* HL_CID_* */
+  int disc;                      /* HL_DISC_* mask */
+  int rings;
+  int64_t last_ring_ms;
+  int ring_active;
+  hl_cid_t caller;
+  int have_caller;
+  char dial[64];
+  int dial_pulse;
+  int dial_wait_ms;
+  int64_t dial_deadline;
+  int dial_waiting;              /* waiting for dial tone */
+  int pulse_dialing;
+  /* FXS */
+  int mwi;
+  char ring_number[33], ring_name[49];
+  int ring_cid_std;
+  int64_t cid_due_ms;
+  int ringer_on;
+  int ringer_cycles;
+  int echo_taps;
+} chan_t;
+
+struct hl_engine {
+  hl_driver_t *drv;
+  hl_engine_config_t cfg;
+  hl_zone_t zone;
+  int nchans;
+  chan_t *ch;
+  int64_t now;
+  int *span_alarm;
+  /* rings */
+  hl_cmd_t cmds[CMD_RING];
+  _Atomic unsigned cmd_head, cmd_tail;
+  hl_event_t *evts;
+  _Atomic unsigned evt_head, evt_tail;
+  void *garbage[GARBAGE_RING];
+  _Atomic unsigned gb_head, gb_tail;
+  /* snapshot */
+  hl_chan_state_t *snap;
+  _Atomic unsigned snap_seq;
+  /* thread */
+  pthread_t thread, writer;
+  _Atomic int running;
+  int started;
+  void (*notify)(void *);
+  void *notify_user;
+  /* recordings */
+  _Atomic(hl_recording_t *) recs[MAX_RECORDINGS];
+  /* conferences */
+  int32_t conf_sum[MAX_CONFS][HL_BLOCK];
+  int conf_members[MAX_CONFS];
+  /* stats */
+  _Atomic uint64_t st_ticks, st_overruns, st_events, st_dropped, st_notifies, st_commands, st_work_total, st_work_max;
+};
+
+/* events */
+void ev_begin(hl_engine_t *e, hl_jw_t *w, char *buf, const char *name, int chan);
+void ev_push(hl_engine_t *e, hl_jw_t *w);
+void ev_simple(hl_engine_t *e, const char *name, int chan);
+void ev_error(hl_engine_t *e, const hl_cmd_t *cmd, const char *code, const char *msg);
+void garbage_push(hl_engine_t *e, void *p);
+void garbage_push_rec(hl_engine_t *e, hl_recording_t *r);
+
+/* analog signalling */
+void sig_event(hl_engine_t *e, chan_t *c, int ev);
+void sig_tick(hl_engine_t *e, chan_t *c);
+void sig_dtmf(hl_engine_t *e, chan_t *c, int digit, int duration_ms);
+void sig_tone(hl_engine_t *e, chan_t *c, const hl_tone_report_t *r);
+int sig_command(hl_engine_t *e, chan_t *c, const hl_cmd_t *cmd);
+void chan_reset_media(hl_engine_t *e, chan_t *c, const char *why);
+void chan_set_state(hl_engine_t *e, chan_t *c, int st);
+
+/* media */
+int media_wire(hl_engine_t *e, chan_t *c);
+int media_command(hl_engine_t *e, chan_t *c, const hl_cmd_t *cmd);
+void media_rx(hl_engine_t *e, chan_t *c);
+void media_mix(hl_engine_t *e);
+void media_record(hl_engine_t *e, chan_t *c);
+void media_poll_recordings(hl_engine_t *e);
+void play_stop_all(hl_engine_t *e, chan_t *c, const char *reason);
+void rec_stop(hl_engine_t *e, chan_t *c);
+void unlink_all(hl_engine_t *e, chan_t *c);
+void *writer_main(void *arg);
+
+static inline chan_t *chan_get(hl_engine_t *e, int channo) {
+  if (channo < 1 || channo > e->nchans) return NULL;
+  return &e->ch[channo - 1];
+}
+static inline int16_t sat16(int32_t v) { return (int16_t)(v > 32767 ? 32767 : v < -32768 ? -32768 : v); }
+
+#endif

@@ -1,0 +1,369 @@
+/* The engine's tick loop and its two rings. The media thread owns every
+ * channel; the JS thread only enqueues commands and drains events. */
+#include "core_int.h"
+#include "hl/sim.h"
+#include <stdlib.h>
+#include <string.h>
+#include <stdio.h>
+#include <errno.h>
+#include <time.h>
+
+static const char *state_names[] = { "idle", "ringing", "offered", "up", "dialtone", "dialing",
+                                     "outgoing", "hungup", "blocked" };
+const char *hl_state_name(int st) {
+  return st >= 0 && st <= HL_ST_BLOCKED ? state_names[st] : "unknown";
+}
+
+static int64_t mono_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* ---- events (media thread → JS) ---- */
+
+void ev_begin(hl_engine_t *e, hl_jw_t *w, char *buf, const char *name, int chan) {
+  hl_jw_begin(w, buf, HL_EVENT_JSON, name, e->now, chan);
+}
+
+static void ev_push_text(hl_engine_t *e, const char *json) {
+  unsigned t = atomic_load_explicit(&e->evt_tail, memory_order_relaxed);
+  unsigned h = atomic_load_explicit(&e->evt_head, memory_order_acquire);
+  if (t - h >= EVT_RING) { atomic_fetch_add(&e->st_dropped, 1); return; }
+  strncpy(e->evts[t % EVT_RING].json, json, HL_EVENT_JSON - 1);
+  e->evts[t % EVT_RING].json[HL_EVENT_JSON - 1] = 0;
+  atomic_store_explicit(&e->evt_tail, t + 1, memory_order_release);
+  atomic_fetch_add(&e->st_events, 1);
+}
+
+void ev_push(hl_engine_t *e, hl_jw_t *w) {
+  hl_jw_end(w);
+  ev_push_text(e, w->buf);
+}
+
+void ev_simple(hl_engine_t *e, const char *name, int chan) {
+  char buf[HL_EVENT_JSON];
+  hl_jw_t w;
+  ev_begin(e, &w, buf, name, chan);
+  ev_push(e, &w);
+}
+
+void ev_error(hl_engine_t *e, const hl_cmd_t *cmd, const char *code, const char *msg) {
+  char buf[HL_EVENT_JSON];
+  hl_jw_t w;
+  ev_begin(e, &w, buf, "CommandFailed", cmd->chan);
+  hl_jw_int(&w, "id", cmd->id);
+  hl_jw_int(&w, "op", cmd->op);
+  hl_jw_str(&w, "code", code);
+  hl_jw_str(&w, "message", msg);
+  ev_push(e, &w);
+}
+
+void garbage_push_rec(hl_engine_t *e, hl_recording_t *r) { garbage_push(e, (void *)((uintptr_t)r | 1)); }
+
+static void sim_emit_cb(void *user, const char *json) { ev_push_text(user, json); }
+
+void garbage_push(hl_engine_t *e, void *p) {
+  unsigned t = atomic_load_explicit(&e->gb_tail, memory_order_relaxed);
+  unsigned h = atomic_load_explicit(&e->gb_head, memory_order_acquire);
+  if (t - h >= GARBAGE_RING) return;   /* leaks rather than blocks; ring is sized far above use */
+  e->garbage[t % GARBAGE_RING] = p;
+  atomic_store_explicit(&e->gb_tail, t + 1, memory_order_release);
+}
+
+/* ---- construction ---- */
+
+hl_engine_t *hl_engine_new(hl_driver_t *drv, const hl_engine_config_t *cfg, char *err, size_t errlen) {
+  hl_engine_t *e = calloc(1, sizeof(*e));
+  if (!e) { snprintf(err, errlen, "out of memory"); return NULL; }
+  e->drv = drv;
+  e->cfg = *cfg;
+  if (!e->cfg.zone[0]) strcpy(e->cfg.zone, "cn");
+  if (hl_zone_load(e->cfg.zone, &e->zone) != 0) {
+    snprintf(err, errlen, "unknown tone zone '%s'", e->cfg.zone);
+    free(e);
+    return NULL;
+  }
+  e->nchans = drv->nchans;
+  e->ch = calloc((size_t)e->nchans, sizeof(chan_t));
+  e->evts = calloc(EVT_RING, sizeof(hl_event_t));
+  e->snap = calloc((size_t)e->nchans, sizeof(hl_chan_state_t));
+  e->span_alarm = calloc((size_t)drv->nspans + 1, sizeof(int));
+  if (!e->ch || !e->evts || !e->snap || !e->span_alarm) { snprintf(err, errlen, "out of memory"); hl_engine_free(e); return NULL; }
+  for (int i = 0; i < e->nchans; i++) {
+    chan_t *c = &e->ch[i];
+    c->info = &drv->chans[i];
+    c->e = e;
+    c->rxgain = c->txgain = 1.0f;
+    c->tone_id = -1;
+    c->cid_mode = HL_CID_AUTO;
+    c->disc = HL_DISC_POLARITY | HL_DISC_LOOP | HL_DISC_BUSY | HL_DISC_CONGESTION;
+    c->ring_cid_std = HL_CID_BELL202;
+    if (c->info->kind == HL_KIND_DCHAN) continue;
+    c->dtmf = dtmf_rx_init(NULL, NULL, NULL);
+    c->dtmf_tx = dtmf_tx_init(NULL);
+    if (!c->dtmf || !c->dtmf_tx || hl_cid_rx_init(&c->cid, 0) != 0 || hl_cid_tx_init(&c->cid_tx) != 0) {
+      snprintf(err, errlen, "channel %d: DSP init failed", c->info->channo);
+      hl_engine_free(e);
+      return NULL;
+    }
+    int r = drv->ops->open(drv->state, c->info->channo);
+    if (r < 0) {
+      snprintf(err, errlen, "channel %d (%s): open failed: %s", c->info->channo, c->info->name, strerror(-r));
+      hl_engine_free(e);
+      return NULL;
+    }
+    c->open = 1;
+  }
+  for (int s = 1; s <= drv->nspans; s++) {
+    int a = drv->ops->span_alarms(drv->state, s);
+    e->span_alarm[s] = a < 0 ? 0 : a;
+  }
+  if (hl_sim_is(drv)) hl_sim_set_emit(drv, sim_emit_cb, e);
+  /* Callbacks that need the channel are wired after allocation. */
+  for (int i = 0; i < e->nchans; i++)
+    if (e->ch[i].open && media_wire(e, &e->ch[i]) != 0) {
+      snprintf(err, errlen, "channel %d: DSP init failed", i + 1);
+      hl_engine_free(e);
+      return NULL;
+    }
+  return e;
+}
+
+void hl_engine_free(hl_engine_t *e) {
+  if (!e) return;
+  hl_engine_stop(e);
+  for (int i = 0; e->ch && i < e->nchans; i++) {
+    chan_t *c = &e->ch[i];
+    if (c->open) {
+      for (int k = 0; k < c->nplay; k++) hl_playlist_free(c->play[k]);
+      e->drv->ops->close(e->drv->state, c->info->channo);
+    }
+    if (c->dtmf) dtmf_rx_free(c->dtmf);
+    if (c->dtmf_tx) dtmf_tx_free(c->dtmf_tx);
+    if (c->tdet) hl_tonedet_free(c->tdet);
+    if (c->cid.fsk_class) hl_cid_rx_release(&c->cid);
+    if (c->cid_tx.tx[0]) hl_cid_tx_release(&c->cid_tx);
+  }
+  for (int i = 0; i < MAX_RECORDINGS; i++) {
+    hl_recording_t *r = atomic_load(&e->recs[i]);
+    if (!r) continue;
+    hl_wav_writer_close(&r->w);
+    free(r->ring);
+    free(r);
+  }
+  hl_engine_collect(e);
+  free(e->ch); free(e->evts); free(e->snap); free(e->span_alarm);
+  free(e);
+}
+
+/* ---- commands (JS → media thread) ---- */
+
+int hl_engine_submit(hl_engine_t *e, const hl_cmd_t *cmd) {
+  unsigned t = atomic_load_explicit(&e->cmd_tail, memory_order_relaxed);
+  unsigned h = atomic_load_explicit(&e->cmd_head, memory_order_acquire);
+  if (t - h >= CMD_RING) return -ENOSPC;
+  e->cmds[t % CMD_RING] = *cmd;
+  atomic_store_explicit(&e->cmd_tail, t + 1, memory_order_release);
+  return 0;
+}
+
+static void run_command(hl_engine_t *e, const hl_cmd_t *cmd) {
+  atomic_fetch_add(&e->st_commands, 1);
+  if (cmd->op >= HL_OP_SIM_CALL && cmd->op <= HL_OP_SIM_AUTOANSWER) {
+    char err[160] = "";
+    if (!hl_sim_is(e->drv)) { ev_error(e, cmd, "not_simulated", "far-end commands need the sim driver"); return; }
+    if (hl_sim_command(e->drv, cmd, err, sizeof err) != 0) ev_error(e, cmd, "far_end_refused", err);
+    return;
+  }
+  chan_t *c = chan_get(e, cmd->chan);
+  if (!c || !c->open) {
+    char msg[80];
+    snprintf(msg, sizeof msg, "no open channel %d", cmd->chan);
+    ev_error(e, cmd, "unknown_channel", msg);
+    if (cmd->op == HL_OP_PLAY && cmd->ptr) garbage_push(e, cmd->ptr);
+    return;
+  }
+  if (sig_command(e, c, cmd)) return;
+  if (media_command(e, c, cmd)) return;
+  ev_error(e, cmd, "unknown_command", "the engine has no such command");
+}
+
+/* ---- the tick ---- */
+
+static void publish(hl_engine_t *e) {
+  atomic_fetch_add_explicit(&e->snap_seq, 1, memory_order_acq_rel);   /* odd: writing */
+  for (int i = 0; i < e->nchans; i++) {
+    chan_t *c = &e->ch[i];
+    hl_chan_state_t *s = &e->snap[i];
+    s->channo = c->info->channo;
+    s->kind = c->info->kind;
+    s->hook = c->hook;
+    s->state = c->st;
+    s->bridged_to = c->bridge;
+    s->conf = c->conf;
+    s->tap_target = c->tap_target;
+    s->tap_mode = c->tap_mode;
+    s->playing = c->nplay ? c->play[0]->id : 0;
+    s->recording = c->rec ? c->rec->id : 0;
+    s->tone = c->tone_id;
+    s->ring_count = c->rings;
+    s->alarms = e->span_alarm[c->info->span];
+    if (c->have_caller) memcpy(s->caller, c->caller.number, sizeof s->caller - 1);
+    else s->caller[0] = 0;
+  }
+  atomic_fetch_add_explicit(&e->snap_seq, 1, memory_order_release);
+}
+
+void hl_engine_step(hl_engine_t *e) {
+  unsigned ev_before = atomic_load_explicit(&e->evt_tail, memory_order_relaxed);
+  unsigned h = atomic_load_explicit(&e->cmd_head, memory_order_relaxed);
+  unsigned t = atomic_load_explicit(&e->cmd_tail, memory_order_acquire);
+  for (; h != t; h++) {
+    run_command(e, &e->cmds[h % CMD_RING]);
+    atomic_store_explicit(&e->cmd_head, h + 1, memory_order_release);
+  }
+  hl_driver_t *d = e->drv;
+  d->ops->tick(d->state, e->now);
+  uint8_t law[HL_BLOCK];
+  for (int i = 0; i < e->nchans; i++) {
+    chan_t *c = &e->ch[i];
+    if (!c->open) continue;
+    int ev;
+    while ((ev = d->ops->get_event(d->state, c->info->channo)) > 0) sig_event(e, c, ev);
+    int n = d->ops->read_audio(d->state, c->info->channo, law, HL_BLOCK);
+    if (n == HL_BLOCK) {
+      if (c->info->law == HL_LAW_ALAW) for (int k = 0; k < HL_BLOCK; k++) c->rx[k] = alaw_to_linear(law[k]);
+      else for (int k = 0; k < HL_BLOCK; k++) c->rx[k] = ulaw_to_linear(law[k]);
+    } else {
+      memset(c->rx, 0, sizeof c->rx);
+    }
+    media_rx(e, c);
+    sig_tick(e, c);
+  }
+  media_mix(e);
+  for (int i = 0; i < e->nchans; i++) {
+    chan_t *c = &e->ch[i];
+    if (!c->open || c->info->kind == HL_KIND_DCHAN) continue;
+    if (c->info->law == HL_LAW_ALAW) for (int k = 0; k < HL_BLOCK; k++) law[k] = linear_to_alaw(c->tx[k]);
+    else for (int k = 0; k < HL_BLOCK; k++) law[k] = linear_to_ulaw(c->tx[k]);
+    d->ops->write_audio(d->state, c->info->channo, law, HL_BLOCK);
+    if (c->rec) media_record(e, c);
+  }
+  media_poll_recordings(e);
+  publish(e);
+  e->now += HL_BLOCK / 8;
+  atomic_fetch_add(&e->st_ticks, 1);
+  if (atomic_load_explicit(&e->evt_tail, memory_order_relaxed) != ev_before && e->notify) {
+    atomic_fetch_add(&e->st_notifies, 1);
+    e->notify(e->notify_user);
+  }
+}
+
+static void *media_main(void *arg) {
+  hl_engine_t *e = arg;
+  struct timespec next;
+  clock_gettime(CLOCK_MONOTONIC, &next);
+  double speed = e->cfg.speed;
+  int64_t period_ns = speed > 0 ? (int64_t)(20000000.0 / speed) : 0;
+  while (atomic_load(&e->running)) {
+    int64_t t0 = mono_ns();
+    hl_engine_step(e);
+    int64_t work = mono_ns() - t0;
+    atomic_fetch_add(&e->st_work_total, (uint64_t)work);
+    if ((uint64_t)work > atomic_load(&e->st_work_max)) atomic_store(&e->st_work_max, (uint64_t)work);
+    if (period_ns > 0) {
+      next.tv_nsec += period_ns;
+      while (next.tv_nsec >= 1000000000L) { next.tv_nsec -= 1000000000L; next.tv_sec++; }
+      int64_t now = mono_ns();
+      int64_t due = (int64_t)next.tv_sec * 1000000000LL + next.tv_nsec;
+      if (now > due + period_ns) {
+        /* Overran by a whole period: count it and resynchronise rather than burst. */
+        atomic_fetch_add(&e->st_overruns, 1);
+        clock_gettime(CLOCK_MONOTONIC, &next);
+      } else {
+        clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL);
+      }
+    } else {
+      /* As fast as possible, but let the JS thread drain events. */
+      unsigned h = atomic_load(&e->evt_head), t = atomic_load(&e->evt_tail);
+      if (t - h > EVT_RING / 2) { struct timespec ts = { 0, 1000000 }; nanosleep(&ts, NULL); }
+    }
+  }
+  return NULL;
+}
+
+int hl_engine_start(hl_engine_t *e) {
+  if (e->started) return 0;
+  atomic_store(&e->running, 1);
+  if (pthread_create(&e->writer, NULL, writer_main, e) != 0) return -errno;
+  if (pthread_create(&e->thread, NULL, media_main, e) != 0) {
+    atomic_store(&e->running, 0);
+    pthread_join(e->writer, NULL);
+    return -errno;
+  }
+  e->started = 1;
+  return 0;
+}
+
+void hl_engine_stop(hl_engine_t *e) {
+  if (!e->started) return;
+  atomic_store(&e->running, 0);
+  pthread_join(e->thread, NULL);
+  pthread_join(e->writer, NULL);
+  e->started = 0;
+}
+
+int hl_engine_drain(hl_engine_t *e, hl_event_t *out, int max) {
+  unsigned h = atomic_load_explicit(&e->evt_head, memory_order_relaxed);
+  unsigned t = atomic_load_explicit(&e->evt_tail, memory_order_acquire);
+  int n = 0;
+  for (; h != t && n < max; h++, n++) out[n] = e->evts[h % EVT_RING];
+  atomic_store_explicit(&e->evt_head, h, memory_order_release);
+  return n;
+}
+
+void hl_engine_collect(hl_engine_t *e) {
+  unsigned h = atomic_load_explicit(&e->gb_head, memory_order_relaxed);
+  unsigned t = atomic_load_explicit(&e->gb_tail, memory_order_acquire);
+  for (; h != t; h++) {
+    /* Recordings are pushed with the low pointer bit set (see garbage_push_rec). */
+    uintptr_t v = (uintptr_t)e->garbage[h % GARBAGE_RING];
+    if (v & 1) {
+      hl_recording_t *r = (hl_recording_t *)(v & ~(uintptr_t)1);
+      free(r->ring);
+      free(r);
+    } else {
+      hl_playlist_free((hl_playlist_t *)v);
+    }
+  }
+  atomic_store_explicit(&e->gb_head, h, memory_order_release);
+}
+
+void hl_engine_set_notify(hl_engine_t *e, void (*fn)(void *), void *user) { e->notify = fn; e->notify_user = user; }
+
+int hl_engine_snapshot(hl_engine_t *e, hl_chan_state_t *out, int max) {
+  int n = e->nchans < max ? e->nchans : max;
+  for (int tries = 0; tries < 1000; tries++) {
+    unsigned s1 = atomic_load_explicit(&e->snap_seq, memory_order_acquire);
+    if (s1 & 1) continue;
+    memcpy(out, e->snap, (size_t)n * sizeof(*out));
+    atomic_thread_fence(memory_order_acquire);
+    if (atomic_load_explicit(&e->snap_seq, memory_order_relaxed) == s1) return n;
+  }
+  return -EAGAIN;
+}
+
+int64_t hl_engine_time(hl_engine_t *e) { return e->now; }
+const hl_driver_t *hl_engine_driver(hl_engine_t *e) { return e->drv; }
+
+void hl_engine_stats(hl_engine_t *e, hl_engine_stats_t *s) {
+  s->ticks = atomic_load(&e->st_ticks);
+  s->overruns = atomic_load(&e->st_overruns);
+  s->events = atomic_load(&e->st_events);
+  s->events_dropped = atomic_load(&e->st_dropped);
+  s->notifies = atomic_load(&e->st_notifies);
+  s->commands = atomic_load(&e->st_commands);
+  s->work_ns_total = atomic_load(&e->st_work_total);
+  s->work_ns_max = atomic_load(&e->st_work_max);
+}

@@ -1,0 +1,412 @@
+/* Recording analyzer (see analyze.h for the JSON). All detectors see the same
+ * 5 ms chunks, so an event's time is known to a chunk; DTMF times are moved
+ * back by dtmf_rx's confirmation delay. Bell 202 and V.23 are close enough
+ * (1200/2200 vs 1300/2100 Hz) that each demodulator often decodes the other's
+ * signal, so when both deliver the same message at the same time the one whose
+ * tone pair held more energy over the message wins. */
+#include "hl/analyze.h"
+#include "hl/tonedet.h"
+#include "hl/wav.h"
+#include <spandsp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CHUNK 40                  /* 5 ms */
+#define EBLK 80                   /* FSK energy blocks, 10 ms */
+#define DTMF_DELAY 204            /* samples from a DTMF edge to its confirmation (two 102-sample blocks) */
+#define FIELD_MAX 256
+
+enum { STD_BELL = 0, STD_V23 = 1, STD_DTMF = 2 };
+static const char *std_names[] = { "bell202", "v23", "dtmf" };
+
+typedef struct { char digit; int64_t start, end; } dtmf_ev_t;
+typedef struct {
+  int std;
+  int64_t at;                     /* sample position of delivery */
+  int64_t from;                   /* estimated start of the FSK burst */
+  uint8_t number[FIELD_MAX], name[FIELD_MAX];
+  int nnum, nname, has_name;
+  char datetime[9];
+  int dropped;
+} cid_ev_t;
+typedef struct { int tone, on, off; int64_t start; } tone_ev_t;
+
+typedef struct an {
+  int64_t pos;                    /* samples fed so far (end of the current chunk) */
+  dtmf_ev_t *dt; size_t ndt, cdt;
+  cid_ev_t *cid; size_t ncid, ccid;
+  tone_ev_t *tn; size_t ntn, ctn;
+  int open_digit;                 /* index of a digit still sounding, -1 none */
+  float *e_bell, *e_v23;          /* FSK pair energies per 10 ms block */
+  size_t nblk;
+  int oom;
+} an_t;
+
+static void *grow(void *p, size_t *cap, size_t need, size_t sz, int *oom) {
+  if (need <= *cap) return p;
+  size_t nc = *cap ? *cap * 2 : 16;
+  while (nc < need) nc *= 2;
+  void *q = realloc(p, nc * sz);
+  if (!q) { *oom = 1; return NULL; }
+  *cap = nc;
+  return q;
+}
+
+/* ---- DTMF ------------------------------------------------------------- */
+
+static void close_digit(an_t *a, int64_t at) {
+  if (a->open_digit < 0) return;
+  dtmf_ev_t *e = &a->dt[a->open_digit];
+  e->end = at > e->start ? at : e->start;
+  a->open_digit = -1;
+}
+
+static void on_dtmf(void *user, int code, int level, int delay) {
+  an_t *a = user;
+  int64_t at = a->pos - DTMF_DELAY;
+  if (at < 0) at = 0;
+  close_digit(a, at);
+  if (code == 0) return;
+  dtmf_ev_t *n = grow(a->dt, &a->cdt, a->ndt + 1, sizeof(*n), &a->oom);
+  if (!n) return;
+  a->dt = n;
+  a->dt[a->ndt] = (dtmf_ev_t){ (char)code, at, at };
+  a->open_digit = (int)a->ndt++;
+}
+
+/* ---- caller ID -------------------------------------------------------- */
+
+typedef struct { an_t *a; int std; adsi_rx_state_t *rx; } cid_ctx_t;
+
+static cid_ev_t *new_cid(an_t *a, int std) {
+  cid_ev_t *n = grow(a->cid, &a->ccid, a->ncid + 1, sizeof(*n), &a->oom);
+  if (!n) return NULL;
+  a->cid = n;
+  cid_ev_t *c = &a->cid[a->ncid++];
+  memset(c, 0, sizeof(*c));
+  c->std = std;
+  c->at = a->pos;
+  return c;
+}
+
+static void set_field(uint8_t *dst, int *dlen, const uint8_t *src, int len) {
+  if (len > FIELD_MAX) len = FIELD_MAX;
+  if (len < 0) len = 0;
+  memcpy(dst, src, (size_t)len);
+  *dlen = len;
+}
+
+static void set_datetime(cid_ev_t *c, const uint8_t *b, int len) {
+  if (len != 8) return;
+  for (int i = 0; i < 8; i++)
+    if (b[i] < '0' || b[i] > '9') return;
+  memcpy(c->datetime, b, 8);
+  c->datetime[8] = 0;
+}
+
+static void fsk_msg(cid_ctx_t *x, const uint8_t *msg, int len) {
+  if (len < 2) return;
+  int type = msg[0];
+  if (type != CLASS_MDMF_CALLERID && type != CLASS_SDMF_CALLERID) return;   /* message waiting etc. */
+  /* adsi_next_field may look one byte past a field header; give it a padded copy */
+  uint8_t m[260];
+  memset(m, 0, sizeof(m));
+  if (len > 256) len = 256;
+  memcpy(m, msg, (size_t)len);
+  cid_ev_t *c = new_cid(x->a, x->std);
+  if (!c) return;
+  /* on-air length: seizure + marks + message + checksum, 10 bits a byte at 1200 bit/s */
+  int64_t bits = 300 + 180 + (int64_t)(len + 1) * 10;
+  c->from = c->at - bits * 8000 / 1200;
+  if (type == CLASS_SDMF_CALLERID) {
+    int blen = len - 2;
+    if (blen >= 8) {
+      set_datetime(c, m + 2, 8);
+      set_field(c->number, &c->nnum, m + 10, blen - 8);
+    } else {
+      set_field(c->number, &c->nnum, m + 2, blen);
+    }
+    return;
+  }
+  int pos = -1;
+  uint8_t ft;
+  const uint8_t *body;
+  int flen;
+  while ((pos = adsi_next_field(x->rx, m, len, pos, &ft, &body, &flen)) > 0) {
+    if (!body) continue;                                  /* the message type */
+    if (flen < 0 || body < m || body + flen > m + len) break;
+    switch (ft) {
+    case MCLASS_DATETIME: set_datetime(c, body, flen); break;
+    case MCLASS_CALLER_NUMBER: set_field(c->number, &c->nnum, body, flen); break;
+    case MCLASS_ABSENCE1: if (!c->nnum) set_field(c->number, &c->nnum, body, flen); break;
+    case MCLASS_CALLER_NAME: set_field(c->name, &c->nname, body, flen); c->has_name = 1; break;
+    case MCLASS_ABSENCE2: c->has_name = 0; c->nname = 0; break;
+    default: break;
+    }
+  }
+}
+
+/* DTMF CLIP: A<number>C, D<number>C (Taiwan), B<code>C, A<number>#, D<code>#.
+ * A message must open with A, B or D; a bare "123#" is someone keying digits. */
+static void dtmf_msg(cid_ctx_t *x, const uint8_t *msg, int len) {
+  int i = 0;
+  while (i < len && msg[i] != 'A' && msg[i] != 'B' && msg[i] != 'D') i++;
+  if (i >= len || len < 2) return;
+  uint8_t term = msg[len - 1];
+  const uint8_t *num = NULL, *dnum = NULL, *code = NULL;
+  int nnum = 0, ndnum = 0, ncode = 0;
+  while (i < len - 1) {
+    uint8_t tag = msg[i++];
+    int s = i;
+    while (i < len - 1 && msg[i] >= '0' && msg[i] <= '9') i++;
+    if (tag == 'A') { num = msg + s; nnum = i - s; }
+    else if (tag == 'D') { dnum = msg + s; ndnum = i - s; }
+    else if (tag == 'B') { code = msg + s; ncode = i - s; }
+    else if (i == s) i++;                                 /* an unexpected symbol: skip it */
+  }
+  cid_ev_t *c = new_cid(x->a, STD_DTMF);
+  if (!c) return;
+  c->from = c->at;
+  if (nnum) set_field(c->number, &c->nnum, num, nnum);
+  else if (ndnum == 1 && term == '#')                       /* D1# private, D2#/D3# unavailable */
+    set_field(c->number, &c->nnum, (const uint8_t *)(dnum[0] == '1' ? "P" : "O"), 1);
+  else if (ndnum) set_field(c->number, &c->nnum, dnum, ndnum);
+  else if (ncode) set_field(c->number, &c->nnum, (const uint8_t *)(ncode >= 1 && code[0] == '1' ? "P" : "O"), 1);
+}
+
+static void on_cid(void *user, const uint8_t *msg, int len) {
+  cid_ctx_t *x = user;
+  if (!msg || len <= 0) return;
+  if (x->std == STD_DTMF) dtmf_msg(x, msg, len);
+  else fsk_msg(x, msg, len);
+}
+
+static double pair_energy(const float *e, size_t nblk, int64_t from, int64_t to) {
+  double s = 0;
+  int64_t b0 = from / EBLK, b1 = to / EBLK;
+  if (b0 < 0) b0 = 0;
+  for (int64_t b = b0; b <= b1 && b < (int64_t)nblk; b++) s += e[b];
+  return s;
+}
+
+static int same_cid(const cid_ev_t *p, const cid_ev_t *q) {
+  return p->nnum == q->nnum && !memcmp(p->number, q->number, (size_t)p->nnum) && p->has_name == q->has_name &&
+         p->nname == q->nname && !memcmp(p->name, q->name, (size_t)p->nname) && !strcmp(p->datetime, q->datetime);
+}
+
+static void dedupe_fsk(an_t *a) {
+  for (size_t i = 0; i < a->ncid; i++) {
+    cid_ev_t *p = &a->cid[i];
+    if (p->dropped || p->std == STD_DTMF) continue;
+    for (size_t j = i + 1; j < a->ncid; j++) {
+      cid_ev_t *q = &a->cid[j];
+      if (q->dropped || q->std == STD_DTMF || q->std == p->std) continue;
+      if (llabs(q->at - p->at) > 4000 || !same_cid(p, q)) continue;   /* within 0.5 s */
+      int64_t from = p->from < q->from ? p->from : q->from, to = p->at > q->at ? p->at : q->at;
+      double eb = pair_energy(a->e_bell, a->nblk, from, to), ev = pair_energy(a->e_v23, a->nblk, from, to);
+      int keep_bell = eb >= ev;
+      if ((p->std == STD_BELL) == keep_bell) q->dropped = 1;
+      else { p->dropped = 1; break; }
+    }
+  }
+}
+
+/* ---- tones ------------------------------------------------------------ */
+
+static void on_tone(void *user, const hl_tone_report_t *r) {
+  an_t *a = user;
+  if (r->tone != HL_TONE_DIAL && r->tone != HL_TONE_BUSY && r->tone != HL_TONE_CONGESTION &&
+      r->tone != HL_TONE_RINGBACK)
+    return;
+  tone_ev_t *n = grow(a->tn, &a->ctn, a->ntn + 1, sizeof(*n), &a->oom);
+  if (!n) return;
+  a->tn = n;
+  a->tn[a->ntn++] = (tone_ev_t){ r->tone, r->on_ms, r->off_ms, r->start_ms };
+}
+
+/* ---- JSON ------------------------------------------------------------- */
+
+typedef struct { char *buf; size_t cap, len; } out_t;
+
+static void put(out_t *o, const char *s, size_t n) {
+  if (o->len < o->cap) {
+    size_t room = o->cap - o->len;
+    memcpy(o->buf + o->len, s, n < room ? n : room);
+  }
+  o->len += n;
+}
+static void puts_(out_t *o, const char *s) { put(o, s, strlen(s)); }
+static void putf(out_t *o, const char *fmt, ...) {
+  char t[96];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(t, sizeof t, fmt, ap);
+  va_end(ap);
+  if (n > 0) put(o, t, (size_t)n < sizeof t ? (size_t)n : sizeof t - 1);
+}
+
+/* Length of a valid UTF-8 sequence at s (strict: no overlongs, surrogates or
+ * code points past U+10FFFF), or 0. */
+static int utf8_len(const uint8_t *s, size_t n, uint32_t *cp) {
+  uint8_t c = s[0];
+  int len;
+  uint32_t v, min;
+  if (c < 0x80) { *cp = c; return 1; }
+  if (c >= 0xC2 && c <= 0xDF) { len = 2; v = c & 0x1F; min = 0x80; }
+  else if (c >= 0xE0 && c <= 0xEF) { len = 3; v = c & 0x0F; min = 0x800; }
+  else if (c >= 0xF0 && c <= 0xF4) { len = 4; v = c & 0x07; min = 0x10000; }
+  else return 0;
+  if ((size_t)len > n) return 0;
+  for (int i = 1; i < len; i++) {
+    if ((s[i] & 0xC0) != 0x80) return 0;
+    v = v << 6 | (s[i] & 0x3F);
+  }
+  if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) return 0;
+  *cp = v;
+  return len;
+}
+
+static void put_str(out_t *o, const uint8_t *s, size_t n) {
+  puts_(o, "\"");
+  for (size_t i = 0; i < n;) {
+    uint32_t cp;
+    int l = utf8_len(s + i, n - i, &cp);
+    if (l == 0) { puts_(o, "\\ufffd"); i++; continue; }
+    if (cp == '"') puts_(o, "\\\"");
+    else if (cp == '\\') puts_(o, "\\\\");
+    else if (cp == '\n') puts_(o, "\\n");
+    else if (cp == '\r') puts_(o, "\\r");
+    else if (cp == '\t') puts_(o, "\\t");
+    else if (cp < 0x20 || cp == 0x7F || cp == '<' || cp == '>' || cp == '&' || (cp >= 0x80 && cp < 0xA0) ||
+             cp == 0x2028 || cp == 0x2029)
+      putf(o, "\\u%04x", (unsigned)cp);
+    else put(o, (const char *)s + i, (size_t)l);
+    i += (size_t)l;
+  }
+  puts_(o, "\"");
+}
+
+static int cmp_cid(const void *x, const void *y) {
+  const cid_ev_t *p = x, *q = y;
+  return p->at < q->at ? -1 : p->at > q->at;
+}
+
+static int render(an_t *a, char *json, size_t cap) {
+  out_t o = { json, cap ? cap - 1 : 0, 0 };
+  puts_(&o, "{\"dtmf\":[");
+  for (size_t i = 0; i < a->ndt; i++) {
+    dtmf_ev_t *e = &a->dt[i];
+    char d[2] = { e->digit, 0 };
+    puts_(&o, i ? ",{\"digit\":" : "{\"digit\":");
+    put_str(&o, (const uint8_t *)d, 1);
+    putf(&o, ",\"startMs\":%lld,\"endMs\":%lld}", (long long)(e->start / 8), (long long)(e->end / 8));
+  }
+  puts_(&o, "],\"callerId\":[");
+  qsort(a->cid, a->ncid, sizeof(cid_ev_t), cmp_cid);
+  int first = 1;
+  for (size_t i = 0; i < a->ncid; i++) {
+    cid_ev_t *c = &a->cid[i];
+    if (c->dropped) continue;
+    puts_(&o, first ? "{\"standard\":\"" : ",{\"standard\":\"");
+    first = 0;
+    puts_(&o, std_names[c->std]);
+    puts_(&o, "\",\"number\":");
+    put_str(&o, c->number, (size_t)c->nnum);
+    puts_(&o, ",\"name\":");
+    if (c->has_name) put_str(&o, c->name, (size_t)c->nname);
+    else puts_(&o, "null");
+    puts_(&o, ",\"datetime\":");
+    if (c->datetime[0]) put_str(&o, (const uint8_t *)c->datetime, 8);
+    else puts_(&o, "null");
+    puts_(&o, "}");
+  }
+  puts_(&o, "],\"tones\":[");
+  for (size_t i = 0; i < a->ntn; i++) {
+    tone_ev_t *t = &a->tn[i];
+    puts_(&o, i ? ",{\"tone\":\"" : "{\"tone\":\"");
+    puts_(&o, hl_tone_name(t->tone));
+    putf(&o, "\",\"zone\":\"cn\",\"onMs\":%d,\"offMs\":%d}", t->on, t->off);
+  }
+  puts_(&o, "]}");
+  if (cap) json[o.len < cap ? o.len : cap - 1] = 0;
+  return o.len > 0x7FFFFFFF ? -1 : (int)o.len;
+}
+
+int hl_analyze(const int16_t *amp, size_t n, char *json, size_t cap) {
+  an_t a;
+  memset(&a, 0, sizeof(a));
+  a.open_digit = -1;
+  a.nblk = n / EBLK + 1;
+  a.e_bell = calloc(a.nblk, sizeof(float));
+  a.e_v23 = calloc(a.nblk, sizeof(float));
+  dtmf_rx_state_t *dtmf = dtmf_rx_init(NULL, NULL, NULL);
+  cid_ctx_t cx[3];
+  static const int adsi_std[3] = { ADSI_STANDARD_CLASS, ADSI_STANDARD_CLIP, ADSI_STANDARD_CLIP_DTMF };
+  for (int i = 0; i < 3; i++) {
+    cx[i].a = &a;
+    cx[i].std = i;
+    cx[i].rx = adsi_rx_init(NULL, adsi_std[i], on_cid, &cx[i]);
+  }
+  hl_tonedet_t *td = hl_tonedet_new("cn", on_tone, &a);
+  int rc = -1;
+  if (!a.e_bell || !a.e_v23 || !dtmf || !cx[0].rx || !cx[1].rx || !cx[2].rx || !td) goto out;
+  dtmf_rx_set_realtime_callback(dtmf, on_dtmf, &a);
+
+  static const float fsk_f[4] = { 1200, 2200, 1300, 2100 };
+  goertzel_descriptor_t gd[4];
+  for (int k = 0; k < 4; k++) make_goertzel_descriptor(&gd[k], fsk_f[k], EBLK);
+  for (size_t b = 0; b * EBLK + EBLK <= n; b++) {
+    float p[4];
+    for (int k = 0; k < 4; k++) {
+      goertzel_state_t s;
+      goertzel_init(&s, &gd[k]);
+      goertzel_update(&s, amp + b * EBLK, EBLK);
+      p[k] = goertzel_result(&s);
+    }
+    a.e_bell[b] = p[0] + p[1];
+    a.e_v23[b] = p[2] + p[3];
+  }
+
+  for (size_t i = 0; i < n; i += CHUNK) {
+    int k = (int)(n - i < CHUNK ? n - i : CHUNK);
+    a.pos = (int64_t)(i + (size_t)k);
+    dtmf_rx(dtmf, amp + i, k);
+    for (int s = 0; s < 3; s++) adsi_rx(cx[s].rx, amp + i, k);
+    hl_tonedet_rx(td, amp + i, k);
+    if (a.oom) goto out;
+  }
+  /* let the detectors see the end: a digit or FSK byte still in flight */
+  int16_t quiet[CHUNK] = { 0 };
+  for (int i = 0; i < 400 / CHUNK * 2 && !a.oom; i++) {
+    a.pos = (int64_t)n + (int64_t)(i + 1) * CHUNK;
+    dtmf_rx(dtmf, quiet, CHUNK);
+    for (int s = 0; s < 3; s++) adsi_rx(cx[s].rx, quiet, CHUNK);
+  }
+  hl_tonedet_flush(td);
+  close_digit(&a, (int64_t)n);
+  for (size_t i = 0; i < a.ndt; i++) {          /* times past the end come from the tail padding */
+    if (a.dt[i].end > (int64_t)n) a.dt[i].end = (int64_t)n;
+    if (a.dt[i].start > a.dt[i].end) a.dt[i].start = a.dt[i].end;
+  }
+  if (a.oom) goto out;
+  dedupe_fsk(&a);
+  rc = render(&a, json, cap);
+out:
+  if (dtmf) dtmf_rx_free(dtmf);
+  for (int i = 0; i < 3; i++) if (cx[i].rx) adsi_rx_free(cx[i].rx);
+  hl_tonedet_free(td);
+  free(a.dt); free(a.cid); free(a.tn); free(a.e_bell); free(a.e_v23);
+  return rc;
+}
+
+int hl_analyze_file(const char *path, char *json, size_t cap, char *err, size_t errlen) {
+  hl_audio_t au;
+  int rc = hl_wav_load(path, &au, err, errlen);
+  if (rc < 0) return rc;
+  rc = hl_analyze(au.samples, au.count, json, cap);
+  hl_audio_free(&au);
+  if (rc < 0 && err && errlen) snprintf(err, errlen, "out of memory while analyzing");
+  return rc < 0 ? -HL_WAV_ENOMEM : rc;
+}

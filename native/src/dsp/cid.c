@@ -1,0 +1,221 @@
+#include "hl/cid.h"
+#include "hl/engine.h"
+#include <string.h>
+#include <stdio.h>
+
+const char *hl_cid_standard_name(int s) {
+  switch (s) {
+  case HL_CID_BELL202: return "bell202";
+  case HL_CID_V23: return "v23";
+  case HL_CID_DTMF: return "dtmf";
+  case HL_CID_AUTO: return "auto";
+  default: return "none";
+  }
+}
+
+int hl_cid_standard_from_name(const char *s) {
+  if (!s) return -1;
+  if (!strcmp(s, "bell202") || !strcmp(s, "fsk") || !strcmp(s, "class")) return HL_CID_BELL202;
+  if (!strcmp(s, "v23") || !strcmp(s, "etsi")) return HL_CID_V23;
+  if (!strcmp(s, "dtmf")) return HL_CID_DTMF;
+  if (!strcmp(s, "auto")) return HL_CID_AUTO;
+  if (!strcmp(s, "none")) return HL_CID_NONE;
+  return -1;
+}
+
+static void copy_field(char *dst, size_t cap, const uint8_t *b, int len) {
+  size_t n = (size_t)len < cap - 1 ? (size_t)len : cap - 1;
+  memcpy(dst, b, n);
+  dst[n] = 0;
+}
+
+int hl_cid_parse(int standard, const uint8_t *msg, int len, hl_cid_t *out) {
+  memset(out, 0, sizeof(*out));
+  out->standard = standard;
+  if (len <= 0) return -1;
+  if (standard == HL_CID_DTMF) {
+    /* A<number>C (or #); B<reason>C absence; D<number>C redirect. */
+    int i = 0;
+    char kind = (char)msg[0];
+    if (kind >= 'A' && kind <= 'D') i = 1; else kind = 'A';
+    size_t o = 0;
+    for (; i < len; i++) {
+      char c = (char)msg[i];
+      if (c == 'C' || c == '#') break;
+      if (c >= '0' && c <= '9' && o < sizeof(out->number) - 1) out->number[o++] = c;
+    }
+    out->number[o] = 0;
+    if (kind == 'B') {
+      out->absence = (out->number[0] == '1' || out->number[0] == '2') ? 'P' : 'O';
+      out->number[0] = 0;
+    }
+    return 0;
+  }
+  if (len < 2) return -1;
+  uint8_t type = msg[0];
+  if (type == CLASS_SDMF_CALLERID) {
+    /* SDMF: MMDDHHMM then the number. */
+    int body = len - 2;
+    const uint8_t *b = msg + 2;
+    if (body >= 8) { copy_field(out->datetime, sizeof out->datetime, b, 8); b += 8; body -= 8; }
+    if (body == 1 && (b[0] == 'O' || b[0] == 'P')) out->absence = (char)b[0];
+    else copy_field(out->number, sizeof out->number, b, body);
+    return 0;
+  }
+  if (type != CLASS_MDMF_CALLERID) return -1;
+  int pos = 2;
+  while (pos + 2 <= len) {
+    uint8_t ft = msg[pos];
+    int fl = msg[pos + 1];
+    if (pos + 2 + fl > len) return -1;
+    const uint8_t *b = msg + pos + 2;
+    switch (ft) {
+    case MCLASS_DATETIME: if (fl == 8) copy_field(out->datetime, sizeof out->datetime, b, fl); break;
+    case MCLASS_CALLER_NUMBER: copy_field(out->number, sizeof out->number, b, fl); break;
+    case MCLASS_ABSENCE1: if (fl >= 1) out->absence = (char)b[0]; break;
+    case MCLASS_CALLER_NAME: copy_field(out->name, sizeof out->name, b, fl); out->has_name = 1; break;
+    default: break;
+    }
+    pos += 2 + fl;
+  }
+  return 0;
+}
+
+static void on_msg(hl_cid_rx_t *r, int standard, const uint8_t *msg, int len) {
+  hl_cid_t c;
+  if (hl_cid_parse(standard, msg, len, &c) != 0) return;
+  if (standard != HL_CID_DTMF) {
+    /* Both FSK modems decode either signal; keep the one whose tones carried it. */
+    int bell = r->e_bell >= r->e_v23;
+    if ((standard == HL_CID_BELL202) != bell) return;
+  }
+  if (!(r->mask & (1 << standard))) return;
+  r->got = c;
+  r->ready = 1;
+}
+static void on_class(void *u, const uint8_t *m, int l) { on_msg(u, HL_CID_BELL202, m, l); }
+static void on_clip(void *u, const uint8_t *m, int l) { on_msg(u, HL_CID_V23, m, l); }
+static void on_dtmf(void *u, const uint8_t *m, int l) { on_msg(u, HL_CID_DTMF, m, l); }
+
+int hl_cid_rx_init(hl_cid_rx_t *r, int mask) {
+  memset(r, 0, sizeof(*r));
+  r->mask = mask;
+  r->fsk_class = adsi_rx_init(NULL, ADSI_STANDARD_CLASS, on_class, r);
+  r->fsk_clip = adsi_rx_init(NULL, ADSI_STANDARD_CLIP, on_clip, r);
+  r->dtmf = adsi_rx_init(NULL, ADSI_STANDARD_CLIP_DTMF, on_dtmf, r);
+  if (!r->fsk_class || !r->fsk_clip || !r->dtmf) return -1;
+  hl_cid_rx_reset(r);
+  return 0;
+}
+
+void hl_cid_rx_reset(hl_cid_rx_t *r) {
+  static const float f[4] = { 1200, 2200, 1300, 2100 };
+  for (int i = 0; i < 4; i++) {
+    goertzel_descriptor_t d;
+    make_goertzel_descriptor(&d, f[i], HL_BLOCK);
+    goertzel_init(&r->g[i], &d);
+  }
+  r->e_bell = r->e_v23 = 0;
+  r->ready = 0;
+}
+
+void hl_cid_rx_set_mask(hl_cid_rx_t *r, int mask) {
+  r->mask = mask;
+  adsi_rx_init(r->fsk_class, ADSI_STANDARD_CLASS, on_class, r);
+  adsi_rx_init(r->fsk_clip, ADSI_STANDARD_CLIP, on_clip, r);
+  adsi_rx_init(r->dtmf, ADSI_STANDARD_CLIP_DTMF, on_dtmf, r);
+  hl_cid_rx_reset(r);
+}
+
+void hl_cid_rx_release(hl_cid_rx_t *r) {
+  if (r->fsk_class) adsi_rx_free(r->fsk_class);
+  if (r->fsk_clip) adsi_rx_free(r->fsk_clip);
+  if (r->dtmf) adsi_rx_free(r->dtmf);
+  memset(r, 0, sizeof(*r));
+}
+
+void hl_cid_rx_feed(hl_cid_rx_t *r, const int16_t *amp, int n) {
+  int fsk = r->mask & ((1 << HL_CID_BELL202) | (1 << HL_CID_V23));
+  if (fsk) {
+    /* Energy at each standard's mark/space pair, decayed so that an old
+     * signal does not decide a new one. */
+    float e[4];
+    for (int i = 0; i < 4; i++) {
+      goertzel_reset(&r->g[i]);
+      goertzel_update(&r->g[i], amp, n);
+      e[i] = goertzel_result(&r->g[i]);
+    }
+    r->e_bell = r->e_bell * 0.9f + e[0] + e[1];
+    r->e_v23 = r->e_v23 * 0.9f + e[2] + e[3];
+    adsi_rx(r->fsk_class, amp, n);
+    adsi_rx(r->fsk_clip, amp, n);
+  }
+  if (r->mask & (1 << HL_CID_DTMF)) adsi_rx(r->dtmf, amp, n);
+}
+
+int hl_cid_rx_take(hl_cid_rx_t *r, hl_cid_t *out) {
+  if (!r->ready) return 0;
+  *out = r->got;
+  r->ready = 0;
+  return 1;
+}
+
+int hl_cid_tx_init(hl_cid_tx_t *t) {
+  memset(t, 0, sizeof(*t));
+  t->tx[0] = adsi_tx_init(NULL, ADSI_STANDARD_CLASS);
+  t->tx[1] = adsi_tx_init(NULL, ADSI_STANDARD_CLIP);
+  t->tx[2] = adsi_tx_init(NULL, ADSI_STANDARD_CLIP_DTMF);
+  return (t->tx[0] && t->tx[1] && t->tx[2]) ? 0 : -1;
+}
+
+void hl_cid_tx_release(hl_cid_tx_t *t) {
+  for (int i = 0; i < 3; i++) if (t->tx[i]) adsi_tx_free(t->tx[i]);
+  memset(t, 0, sizeof(*t));
+}
+
+static int all_digits(const char *s) {
+  for (; *s; s++) if (*s < '0' || *s > '9') return 0;
+  return 1;
+}
+
+int hl_cid_tx_start(hl_cid_tx_t *t, int standard, const char *number, const char *name, const char *datetime) {
+  uint8_t msg[128];
+  int len;
+  size_t nl = number ? strlen(number) : 0;
+  size_t ml = name ? strlen(name) : 0;
+  if (nl > 20 || ml > 20) return -1;
+  if (standard == HL_CID_DTMF) {
+    if (!all_digits(number ? number : "")) return -1;
+    len = snprintf((char *)msg, sizeof msg, nl ? "A%sC" : "B10C", number ? number : "");
+    adsi_tx_put_message(t->tx[2], msg, len);
+    t->active = 3;
+    return 0;
+  }
+  int idx = standard == HL_CID_V23 ? 1 : 0;
+  adsi_tx_state_t *tx = t->tx[idx];
+  len = adsi_add_field(tx, msg, -1, CLASS_MDMF_CALLERID, NULL, 0);
+  if (datetime && strlen(datetime) == 8) len = adsi_add_field(tx, msg, len, MCLASS_DATETIME, (const uint8_t *)datetime, 8);
+  if (nl) len = adsi_add_field(tx, msg, len, MCLASS_CALLER_NUMBER, (const uint8_t *)number, (int)nl);
+  else len = adsi_add_field(tx, msg, len, MCLASS_ABSENCE1, (const uint8_t *)"O", 1);
+  if (ml) len = adsi_add_field(tx, msg, len, MCLASS_CALLER_NAME, (const uint8_t *)name, (int)ml);
+  adsi_tx_put_message(tx, msg, len);
+  t->active = idx + 1;
+  return 0;
+}
+
+int hl_cid_tx_mix(hl_cid_tx_t *t, int16_t *out, int n) {
+  if (!t->active) return 0;
+  int16_t buf[HL_BLOCK];
+  int done = 0;
+  while (done < n) {
+    int want = n - done > HL_BLOCK ? HL_BLOCK : n - done;
+    int got = adsi_tx(t->tx[t->active - 1], buf, want);
+    for (int i = 0; i < got; i++) {
+      int32_t v = out[done + i] + buf[i];
+      out[done + i] = (int16_t)(v > 32767 ? 32767 : v < -32768 ? -32768 : v);
+    }
+    if (got < want) { t->active = 0; return 0; }
+    done += got;
+  }
+  return 1;
+}
