@@ -48,6 +48,7 @@ class Engine : public Napi::ObjectWrap<Engine> {
       InstanceMethod("stats", &Engine::Stats),
       InstanceMethod("step", &Engine::Step),
       InstanceMethod("drain", &Engine::Drain),
+      InstanceMethod("progress", &Engine::Progress),
     });
   }
 
@@ -331,6 +332,16 @@ class Engine : public Napi::ObjectWrap<Engine> {
       arr.Set(i, o);
     }
     return arr;
+  }
+
+  // [submitted, processed]: commands enqueued and commands the media thread ran.
+  Napi::Value Progress(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!Alive(env)) return env.Undefined();
+    Napi::Array a = Napi::Array::New(env, 2);
+    a.Set((uint32_t)0, (double)hl_engine_submitted(eng_));
+    a.Set((uint32_t)1, (double)hl_engine_processed(eng_));
+    return a;
   }
 
   Napi::Value Time(const Napi::CallbackInfo& info) {

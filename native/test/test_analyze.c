@@ -210,6 +210,20 @@ static void test_dtmf_timing(void) {
   free(s.b);
 }
 
+/* sent digits found, in order (greedy alignment) */
+static int digits_right(const char *got, const char *sent) {
+  int n = 0;
+  for (const char *g = got, *s = sent; *g && *s; s++) {
+    const char *f = strchr(g, *s);
+    if (f && f - g <= 1) { n++; g = f + 1; }
+  }
+  return n;
+}
+static int subseq(const char *small, const char *big) {
+  for (; *small; small++) { big = strchr(big, *small); if (!big) return 0; big++; }
+  return 1;
+}
+
 static const char *rand_digits(char *d, int n, uint32_t *seed) {
   static const char set[] = "0123456789*#ABCD";
   for (int i = 0; i < n; i++) { *seed = *seed * 1664525u + 1013904223u; d[i] = set[(*seed >> 16) % 16]; }
@@ -238,9 +252,11 @@ static void test_dtmf_snr(void) {
       bare_t b;
       bare_run(s.b, s.n, &b);
       total += 16;
-      for (int i = 0; i < 16; i++) { ok += got[i] == d[i]; okb += b.digits[i] == d[i]; }
-      if (strlen(got) != 16) ok -= 16 - (int)strlen(got) < 0 ? 0 : 0;
-      if (strcmp(got, b.digits) != 0) { agree = 0; printf("#   differ at %d dB: ours %s bare %s\n", snrs[k], got, b.digits); }
+      ok += digits_right(got, d);
+      okb += digits_right(b.digits, d);
+      /* ours may add digits only the frequency-scaled detectors heard; it may not lose any */
+      if (!subseq(b.digits, got)) { agree = 0; printf("#   lost at %d dB: ours %s bare %s\n", snrs[k], got, b.digits); }
+      else if (strcmp(got, b.digits)) printf("#   %d dB: ours %s, bare %s (sent %s)\n", snrs[k], got, b.digits, d);
       if (snrs[k] >= 10) CHECK(!strcmp(got, d), "DTMF at %d dB SNR: sent %s got %s", snrs[k], d, got);
       free(s.b);
     }
@@ -266,7 +282,8 @@ static void test_dtmf_freq_and_duration(void) {
     bare_run(s.b, s.n, &b);
     if (fabsf(offs[o]) < 0.02f) CHECK(!strcmp(got, keys), "%+.1f %% offset accepted: got %s", offs[o] * 100, got);
     else CHECK(got[0] == 0, "%+.1f %% offset rejected: got '%s'", offs[o] * 100, got);
-    CHECK(!strcmp(got, b.digits), "%+.1f %%: same as bare spandsp (%s / %s)", offs[o] * 100, got, b.digits);
+    printf("# %+.1f %% offset: analyzer '%s', bare dtmf_rx '%s'\n", offs[o] * 100, got, b.digits);
+    CHECK(subseq(b.digits, got), "%+.1f %%: every digit bare spandsp finds is found (%s / %s)", offs[o] * 100, got, b.digits);
     free(s.b);
   }
   /* duration: 20 ms never, 40 ms always (Q.24: reject < 23 ms, accept >= 40 ms) */
@@ -340,8 +357,11 @@ static void test_cid_snr(void) {
         ok += good;
         okb += bgood;
         /* agreement: whatever bare decoding got, we report (number-wise) */
-        int ours_has = strcmp(v, num) == 0;
-        if (ours_has != bgood) { agree = 0; printf("#   differ %s %d dB: ours %s (%s) bare '%s'\n", stds[sd].name, snrs[k], v, st, b.num[sd]); }
+        /* agreement: whatever bare adsi_rx decoded, we report with the right label; we may
+           also report what only the other FSK demodulator caught */
+        if (bgood && !good) { agree = 0; printf("#   lost %s %d dB: ours %s (%s) bare '%s'\n", stds[sd].name, snrs[k], v, st, b.num[sd]); }
+        else if (good && !bgood) printf("#   %s %d dB: only ours (via the other demodulator) got %s\n", stds[sd].name, snrs[k], v);
+        if (n_cid && strcmp(st, stds[sd].name)) { agree = 0; printf("#   mislabelled %s as %s\n", stds[sd].name, st); }
         if (snrs[k] >= 15) CHECK(good, "%s CID at %d dB: want %s/%s, got %s", stds[sd].name, snrs[k], num, dt, js);
         CHECK(json_ok(js), "valid JSON");
         free(s.b);

@@ -100,6 +100,9 @@ void hl_engine_set_notify(hl_engine_t *e, void (*fn)(void *), void *user);
 /* Consistent copy of every channel's state (lock-free seqlock read). */
 int hl_engine_snapshot(hl_engine_t *e, hl_chan_state_t *out, int max);
 int64_t hl_engine_time(hl_engine_t *e);
+/* Number of commands submitted and already executed by the media thread. */
+uint32_t hl_engine_submitted(hl_engine_t *e);
+uint32_t hl_engine_processed(hl_engine_t *e);
 const hl_driver_t *hl_engine_driver(hl_engine_t *e);
 
 typedef struct hl_engine_stats {

@@ -355,6 +355,8 @@ int hl_engine_snapshot(hl_engine_t *e, hl_chan_state_t *out, int max) {
 }
 
 int64_t hl_engine_time(hl_engine_t *e) { return e->now; }
+uint32_t hl_engine_submitted(hl_engine_t *e) { return atomic_load(&e->cmd_tail); }
+uint32_t hl_engine_processed(hl_engine_t *e) { return atomic_load(&e->cmd_head); }
 const hl_driver_t *hl_engine_driver(hl_engine_t *e) { return e->drv; }
 
 void hl_engine_stats(hl_engine_t *e, hl_engine_stats_t *s) {

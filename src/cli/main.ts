@@ -1,0 +1,35 @@
+// The `hotline` command.
+import { analyzeCommand } from './analyze.js';
+import { scenarioCommand } from './scenario.js';
+import { loadAddon } from '../native/addon.js';
+import { runEngine } from '../engine/main.js';
+
+const USAGE = `usage: hotline <command>
+  scenario run FILE... [--socket PATH] [--speed N]   run scenario files against an engine
+  analyze FILE [--json]                              what a line recording holds (DTMF, caller ID, tones)
+  engine [--profile ID] [--speed N] [--socket PATH]  run the telephony engine
+  repair-wav FILE                                    fix a recording's header after a crash
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case 'scenario': return scenarioCommand(rest);
+    case 'analyze': return analyzeCommand(rest, loadAddon());
+    case 'engine': await runEngine(rest); return -1;
+    case 'repair-wav': {
+      if (rest.length !== 1) { process.stderr.write('usage: hotline repair-wav FILE\n'); return 2; }
+      try {
+        const fixed = loadAddon().repairWav(rest[0]!);
+        console.log(fixed ? `${rest[0]}: header repaired` : `${rest[0]}: header was already correct`);
+        return 0;
+      } catch (e) {
+        process.stderr.write(`${(e as Error).message}\n`);
+        return 2;
+      }
+    }
+    default:
+      process.stderr.write(USAGE);
+      return cmd === undefined || cmd === 'help' || cmd === '--help' ? 0 : 2;
+  }
+}

@@ -1,0 +1,229 @@
+// Engine verbs: the name a client sends, the arguments it may carry (zod),
+// and how they become a native command. Validation here gives every bad
+// request a clear error that names the field; the native side checks state.
+import { z } from 'zod';
+
+export const CID_STANDARDS = { none: 0, bell202: 1, v23: 2, dtmf: 3, auto: 4 } as const;
+export const CID_WHEN = { 'after-first-ring': 0, 'before-ring': 1, polarity: 2 } as const;
+export const DISCONNECT = { polarity: 1, loop: 2, busy: 4, congestion: 8 } as const;
+export const TONES = { dial: 0, busy: 1, ringback: 2, congestion: 3, callwait: 4, dialrecall: 5, record: 6, info: 7, stutter: 10 } as const;
+export const OUTCOMES = { answer: 0, busy: 1, congestion: 2, ring: 3 } as const;
+export const ALARMS = { yellow: 4, red: 8, blue: 16, los: 1 << 8, lfa: 1 << 9 } as const;
+const TAP = { listen: 1, whisper: 2, barge: 3 } as const;
+
+const keys = <T extends Record<string, unknown>>(o: T) => Object.keys(o) as [keyof T & string, ...(keyof T & string)[]];
+const digits = z.string().regex(/^[0-9*#ABCD]{1,32}$/, 'digits are 0-9 * # A-D, 1 to 32 of them');
+const number = z.string().regex(/^[0-9]{0,20}$/, 'a number is up to 20 digits');
+// A caller-ID name travels in an MDMF field of at most 20 bytes.
+const cidName = z.string().max(20).refine((s) => Buffer.byteLength(s) <= 20, 'name is at most 20 bytes');
+
+export interface NativeCmd {
+  op: number;
+  chan?: number;
+  chan2?: number;
+  id?: number;
+  i1?: number;
+  i2?: number;
+  i3?: number;
+  i4?: number;
+  f1?: number;
+  f2?: number;
+  s1?: string;
+  s2?: string;
+}
+
+export interface Verb<S extends z.ZodTypeAny = z.ZodTypeAny> {
+  op: string;                 // native op name
+  needsChan: boolean;
+  schema: S;
+  build(args: z.infer<S>): Omit<NativeCmd, 'op' | 'chan' | 'id'>;
+}
+
+function verb<S extends z.ZodTypeAny>(v: Verb<S>): Verb<S> {
+  return v;
+}
+const none = z.object({}).strict();
+
+export const verbs: Record<string, Verb> = {
+  answer: verb({ op: 'answer', needsChan: true, schema: none, build: () => ({}) }),
+  hangup: verb({ op: 'hangup', needsChan: true, schema: none, build: () => ({}) }),
+  stopPlay: verb({ op: 'stopPlay', needsChan: true, schema: none, build: () => ({}) }),
+  tone: verb({
+    op: 'tone', needsChan: true,
+    schema: z.object({ tone: z.enum(keys(TONES)) }).strict(),
+    build: (a) => ({ i1: TONES[a.tone] }),
+  }),
+  stopTone: verb({ op: 'stopTone', needsChan: true, schema: none, build: () => ({}) }),
+  recordPause: verb({ op: 'recordPause', needsChan: true, schema: none, build: () => ({}) }),
+  recordResume: verb({ op: 'recordResume', needsChan: true, schema: none, build: () => ({}) }),
+  recordStop: verb({ op: 'recordStop', needsChan: true, schema: none, build: () => ({}) }),
+  bridge: verb({
+    op: 'bridge', needsChan: true,
+    schema: z.object({ peer: z.number().int().positive() }).strict(),
+    build: (a) => ({ chan2: a.peer }),
+  }),
+  unbridge: verb({ op: 'unbridge', needsChan: true, schema: none, build: () => ({}) }),
+  confJoin: verb({
+    op: 'confJoin', needsChan: true,
+    schema: z.object({ conference: z.number().int().min(1).max(63), muted: z.boolean().default(false) }).strict(),
+    build: (a) => ({ i1: a.conference, i2: a.muted ? 1 : 0 }),
+  }),
+  confLeave: verb({ op: 'confLeave', needsChan: true, schema: none, build: () => ({}) }),
+  confMute: verb({
+    op: 'confMute', needsChan: true,
+    schema: z.object({ muted: z.boolean() }).strict(),
+    build: (a) => ({ i2: a.muted ? 1 : 0 }),
+  }),
+  tap: verb({
+    op: 'tap', needsChan: true,
+    schema: z.object({ target: z.number().int().positive(), mode: z.enum(keys(TAP)) }).strict(),
+    build: (a) => ({ chan2: a.target, i1: TAP[a.mode] }),
+  }),
+  untap: verb({ op: 'untap', needsChan: true, schema: none, build: () => ({}) }),
+  gain: verb({
+    op: 'gain', needsChan: true,
+    schema: z.object({ rxDb: z.number().min(-24).max(24).default(0), txDb: z.number().min(-24).max(24).default(0) }).strict(),
+    build: (a) => ({ f1: a.rxDb, f2: a.txDb }),
+  }),
+  dial: verb({
+    op: 'dial', needsChan: true,
+    schema: z.object({
+      digits,
+      mode: z.enum(['dtmf', 'pulse']).default('dtmf'),
+      waitDialToneMs: z.number().int().min(0).max(10000).default(3000),
+    }).strict().refine((a) => a.mode === 'dtmf' || /^[0-9]+$/.test(a.digits), { message: 'pulse dialing sends only 0-9', path: ['digits'] }),
+    build: (a) => ({ s1: a.digits, i1: a.mode === 'pulse' ? 1 : 0, i2: a.waitDialToneMs }),
+  }),
+  flash: verb({ op: 'flash', needsChan: true, schema: none, build: () => ({}) }),
+  ring: verb({
+    op: 'ring', needsChan: true,
+    schema: z.object({
+      number: number.default(''),
+      name: cidName.default(''),
+      callerId: z.enum(['bell202', 'v23', 'dtmf', 'none']).default('bell202'),
+      cadence: z.tuple([z.number().int().min(100).max(10000), z.number().int().min(100).max(10000)]).optional(),
+    }).strict(),
+    build: (a) => ({ s1: a.number, s2: a.name, i1: CID_STANDARDS[a.callerId], i2: a.cadence?.[0] ?? 0, i3: a.cadence?.[1] ?? 0 }),
+  }),
+  stopRing: verb({ op: 'stopRing', needsChan: true, schema: none, build: () => ({}) }),
+  sendDtmf: verb({
+    op: 'sendDtmf', needsChan: true,
+    schema: z.object({ digits }).strict(),
+    build: (a) => ({ s1: a.digits }),
+  }),
+  setLine: verb({
+    op: 'setLine', needsChan: true,
+    schema: z.object({
+      callerId: z.enum(keys(CID_STANDARDS)).optional(),
+      disconnect: z.array(z.enum(keys(DISCONNECT))).min(1).optional(),
+      echoTaps: z.number().int().min(0).max(1024).optional(),
+    }).strict(),
+    build: (a) => ({
+      i1: a.callerId === undefined ? -1 : CID_STANDARDS[a.callerId],
+      i2: a.disconnect ? a.disconnect.reduce((m, d) => m | DISCONNECT[d], 0) : 0,
+      i3: a.echoTaps ?? -1,
+    }),
+  }),
+  learnCadence: verb({ op: 'learnCadence', needsChan: true, schema: none, build: () => ({}) }),
+  setMwi: verb({
+    op: 'setMwi', needsChan: true,
+    schema: z.object({ on: z.boolean() }).strict(),
+    build: (a) => ({ i1: a.on ? 1 : 0 }),
+  }),
+  // ---- the virtual PSTN (sim board only) ----
+  'sim.call': verb({
+    op: 'simCall', needsChan: true,
+    schema: z.object({
+      from: number.default(''),
+      name: cidName.default(''),
+      callerId: z.enum(['bell202', 'v23', 'dtmf', 'none']).default('bell202'),
+      callerIdWhen: z.enum(keys(CID_WHEN)).default('after-first-ring'),
+      disconnect: z.enum(keys(DISCONNECT)).default('loop'),
+      maxRings: z.number().int().min(0).max(50).default(0),
+    }).strict(),
+    build: (a) => ({ s1: a.from, s2: a.name, i1: CID_STANDARDS[a.callerId], i2: CID_WHEN[a.callerIdWhen], i3: DISCONNECT[a.disconnect], i4: a.maxRings }),
+  }),
+  'sim.hangup': verb({
+    op: 'simHangup', needsChan: true,
+    schema: z.object({ method: z.enum(keys(DISCONNECT)).optional() }).strict(),
+    build: (a) => ({ i1: a.method ? DISCONNECT[a.method] : 0 }),
+  }),
+  'sim.offhook': verb({ op: 'simOffhook', needsChan: true, schema: none, build: () => ({}) }),
+  'sim.onhook': verb({ op: 'simOnhook', needsChan: true, schema: none, build: () => ({}) }),
+  'sim.dial': verb({
+    op: 'simDial', needsChan: true,
+    schema: z.object({
+      digits,
+      mode: z.enum(['dtmf', 'pulse']).default('dtmf'),
+      onMs: z.number().int().min(10).max(1000).optional(),
+      offMs: z.number().int().min(10).max(1000).optional(),
+    }).strict(),
+    build: (a) => ({ s1: a.digits, i1: a.mode === 'pulse' ? 1 : 0, i2: a.onMs ?? 0, i3: a.offMs ?? 0 }),
+  }),
+  'sim.flash': verb({
+    op: 'simFlash', needsChan: true,
+    schema: z.object({ ms: z.number().int().min(100).max(1000).default(500) }).strict(),
+    build: (a) => ({ i1: a.ms }),
+  }),
+  'sim.answer': verb({
+    op: 'simAnswer', needsChan: true,
+    schema: z.object({ polarity: z.boolean().default(false) }).strict(),
+    build: (a) => ({ i1: a.polarity ? 1 : 0 }),
+  }),
+  'sim.outcome': verb({
+    op: 'simOutcome', needsChan: true,
+    schema: z.object({
+      outcome: z.enum(keys(OUTCOMES)),
+      afterMs: z.number().int().min(0).max(120000).default(4000),
+      polarity: z.boolean().default(false),
+    }).strict(),
+    build: (a) => ({ i1: OUTCOMES[a.outcome], i2: a.afterMs, i3: a.polarity ? 1 : 0 }),
+  }),
+  'sim.talk': verb({
+    op: 'simTalk', needsChan: true,
+    schema: z.object({ freq: z.number().int().min(0).max(3900), levelDbm0: z.number().min(-50).max(0).default(-13) }).strict(),
+    build: (a) => ({ i1: a.freq, f1: a.levelDbm0 }),
+  }),
+  'sim.listen': verb({
+    op: 'simListen', needsChan: true,
+    schema: z.object({ freq: z.number().int().min(100).max(3900), ms: z.number().int().min(20).max(10000).default(400) }).strict(),
+    build: (a) => ({ i1: a.freq, i2: a.ms }),
+  }),
+  'sim.impair': verb({
+    op: 'simImpair', needsChan: true,
+    schema: z.object({
+      snrDb: z.number().min(0).max(80).default(0),
+      levelDb: z.number().min(-40).max(20).default(0),
+      slipEvery: z.number().int().min(0).max(100000).default(0),
+    }).strict(),
+    build: (a) => ({ f1: a.snrDb, f2: a.levelDb, i2: a.slipEvery }),
+  }),
+  'sim.alarm': verb({
+    op: 'simAlarm', needsChan: false,
+    schema: z.object({ span: z.number().int().positive(), alarms: z.array(z.enum(keys(ALARMS))) }).strict(),
+    build: (a) => ({ i1: a.span, i2: a.alarms.reduce((m, x) => m | ALARMS[x], 0) }),
+  }),
+  'sim.autoAnswer': verb({
+    op: 'simAutoAnswer', needsChan: true,
+    schema: z.object({ rings: z.number().int().min(0).max(20) }).strict(),
+    build: (a) => ({ i1: a.rings }),
+  }),
+};
+
+// Verbs with resources opened on the engine's side of the socket.
+export const playArgs = z.object({
+  files: z.array(z.string().min(1).max(512)).min(1).max(16),
+  loop: z.boolean().default(false),
+  queue: z.boolean().default(false),
+}).strict();
+
+export const recordArgs = z.object({
+  name: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, 'a recording name is letters, digits, _ . - (no path)').refine((n) => !n.startsWith('.'), 'a recording name cannot start with a dot').optional(),
+  stereo: z.boolean().default(false),
+}).strict();
+
+export const ENGINE_VERBS = ['state', 'stats', 'channels', 'play', 'record', ...Object.keys(verbs)];
+
+export function describeZodError(err: z.ZodError): string {
+  return err.issues.map((i) => `${i.path.length ? i.path.join('.') : 'args'}: ${i.message}`).join('; ');
+}

@@ -1,0 +1,29 @@
+// Scenario files: a far end scripted against the engine, with expectations.
+// Documented in docs/scenarios.md.
+import { z } from 'zod';
+
+const matchValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+export const step = z.union([
+  z.object({ do: z.string(), chan: z.number().int().optional(), args: z.record(z.unknown()).optional(), save: z.string().regex(/^[a-z][a-zA-Z0-9]*$/).optional(), fails: z.string().optional() }).strict(),
+  z.object({ expect: z.string(), chan: z.number().int().optional(), match: z.record(matchValue).optional(), within: z.number().int().positive().max(600000).default(5000) }).strict(),
+  z.object({ expectNo: z.string(), chan: z.number().int().optional(), match: z.record(matchValue).optional(), during: z.number().int().positive().max(600000) }).strict(),
+  z.object({ wait: z.number().int().positive().max(600000) }).strict(),
+  z.object({
+    checkWav: z.string(),
+    channels: z.number().int().min(1).max(2).optional(),
+    minMs: z.number().int().nonnegative().optional(),
+    maxMs: z.number().int().positive().optional(),
+    tones: z.array(z.object({ channel: z.number().int().min(0).max(1).default(0), freq: z.number().positive(), present: z.boolean().default(true) })).optional(),
+  }).strict(),
+]);
+export type Step = z.infer<typeof step>;
+
+export const scenario = z.object({
+  name: z.string().min(1),
+  description: z.string().optional(),
+  profile: z.string().default('sim-demo'),
+  steps: z.array(step).min(1),
+  idleAfter: z.boolean().default(true),
+}).strict();
+export type Scenario = z.infer<typeof scenario>;

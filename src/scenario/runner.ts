@@ -1,0 +1,185 @@
+// Runs scenario files against a live engine: each `do` is a verb sent to the
+// engine (sim.* verbs script the virtual PSTN), each `expect` waits for an
+// event in engine time. One line per step; after the scenario every channel
+// must be idle and the engine must hold no more file descriptors than before.
+import fs from 'node:fs';
+import path from 'node:path';
+import { EngineClient, EngineError } from '../telephony/engine-client.js';
+import type { EngineEvent } from '../telephony/protocol.js';
+import { scenario as scenarioSchema, type Scenario, type Step } from './format.js';
+import { describeZodError } from '../engine/verbs.js';
+import { readWav, toneShare } from './wav-check.js';
+
+export interface StepResult { index: number; ok: boolean; text: string }
+export interface ScenarioResult { name: string; file: string; ok: boolean; steps: StepResult[] }
+
+export function loadScenario(file: string): Scenario {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`${file}: ${(e as Error).message}`);
+  }
+  const r = scenarioSchema.safeParse(raw);
+  if (!r.success) throw new Error(`${file}: ${describeZodError(r.error)}`);
+  return r.data;
+}
+
+function matches(e: EngineEvent, name: string, chan: number | undefined, match: Record<string, unknown> | undefined, vars: Record<string, unknown>): boolean {
+  if (e.event !== name) return false;
+  if (chan !== undefined && e.chan !== chan) return false;
+  for (const [k, v] of Object.entries(match ?? {})) if (e[k] !== subst(v, vars)) return false;
+  return true;
+}
+
+function subst(v: unknown, vars: Record<string, unknown>): unknown {
+  if (typeof v === 'string' && v.startsWith('$')) {
+    const [name, field] = v.slice(1).split('.');
+    const base = vars[name!];
+    return field ? (base as Record<string, unknown> | undefined)?.[field] : base;
+  }
+  return v;
+}
+
+function describe(s: Step): string {
+  if ('do' in s) return `do ${s.do}${s.chan !== undefined ? ` chan ${s.chan}` : ''}`;
+  if ('expect' in s) return `expect ${s.expect}${s.chan !== undefined ? ` chan ${s.chan}` : ''}${s.match ? ` ${JSON.stringify(s.match)}` : ''}`;
+  if ('expectNo' in s) return `expect no ${s.expectNo}${s.chan !== undefined ? ` chan ${s.chan}` : ''} for ${s.during} ms`;
+  if ('wait' in s) return `wait ${s.wait} ms`;
+  return `check recording ${s.checkWav}`;
+}
+
+function fdCount(pid: number): number | undefined {
+  try { return fs.readdirSync(`/proc/${pid}/fd`).length; } catch { return undefined; }
+}
+
+export class ScenarioRunner {
+  private events: EngineEvent[] = [];
+  private consumed = new Set<number>();
+  private mark = 0;
+  private onEvent = (e: EngineEvent) => { this.events.push(e); };
+
+  constructor(private client: EngineClient) {}
+
+  // Engine time, asked of the engine so that waits work even when no event comes.
+  private async now(): Promise<number> {
+    const s = await this.client.stats();
+    return s.time as number;
+  }
+
+  private async waitEngine(ms: number, until?: () => boolean): Promise<boolean> {
+    const end = (await this.now()) + ms;
+    for (;;) {
+      if (until?.()) return true;
+      const t = await this.now();
+      if (t >= end) return until ? until() : true;
+      await new Promise((r) => setTimeout(r, 2));
+    }
+  }
+
+  async run(sc: Scenario, file: string, print: (line: string) => void): Promise<ScenarioResult> {
+    const steps: StepResult[] = [];
+    const vars: Record<string, unknown> = {};
+    this.events = [];
+    this.consumed.clear();
+    this.mark = 0;
+    this.client.on('event', this.onEvent);
+    const pid = this.client.engine?.pid;
+    const fdsBefore = pid ? fdCount(pid) : undefined;
+    print(`# ${sc.name} (${path.basename(file)})`);
+    let failed = false;
+    for (const [i, s] of sc.steps.entries()) {
+      let r: StepResult;
+      try {
+        r = { index: i + 1, ok: true, text: await this.step(s, vars) };
+      } catch (e) {
+        r = { index: i + 1, ok: false, text: `${describe(s)}: ${(e as Error).message}` };
+      }
+      steps.push(r);
+      print(`${r.ok ? 'ok' : 'not ok'} ${r.index} - ${r.ok ? describe(s) : r.text}${r.ok && r.text ? ` (${r.text})` : ''}`);
+      if (!r.ok) { failed = true; break; }
+    }
+    // Leave the engine as we found it: every channel idle, no descriptor kept.
+    if (sc.idleAfter) {
+      const idx = steps.length + 1;
+      try {
+        const ok = await this.waitEngine(3000, () => false).then(async () => {
+          const st = (await this.client.request('state')) as { states: { chan: number; state: string; offhook: boolean }[] };
+          return st.states.filter((c) => c.state !== 'idle' || c.offhook);
+        });
+        const fdsAfter = pid ? fdCount(pid) : undefined;
+        const problems: string[] = [];
+        if (ok.length) problems.push(`channels not idle: ${ok.map((c) => `${c.chan}=${c.state}`).join(', ')}`);
+        if (fdsBefore !== undefined && fdsAfter !== undefined && fdsAfter > fdsBefore) problems.push(`engine fds grew ${fdsBefore} -> ${fdsAfter}`);
+        const r = { index: idx, ok: problems.length === 0, text: problems.join('; ') || 'all channels idle, no fd growth' };
+        steps.push(r);
+        print(`${r.ok ? 'ok' : 'not ok'} ${idx} - ${r.ok ? 'cleanup' : 'cleanup: ' + r.text}`);
+        if (!r.ok) failed = true;
+      } catch (e) {
+        steps.push({ index: idx, ok: false, text: (e as Error).message });
+        failed = true;
+      }
+    }
+    this.client.off('event', this.onEvent);
+    return { name: sc.name, file, ok: !failed, steps };
+  }
+
+  private find(name: string, chan: number | undefined, match: Record<string, unknown> | undefined, vars: Record<string, unknown>): EngineEvent | undefined {
+    for (let i = this.mark; i < this.events.length; i++) {
+      if (this.consumed.has(i)) continue;
+      const e = this.events[i]!;
+      if (matches(e, name, chan, match, vars)) { this.consumed.add(i); return e; }
+    }
+    return undefined;
+  }
+
+  private async step(s: Step, vars: Record<string, unknown>): Promise<string> {
+    if ('do' in s) {
+      this.mark = this.events.length;
+      const args = Object.fromEntries(Object.entries(s.args ?? {}).map(([k, v]) => [k, subst(v, vars)]));
+      try {
+        const data = await this.client.request(s.do, s.chan, args);
+        if (s.fails) throw new Error(`expected it to fail with ${s.fails}, it succeeded`);
+        if (s.save) vars[s.save] = data;
+        return '';
+      } catch (e) {
+        if (s.fails && e instanceof EngineError) {
+          if (e.code !== s.fails) throw new Error(`expected error ${s.fails}, got ${e.code}: ${e.message}`);
+          return `refused: ${e.code}: ${e.message}`;
+        }
+        throw e;
+      }
+    }
+    if ('expect' in s) {
+      let found: EngineEvent | undefined;
+      await this.waitEngine(s.within, () => (found = this.find(s.expect, s.chan, s.match, vars)) !== undefined);
+      if (!found) {
+        const seen = this.events.slice(this.mark).filter((e) => s.chan === undefined || e.chan === s.chan).map((e) => e.event);
+        throw new Error(`not seen within ${s.within} ms; saw [${seen.slice(-12).join(', ')}]`);
+      }
+      return `at ${found.time} ms`;
+    }
+    if ('expectNo' in s) {
+      let found: EngineEvent | undefined;
+      await this.waitEngine(s.during, () => (found = this.find(s.expectNo, s.chan, s.match, vars)) !== undefined);
+      if (found) throw new Error(`unexpected ${JSON.stringify(found)}`);
+      return '';
+    }
+    if ('wait' in s) {
+      await this.waitEngine(s.wait);
+      return '';
+    }
+    const file = String(subst(s.checkWav, vars));
+    const w = readWav(file);
+    const ms = (w.frames * 1000) / w.rate;
+    if (s.channels !== undefined && w.channels !== s.channels) throw new Error(`${w.channels} channels, expected ${s.channels}`);
+    if (s.minMs !== undefined && ms < s.minMs) throw new Error(`${ms.toFixed(0)} ms long, expected at least ${s.minMs}`);
+    if (s.maxMs !== undefined && ms > s.maxMs) throw new Error(`${ms.toFixed(0)} ms long, expected at most ${s.maxMs}`);
+    for (const t of s.tones ?? []) {
+      const share = toneShare(w.samples[t.channel] ?? new Int16Array(), w.rate, t.freq);
+      if (t.present && share < 0.05) throw new Error(`${t.freq} Hz not heard on channel ${t.channel} (share ${share.toFixed(3)})`);
+      if (!t.present && share > 0.02) throw new Error(`${t.freq} Hz heard on channel ${t.channel} (share ${share.toFixed(3)})`);
+    }
+    return `${ms.toFixed(0)} ms, ${w.channels} ch`;
+  }
+}
