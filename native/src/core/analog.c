@@ -92,6 +92,7 @@ static void offer(hl_engine_t *e, chan_t *c) {
 
 static void start_dialing(hl_engine_t *e, chan_t *c) {
   c->dial_waiting = 0;
+  hl_tonedet_set_dial_ms(c->tdet, 0);
   chan_set_state(e, c, HL_ST_DIALING);
   if (c->dial_pulse) {
     char s[70];
@@ -284,6 +285,7 @@ void sig_tick(hl_engine_t *e, chan_t *c) {
       if (hl_cid_rx_take(&c->cid, &cid)) {
         c->caller = cid;
         c->have_caller = 1;
+        c->caller_ms = e->now;
         emit_caller(e, c, "CallerIdReceived");
         if (c->st == HL_ST_RINGING && c->rings >= 1) offer(e, c);
       }
@@ -295,10 +297,9 @@ void sig_tick(hl_engine_t *e, chan_t *c) {
       to_idle(e, c);
       return;
     }
-    if (c->st == HL_ST_IDLE && c->have_caller && e->now - c->st_ms > 15000 && !c->rings) {
+    if (c->st == HL_ST_IDLE && c->have_caller && e->now - c->caller_ms > 15000) {
       /* Caller ID without a ring that followed: forget it. */
       c->have_caller = 0;
-      c->st_ms = e->now;
     }
     if (c->dial_waiting && e->now >= c->dial_deadline) {
       if (c->dial_wait_ms > 0) {
@@ -313,7 +314,7 @@ void sig_tick(hl_engine_t *e, chan_t *c) {
       }
       return;
     }
-    if (c->st == HL_ST_DIALING && !c->pulse_dialing && c->dtmf_tx_busy == 0) dial_completed(e, c);
+    if (c->st == HL_ST_DIALING && !c->dial_waiting && !c->pulse_dialing && c->dtmf_tx_busy == 0) dial_completed(e, c);
   } else if (c->info->kind == HL_KIND_FXS) {
     if (c->cid_due_ms && e->now >= c->cid_due_ms) {
       c->cid_due_ms = 0;
@@ -395,6 +396,8 @@ int sig_command(hl_engine_t *e, chan_t *c, const hl_cmd_t *cmd) {
     hook(e, c, HL_OFFHOOK);
     c->cid_on = 0;
     hl_tonedet_reset(c->tdet);
+    /* Just seized: only dial tone can come, so it need not outlast a ringback burst. */
+    hl_tonedet_set_dial_ms(c->tdet, 300);
     c->tdet_on = 1;
     c->dial_waiting = 1;
     c->dial_deadline = e->now + (cmd->i2 > 0 ? cmd->i2 : 600);

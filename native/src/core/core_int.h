@@ -88,6 +88,7 @@ typedef struct chan {
   int ring_active;
   hl_cid_t caller;
   int have_caller;
+  int64_t caller_ms;
   char dial[64];
   int dial_pulse;
   int dial_wait_ms;

@@ -186,6 +186,7 @@ static void co_tick(sim_t *s, sim_chan_t *c, int16_t *lin) {
   case CO_COLLECT:
     if (s->now - f->last_digit_ms >= 2000 && f->ndigits > 0) {
       far_event(s, c, "SimDigitsReceived", "number", f->digits, NULL, 0);
+      f->ndigits = 0; f->digits[0] = 0;
       play_tone(s, f, f->outcome == OUT_BUSY ? HL_ZT_BUSY : f->outcome == OUT_CONGESTION ? HL_ZT_CONGESTION : HL_ZT_RINGBACK);
       set_state(s, f, CO_PROGRESS);
     }
