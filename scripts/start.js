@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+// `npm start`: the demo box on the simulated board. Starts hotline-engine
+// (sim-demo profile: 4 FXO lines, 8 FXS phones, 1 E1) as its own process and
+// a status page on http://localhost:$PORT (default 8080). State lives in
+// $HOTLINE_DATA_DIR (default ./data), so instances can run side by side.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+if (!fs.existsSync(path.join(root, 'dist/src/web/status-server.js')) || !fs.existsSync(path.join(root, 'build/Release/hotline.node'))) {
+  console.error('start: not built yet: run "bash scripts/setup" first');
+  process.exit(1);
+}
+const { EngineClient } = await import('../dist/src/telephony/engine-client.js');
+const { startStatusServer, accessToken } = await import('../dist/src/web/status-server.js');
+
+const dataDir = path.resolve(process.env.HOTLINE_DATA_DIR ?? path.join(root, 'data'));
+const port = Number(process.env.PORT ?? 8080);
+fs.mkdirSync(dataDir, { recursive: true });
+const socketPath = path.join(dataDir, 'engine.sock');
+
+const engine = spawn(process.execPath, [path.join(root, 'bin/hotline-engine.js'), '--profile', 'sim-demo', '--speed', '1', '--data-dir', dataDir, '--socket', socketPath], { stdio: ['ignore', 'inherit', 'inherit'] });
+engine.on('exit', (code) => { console.error(`start: engine exited (${code})`); process.exit(1); });
+const deadline = Date.now() + 15000;
+while (!fs.existsSync(socketPath)) {
+  if (Date.now() > deadline) { console.error('start: engine did not come up'); process.exit(1); }
+  await new Promise((r) => setTimeout(r, 50));
+}
+const client = new EngineClient({ socketPath, name: 'status-page' });
+await client.connect();
+startStatusServer({ port, host: '127.0.0.1', dataDir, client });
+console.log(`Hotline demo box: ${client.channels.length} channels on the simulated board`);
+console.log(`Status page: http://localhost:${port}/?token=${accessToken(dataDir)}`);
+const stop = () => { engine.removeAllListeners('exit'); engine.kill('SIGTERM'); process.exit(0); };
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

@@ -1,0 +1,84 @@
+// A read-only status page for the box until the full web panel lands: the
+// engine's channels and live events. Every route needs the access token
+// generated on first start (kept in the data directory, mode 0600); the token
+// is exchanged for an HttpOnly, SameSite=Strict cookie.
+import Koa from 'koa';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Server } from 'node:http';
+import type { EngineClient } from '../telephony/engine-client.js';
+import type { EngineEvent } from '../telephony/protocol.js';
+
+export function accessToken(dataDir: string): string {
+  const file = path.join(dataDir, 'access-token');
+  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+  const token = crypto.randomBytes(24).toString('base64url');
+  fs.writeFileSync(file, token + '\n', { mode: 0o600 });
+  return token;
+}
+
+const PAGE = `<!doctype html><html lang="en"><meta charset="utf-8"><title>Hotline engine</title>
+<style>body{font:14px system-ui;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 8px}
+#log{font:12px monospace;white-space:pre-wrap;max-height:40em;overflow:auto;background:#f7f7f7;padding:1em}</style>
+<h1>Hotline engine</h1><p id="info"></p><table id="ch"><thead><tr><th>chan</th><th>kind</th><th>state</th><th>off-hook</th><th>bridged</th><th>caller</th></tr></thead><tbody></tbody></table>
+<h2>Events</h2><div id="log"></div>
+<script>
+const tb = document.querySelector('#ch tbody'), log = document.getElementById('log');
+function cell(tr, v) { const td = document.createElement('td'); td.textContent = v == null ? '' : String(v); tr.appendChild(td); }
+async function refresh() {
+  const r = await fetch('/api/state'); if (!r.ok) return;
+  const s = await r.json();
+  document.getElementById('info').textContent = 'engine time ' + s.time + ' ms, ' + s.channels.length + ' channels';
+  tb.replaceChildren();
+  for (const c of s.channels) { const st = s.states.find((x) => x.chan === c.chan) || {};
+    const tr = document.createElement('tr'); [c.chan, c.kind, st.state, st.offhook, st.bridgedTo || '', st.callerNumber].forEach((v) => cell(tr, v)); tb.appendChild(tr); }
+}
+const es = new EventSource('/api/events');
+es.onmessage = (m) => { const line = document.createElement('div'); line.textContent = m.data; log.prepend(line); while (log.childNodes.length > 300) log.lastChild.remove(); refresh(); };
+refresh();
+</script></html>`;
+
+export function startStatusServer(opts: { port: number; host: string; dataDir: string; client: EngineClient }): Server {
+  const token = accessToken(opts.dataDir);
+  const app = new Koa();
+  const session = crypto.randomBytes(24).toString('base64url');
+  app.use(async (ctx, next) => {
+    ctx.set('X-Content-Type-Options', 'nosniff');
+    ctx.set('Content-Security-Policy', "default-src 'self'; script-src 'unsafe-inline' 'self'; style-src 'unsafe-inline'");
+    if (ctx.query.token !== undefined) {
+      const given = Buffer.from(String(ctx.query.token));
+      const want = Buffer.from(token);
+      if (given.length === want.length && crypto.timingSafeEqual(given, want)) {
+        ctx.cookies.set('hotline_session', session, { httpOnly: true, sameSite: 'strict' });
+        ctx.redirect('/');
+        return;
+      }
+    }
+    if (ctx.cookies.get('hotline_session') !== session) {
+      ctx.status = 401;
+      ctx.body = 'Sign in with the link printed when the box started (token in the data directory, file access-token).';
+      return;
+    }
+    await next();
+  });
+  app.use(async (ctx) => {
+    if (ctx.method !== 'GET') { ctx.status = 405; return; }
+    if (ctx.path === '/') { ctx.type = 'html'; ctx.body = PAGE; return; }
+    if (ctx.path === '/api/state') { ctx.body = await opts.client.request('state'); return; }
+    if (ctx.path === '/api/events') {
+      ctx.req.socket.setTimeout(0);
+      ctx.type = 'text/event-stream';
+      ctx.set('Cache-Control', 'no-cache');
+      ctx.status = 200;
+      ctx.respond = false;
+      ctx.res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });
+      const on = (e: EngineEvent) => ctx.res.write(`data: ${JSON.stringify(e)}\n\n`);
+      opts.client.on('event', on);
+      ctx.req.on('close', () => opts.client.off('event', on));
+      return;
+    }
+    ctx.status = 404;
+  });
+  return app.listen(opts.port, opts.host);
+}
