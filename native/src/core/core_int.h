@@ -15,10 +15,10 @@
 #define CMD_RING 1024
 #define EVT_RING 4096
 #define GARBAGE_RING 1024
-#define MAX_RECORDINGS 512
+#define MAX_RECORDINGS 1024
 #define MAX_CONFS 64
 #define PLAY_QUEUE 8
-#define REC_RING_FRAMES (8000 * 4)   /* 4 s of frames per recording */
+#define REC_RING_FRAMES (HL_BLOCK * 200)   /* 4 s of frames per recording, whole blocks */
 
 struct hl_playlist {
   int loop;

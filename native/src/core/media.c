@@ -161,6 +161,12 @@ void media_mix(hl_engine_t *e) {
   for (int i = 0; i < e->nchans; i++) {
     chan_t *c = &e->ch[i];
     if (!c->open || c->info->kind == HL_KIND_DCHAN) continue;
+    if (!c->bridge && !c->conf && !c->nplay && !c->tone.prog && !c->dtmf_tx_busy && !c->cid_tx.active) {
+      /* Nothing to send: silence, without mixing. */
+      memset(c->tx, 0, sizeof c->tx);
+      memset(c->tx_pre, 0, sizeof c->tx_pre);
+      continue;
+    }
     int32_t acc[HL_BLOCK];
     memset(acc, 0, sizeof acc);
     if (c->bridge) { chan_t *p = chan_get(e, c->bridge); if (p) for (int s = 0; s < HL_BLOCK; s++) acc[s] += p->rx[s]; }
@@ -228,12 +234,15 @@ void media_record(hl_engine_t *e, chan_t *c) {
   uint64_t h = atomic_load_explicit(&r->head, memory_order_relaxed);
   uint64_t t = atomic_load_explicit(&r->tail, memory_order_acquire);
   if (h - t + HL_BLOCK > REC_RING_FRAMES) { atomic_fetch_add(&r->dropped, HL_BLOCK); return; }
-  int ch = r->stereo + 1;
-  for (int k = 0; k < HL_BLOCK; k++) {
-    size_t at = (size_t)((h + (uint64_t)k) % REC_RING_FRAMES) * (size_t)ch;
-    /* Mono: both directions mixed; stereo: left is the line (caller), right what we send (agent). */
-    if (ch == 1) r->ring[at] = sat16((int32_t)c->rx[k] + c->tx[k]);
-    else { r->ring[at] = c->rx[k]; r->ring[at + 1] = c->tx[k]; }
+  /* The ring holds a whole number of blocks and the head moves a block at a
+   * time, so a block never wraps: one index per block. */
+  if (r->stereo) {
+    /* Left is the line (the caller), right what we send (the agent). */
+    int16_t *out = r->ring + (size_t)(h % REC_RING_FRAMES) * 2;
+    for (int k = 0; k < HL_BLOCK; k++) { out[2 * k] = c->rx[k]; out[2 * k + 1] = c->tx[k]; }
+  } else {
+    int16_t *out = r->ring + (size_t)(h % REC_RING_FRAMES);
+    for (int k = 0; k < HL_BLOCK; k++) out[k] = sat16((int32_t)c->rx[k] + c->tx[k]);
   }
   atomic_store_explicit(&r->head, h + HL_BLOCK, memory_order_release);
 }
