@@ -10,22 +10,23 @@ static void put(hl_jw_t *w, const char *s, size_t n) {
   w->buf[w->len] = 0;
 }
 
-/* Length of a valid UTF-8 sequence at s (max n bytes), or 0 if invalid. */
-static int utf8_len(const unsigned char *s, size_t n) {
-  unsigned c = s[0];
-  int len; unsigned min;
-  if (c < 0x80) return 1;
-  if (c >= 0xC2 && c <= 0xDF) { len = 2; min = 0x80; }
-  else if (c >= 0xE0 && c <= 0xEF) { len = 3; min = 0x800; }
-  else if (c >= 0xF0 && c <= 0xF4) { len = 4; min = 0x10000; }
+/* Length of a valid UTF-8 sequence at s (strict: no overlongs, surrogates or
+ * code points past U+10FFFF), or 0. */
+static int utf8_len(const unsigned char *s, size_t n, unsigned *cp) {
+  unsigned c = s[0], v, min;
+  int len;
+  if (c < 0x80) { *cp = c; return 1; }
+  if (c >= 0xC2 && c <= 0xDF) { len = 2; v = c & 0x1F; min = 0x80; }
+  else if (c >= 0xE0 && c <= 0xEF) { len = 3; v = c & 0x0F; min = 0x800; }
+  else if (c >= 0xF0 && c <= 0xF4) { len = 4; v = c & 0x07; min = 0x10000; }
   else return 0;
   if ((size_t)len > n) return 0;
-  unsigned cp = c & (0x7F >> len);
   for (int i = 1; i < len; i++) {
     if ((s[i] & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (s[i] & 0x3F);
+    v = v << 6 | (s[i] & 0x3F);
   }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) return 0;
+  *cp = v;
   return len;
 }
 
@@ -34,22 +35,24 @@ int hl_json_escape(char *out, size_t cap, const char *str, size_t n) {
   size_t o = 0;
 #define EMIT(p, l) do { if (o + (l) + 2 > cap) return -1; memcpy(out + o, p, l); o += (l); } while (0)
   EMIT("\"", 1);
-  for (size_t i = 0; i < n && s[i]; ) {
-    unsigned c = s[i];
+  for (size_t i = 0; i < n; ) {
+    unsigned cp;
     char tmp[8];
-    if (c == '"') { EMIT("\\\"", 2); i++; }
-    else if (c == '\\') { EMIT("\\\\", 2); i++; }
-    else if (c < 0x20 || c == 0x7F) { snprintf(tmp, sizeof tmp, "\\u%04x", c); EMIT(tmp, 6); i++; }
-    else if (c == '<' || c == '>' || c == '&') {
-      /* escaped so the text can never close a script or open a tag if
-       * someone forgets to escape it later */
-      snprintf(tmp, sizeof tmp, "\\u%04x", c); EMIT(tmp, 6); i++;
-    } else if (c < 0x80) { EMIT((const char *)&s[i], 1); i++; }
-    else {
-      int l = utf8_len(s + i, n - i);
-      if (l == 0) { EMIT("\\ufffd", 6); i++; }
-      else { EMIT((const char *)&s[i], (size_t)l); i += (size_t)l; }
-    }
+    int l = utf8_len(s + i, n - i, &cp);
+    if (l == 0) { EMIT("\\ufffd", 6); i++; continue; }
+    if (cp == '"') EMIT("\\\"", 2);
+    else if (cp == '\\') EMIT("\\\\", 2);
+    else if (cp == '\n') EMIT("\\n", 2);
+    else if (cp == '\r') EMIT("\\r", 2);
+    else if (cp == '\t') EMIT("\\t", 2);
+    else if (cp < 0x20 || cp == 0x7F || cp == '<' || cp == '>' || cp == '&' || (cp >= 0x80 && cp < 0xA0) ||
+             cp == 0x2028 || cp == 0x2029) {
+      /* < > & too, so the text can never open a tag or close a script if a
+       * consumer forgets to escape it; C1 and line separators break parsers. */
+      snprintf(tmp, sizeof tmp, "\\u%04x", cp);
+      EMIT(tmp, 6);
+    } else EMIT((const char *)&s[i], (size_t)l);
+    i += (size_t)l;
   }
   EMIT("\"", 1);
   out[o] = 0;

@@ -10,6 +10,7 @@
  * +-1.25 % (every frequency moves by that factor); the three detectors' digits
  * are merged; +-3.5 % is still rejected (test_analyze checks both). */
 #include "hl/analyze.h"
+#include "hl/jsonw.h"
 #include "hl/tonedet.h"
 #include "hl/wav.h"
 #include <spandsp.h>
@@ -317,45 +318,14 @@ static void putf(out_t *o, const char *fmt, ...) {
   if (n > 0) put(o, t, (size_t)n < sizeof t ? (size_t)n : sizeof t - 1);
 }
 
-/* Length of a valid UTF-8 sequence at s (strict: no overlongs, surrogates or
- * code points past U+10FFFF), or 0. */
-static int utf8_len(const uint8_t *s, size_t n, uint32_t *cp) {
-  uint8_t c = s[0];
-  int len;
-  uint32_t v, min;
-  if (c < 0x80) { *cp = c; return 1; }
-  if (c >= 0xC2 && c <= 0xDF) { len = 2; v = c & 0x1F; min = 0x80; }
-  else if (c >= 0xE0 && c <= 0xEF) { len = 3; v = c & 0x0F; min = 0x800; }
-  else if (c >= 0xF0 && c <= 0xF4) { len = 4; v = c & 0x07; min = 0x10000; }
-  else return 0;
-  if ((size_t)len > n) return 0;
-  for (int i = 1; i < len; i++) {
-    if ((s[i] & 0xC0) != 0x80) return 0;
-    v = v << 6 | (s[i] & 0x3F);
-  }
-  if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) return 0;
-  *cp = v;
-  return len;
-}
-
+/* One escaper for every JSON the engine writes (hl/jsonw.h). Fields here are
+ * caller-ID strings of at most a few dozen bytes, so 6x fits the buffer. */
 static void put_str(out_t *o, const uint8_t *s, size_t n) {
-  puts_(o, "\"");
-  for (size_t i = 0; i < n;) {
-    uint32_t cp;
-    int l = utf8_len(s + i, n - i, &cp);
-    if (l == 0) { puts_(o, "\\ufffd"); i++; continue; }
-    if (cp == '"') puts_(o, "\\\"");
-    else if (cp == '\\') puts_(o, "\\\\");
-    else if (cp == '\n') puts_(o, "\\n");
-    else if (cp == '\r') puts_(o, "\\r");
-    else if (cp == '\t') puts_(o, "\\t");
-    else if (cp < 0x20 || cp == 0x7F || cp == '<' || cp == '>' || cp == '&' || (cp >= 0x80 && cp < 0xA0) ||
-             cp == 0x2028 || cp == 0x2029)
-      putf(o, "\\u%04x", (unsigned)cp);
-    else put(o, (const char *)s + i, (size_t)l);
-    i += (size_t)l;
-  }
-  puts_(o, "\"");
+  char t[1024];
+  if (n > sizeof t / 6 - 2) n = sizeof t / 6 - 2;
+  int l = hl_json_escape(t, sizeof t, (const char *)s, n);
+  if (l > 0) put(o, t, (size_t)l);
+  else puts_(o, "\"\"");
 }
 
 static int cmp_cid(const void *x, const void *y) {
