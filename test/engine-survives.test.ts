@@ -96,4 +96,25 @@ test('malformed input on the socket gets clear errors and the engine keeps servi
   c.close();
 });
 
+test('timers fire in engine time, in order, and a cancelled timer never fires', async () => {
+  const c = new EngineClient({ socketPath: engine.socketPath, reconnect: false });
+  await c.connect();
+  const fired: { id: number; time: number }[] = [];
+  c.on('event', (e: EngineEvent) => { if (e.event === 'TimerFired') fired.push({ id: e.timerId as number, time: e.time }); });
+  const t0 = c.lastTime;
+  const late = await c.timer(600);
+  const early = await c.timer(200);
+  const cancelled = await c.timer(400);
+  await c.cancelTimer(cancelled);
+  await c.waitFor((e) => e.event === 'TimerFired' && e.timerId === late, 5000);
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(fired.map((f) => f.id), [early, late], 'early fires before late; the cancelled one never');
+  const lateAt = fired[1]!.time;
+  assert.ok(lateAt - t0 >= 600 && lateAt - t0 < 600 + 200, `600 ms timer fired after ${lateAt - t0} ms of engine time`);
+  await c.cancelTimer(late);   // already fired: not an error
+  const bad = await c.request('timer', undefined, { ms: -1 }).then(() => null, (e: Error & { code?: string }) => e.code);
+  assert.is(bad, 'validation_failed', 'a negative delay is refused');
+  c.close();
+});
+
 test.run();

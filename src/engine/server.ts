@@ -187,7 +187,7 @@ export class EngineServer {
     if (!a.success) { this.fail(client, reqId, 'validation_failed', describeZodError(a.error)); return; }
     const addon = loadAddon();
     this.native.submit({ op: addon.ops[v!.op], chan: chan ?? 0, id, ...v!.build(a.data) });
-    this.track(client, reqId, id);
+    this.track(client, reqId, id, verbName === 'timer' ? { timerId: id } : undefined);
   }
 
   // A command's result is known once the media thread has run it: failures

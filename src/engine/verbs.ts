@@ -130,6 +130,18 @@ export const verbs: Record<string, Verb> = {
     schema: z.object({ on: z.boolean() }).strict(),
     build: (a) => ({ i1: a.on ? 1 : 0 }),
   }),
+  // Engine-time timers: `timer` answers {timerId} and TimerFired {timerId}
+  // follows after `ms` of engine time, so call timers keep pace with the sim.
+  timer: verb({
+    op: 'timer', needsChan: false,
+    schema: z.object({ ms: z.number().int().min(0).max(24 * 3600 * 1000) }).strict(),
+    build: (a) => ({ i1: a.ms }),
+  }),
+  cancelTimer: verb({
+    op: 'cancelTimer', needsChan: false,
+    schema: z.object({ timerId: z.number().int().positive() }).strict(),
+    build: (a) => ({ i1: a.timerId }),
+  }),
   // ---- the virtual PSTN (sim board only) ----
   'sim.call': verb({
     op: 'simCall', needsChan: true,

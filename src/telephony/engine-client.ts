@@ -170,6 +170,11 @@ export class EngineClient extends EventEmitter {
   sendDtmf(chan: number, digits: string) { return this.request('sendDtmf', chan, { digits }); }
   setLine(chan: number, opts: { callerId?: string; disconnect?: string[]; echoTaps?: number }) { return this.request('setLine', chan, opts); }
   setMwi(chan: number, on: boolean) { return this.request('setMwi', chan, { on }); }
+  async timer(ms: number): Promise<number> {
+    const r = await this.request('timer', undefined, { ms: Math.max(0, Math.round(ms)) });
+    return r.timerId as number;
+  }
+  cancelTimer(timerId: number) { return this.request('cancelTimer', undefined, { timerId }); }
   stats() { return this.request('stats'); }
   sim(verb: string, chan: number | undefined, args: Record<string, unknown> = {}) { return this.request(`sim.${verb}`, chan, args); }
 }

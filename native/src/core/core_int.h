@@ -17,6 +17,7 @@
 #define GARBAGE_RING 1024
 #define MAX_RECORDINGS 1024
 #define MAX_CONFS 64
+#define MAX_TIMERS 4096
 #define PLAY_QUEUE 8
 #define REC_RING_FRAMES (HL_BLOCK * 200)   /* 4 s of frames per recording, whole blocks */
 
@@ -134,6 +135,9 @@ struct hl_engine {
   /* conferences */
   int32_t conf_sum[MAX_CONFS][HL_BLOCK];
   int conf_members[MAX_CONFS];
+  /* engine-time timers (unordered; fired by a scan each tick) */
+  struct { int32_t id; int64_t due; } timers[MAX_TIMERS];
+  int ntimers;
   /* stats */
   _Atomic uint64_t st_ticks, st_overruns, st_events, st_dropped, st_notifies, st_commands, st_work_total, st_work_max;
 };

@@ -168,8 +168,37 @@ int hl_engine_submit(hl_engine_t *e, const hl_cmd_t *cmd) {
   return 0;
 }
 
+static void timer_command(hl_engine_t *e, const hl_cmd_t *cmd) {
+  if (cmd->op == HL_OP_TIMER) {
+    if (e->ntimers >= MAX_TIMERS) { ev_error(e, cmd, "too_many_timers", "the engine's timer table is full"); return; }
+    e->timers[e->ntimers].id = cmd->id;
+    e->timers[e->ntimers].due = e->now + (cmd->i1 > 0 ? cmd->i1 : 0);
+    e->ntimers++;
+    return;
+  }
+  /* Cancelling a timer that already fired is not an error: the two cross. */
+  for (int i = 0; i < e->ntimers; i++) {
+    if (e->timers[i].id != cmd->i1) continue;
+    e->timers[i] = e->timers[--e->ntimers];
+    return;
+  }
+}
+
+static void fire_timers(hl_engine_t *e) {
+  for (int i = 0; i < e->ntimers;) {
+    if (e->timers[i].due > e->now) { i++; continue; }
+    char buf[HL_EVENT_JSON];
+    hl_jw_t w;
+    ev_begin(e, &w, buf, "TimerFired", 0);
+    hl_jw_int(&w, "timerId", e->timers[i].id);
+    ev_push(e, &w);
+    e->timers[i] = e->timers[--e->ntimers];
+  }
+}
+
 static void run_command(hl_engine_t *e, const hl_cmd_t *cmd) {
   atomic_fetch_add(&e->st_commands, 1);
+  if (cmd->op == HL_OP_TIMER || cmd->op == HL_OP_TIMER_CANCEL) { timer_command(e, cmd); return; }
   if (cmd->op >= HL_OP_SIM_CALL && cmd->op <= HL_OP_SIM_AUTOANSWER) {
     char err[160] = "";
     if (!hl_sim_is(e->drv)) { ev_error(e, cmd, "not_simulated", "far-end commands need the sim driver"); return; }
@@ -223,6 +252,7 @@ void hl_engine_step(hl_engine_t *e) {
     run_command(e, &e->cmds[h % CMD_RING]);
     atomic_store_explicit(&e->cmd_head, h + 1, memory_order_release);
   }
+  fire_timers(e);
   hl_driver_t *d = e->drv;
   d->ops->tick(d->state, e->now);
   uint8_t law[HL_BLOCK];
