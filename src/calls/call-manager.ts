@@ -1,0 +1,123 @@
+// The call manager: the supervisor's end of the engine. It keeps the port
+// table, hands each channel's events to the leg that holds it, starts a call
+// flow when an idle line rings or an idle phone is lifted, applies trunk line
+// settings, and at boot settles what a previous supervisor left: calls still
+// bridged in the engine are adopted, others are closed as interrupted.
+import type { EngineClient } from '../telephony/engine-client.js';
+import type { EngineEvent } from '../telephony/protocol.js';
+import type { CallContext } from './context.js';
+import { Leg } from './leg.js';
+import { inboundCall } from './inbound.js';
+import { phoneOffhook } from './phone.js';
+import { Journey } from './journey.js';
+import { CallSession } from './session.js';
+import { talk } from './talk.js';
+
+export class CallManager {
+  private active = new Set<Promise<void>>();
+  private started = false;
+
+  constructor(private ctx: CallContext) {}
+
+  get engine(): EngineClient { return this.ctx.engine; }
+
+  async start(): Promise<void> {
+    const { engine } = this.ctx;
+    const load = () => this.ctx.ports.load(engine.channels, (c) => engine.states.get(c)?.offhook === true && engine.channels.find((x) => x.chan === c)?.kind === 'fxs');
+    load();
+    engine.on('state', load);
+    engine.on('event', (e: EngineEvent) => this.onEvent(e));
+    this.ctx.config.on('changed', ({ kind }: { kind: string }) => { if (kind === 'trunk' || kind === '*') void this.applyLines(); });
+    await this.applyLines();
+    await this.recover();
+    this.started = true;
+  }
+
+  // Trunk settings the engine needs per line: caller-ID standard, disconnect methods.
+  async applyLines(): Promise<void> {
+    for (const t of this.ctx.config.trunks()) {
+      for (const chan of t.ports) {
+        if (this.ctx.ports.get(chan)?.info.kind !== 'fxo') continue;
+        await this.ctx.engine.setLine(chan, { callerId: t.callerId, disconnect: t.disconnect }).catch((e: Error) => {
+          this.ctx.log.warn('line settings refused', { chan, error: e.message });
+        });
+      }
+    }
+  }
+
+  private onEvent(e: EngineEvent): void {
+    if (e.event === 'RecordingFinished') {
+      this.ctx.store.recordings.finish(e.path as string, (e.durationMs as number) ?? 0);
+      return;
+    }
+    if (e.chan === undefined) return;
+    const port = this.ctx.ports.get(e.chan);
+    if (!port) return;
+    if (port.info.kind === 'fxs' && e.event === 'HookChanged') port.offhook = e.offhook === true;
+    if (port.leg) { port.leg.onEvent(e); return; }
+    if (!this.started) return;
+    if (port.info.kind === 'fxo' && (e.event === 'RingStarted' || e.event === 'CallOffered')) {
+      this.spawn(port.info.chan, 'fxo', (leg) => inboundCall(this.ctx, leg, e));
+    } else if (port.info.kind === 'fxs' && e.event === 'HookChanged' && e.offhook === true) {
+      this.spawn(port.info.chan, 'fxs', (leg) => phoneOffhook(this.ctx, leg));
+    }
+  }
+
+  private spawn(chan: number, kind: 'fxo' | 'fxs', flow: (leg: Leg) => Promise<void>): void {
+    const leg = new Leg(chan, kind, this.ctx.engine, this.ctx.timers);
+    if (!this.ctx.ports.claim(chan, leg)) return;
+    const p = flow(leg).catch((err: Error) => this.ctx.log.error('call flow failed', { chan, error: err.message, stack: err.stack }))
+      .finally(() => { this.active.delete(p); if (!leg.handedOver && !leg.released) void leg.release(); });
+    this.active.add(p);
+  }
+
+  // Calls in progress (for tests and shutdown).
+  get activeCalls(): number { return this.active.size; }
+
+  async idle(): Promise<void> {
+    while (this.active.size) await Promise.allSettled([...this.active]);
+  }
+
+  // Open CDR rows from before this start: a call whose two legs are still
+  // bridged in the engine goes on under this supervisor; any other is closed
+  // as interrupted, and its recordings are marked so.
+  private async recover(): Promise<void> {
+    const { store, engine } = this.ctx;
+    for (const cdr of store.cdr.openRows()) {
+      const [a, b] = cdr.legs;
+      const sa = a !== undefined ? engine.states.get(a) : undefined;
+      const bridged = sa && b !== undefined && sa.bridgedTo === b && sa.state === 'up';
+      if (bridged && this.ctx.ports.isFree(a!) !== false) {
+        this.adopt(cdr.journey, a!, b!);
+        continue;
+      }
+      store.cdr.update(cdr.journey, { disposition: 'interrupted', endedAt: this.ctx.now().toISOString(), hangupSide: 'system', hangupCause: 'supervisor-restart', legs: [] });
+      store.journal.append('call', 'CallInterrupted', { journey: cdr.journey, data: { legs: cdr.legs } });
+      for (const chan of cdr.legs) {
+        const st = engine.states.get(chan);
+        if (st && st.state !== 'idle') await engine.hangup(chan).catch(() => {});
+      }
+    }
+    for (const r of store.recordings.unfinished()) {
+      const live = [...engine.states.values()].some((s) => s.recording > 0 && s.chan === r.channel);
+      if (!live) store.recordings.finish(r.path, r.durationMs ?? 0, 'interrupted');
+    }
+    store.flush();
+  }
+
+  private adopt(journeyId: string, a: number, b: number): void {
+    const cdr = this.ctx.store.cdr.get(journeyId)!;
+    const kindOf = (c: number) => (this.ctx.ports.get(c)?.info.kind ?? 'fxs') as 'fxo' | 'fxs';
+    const legA = new Leg(a, kindOf(a), this.ctx.engine, this.ctx.timers);
+    const legB = new Leg(b, kindOf(b), this.ctx.engine, this.ctx.timers);
+    if (!this.ctx.ports.claim(a, legA) || !this.ctx.ports.claim(b, legB)) return;
+    legA.answered = legB.answered = true;
+    const journey = Journey.adopt(this.ctx.store, cdr, this.ctx.now);
+    journey.log('CallAdopted', this.ctx.engineMs(), { legs: [a, b] });
+    const s = new CallSession(this.ctx, journey, legA, cdr.caller, cdr.callerName);
+    const st = this.ctx.engine.states.get(a);
+    if (st?.recording) s.recording = { chan: a, path: '', id: st.recording, paused: false };
+    const p = s.run(() => talk(s, legA, legB, { bridged: true })).finally(() => this.active.delete(p));
+    this.active.add(p);
+  }
+}

@@ -1,0 +1,50 @@
+// Calling out through trunk lines: hunt a free port in each trunk in order,
+// seize it, wait for dial tone and dial. A line without dial tone is skipped
+// (journaled) and the next one tried: that is the failover. With polarity
+// answer supervision the far end's answer is waited for; without it the call
+// counts as connected once dialing ends and the caller hears the exchange's
+// own ringback or busy tone through the bridge.
+import type { CallSession } from './session.js';
+import { Hangup, type Leg } from './leg.js';
+
+export type DialOutResult =
+  | { outcome: 'answered'; leg: Leg; trunk: string }
+  | { outcome: 'busy' | 'congestion' | 'no-answer' | 'no-trunk' | 'failed' };
+
+export async function dialOut(s: CallSession, number: string, trunkIds: string[], opts: { watch?: Leg; ringSec?: number } = {}): Promise<DialOutResult> {
+  const watch = opts.watch ?? s.caller;
+  let tried = 0;
+  for (const id of trunkIds) {
+    const trunk = s.ctx.config.trunk(id);
+    if (!trunk) continue;
+    for (const port of trunk.ports) {
+      const leg = s.claim(port);
+      if (!leg) continue;
+      tried++;
+      s.journey.log('TrunkSeized', s.ctx.engineMs(), { trunk: id, chan: port, number });
+      try {
+        await s.ctx.engine.dial(port, number, { mode: trunk.dialMode, waitDialToneMs: 3000 });
+        const e = await Promise.race([leg.wait((x) => x.event === 'DialCompleted' || x.event === 'DialFailed'), watch.gone()]);
+        if (e?.event === 'DialFailed') {
+          s.journey.log('TrunkFailed', s.ctx.engineMs(), { trunk: id, chan: port, reason: e.reason });
+          await leg.release();
+          continue;
+        }
+        s.journey.set({ trunk: id, port });
+        if (trunk.answerSupervision === 'none') return { outcome: 'answered', leg, trunk: id };
+        const ans = await Promise.race([leg.wait((x) => x.event === 'ChannelAnswered', (opts.ringSec ?? 60) * 1000), watch.gone()]);
+        if (!ans) { await leg.release(); return { outcome: 'no-answer' }; }
+        return { outcome: 'answered', leg, trunk: id };
+      } catch (err) {
+        if (err instanceof Hangup && err.chan === port) {
+          await leg.release();
+          return { outcome: err.cause === 'busy' ? 'busy' : err.cause === 'congestion' ? 'congestion' : 'failed' };
+        }
+        await leg.release();
+        throw err;
+      }
+    }
+  }
+  s.journey.log('NoTrunkAvailable', s.ctx.engineMs(), { trunks: trunkIds, tried });
+  return { outcome: tried ? 'failed' : 'no-trunk' };
+}

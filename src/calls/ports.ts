@@ -1,0 +1,41 @@
+// Which call holds each engine channel, and what the phone on an FXS port is
+// doing. A port is claimed by one leg at a time.
+import type { ChannelInfo } from '../telephony/protocol.js';
+import type { Leg } from './leg.js';
+
+export interface Port {
+  info: ChannelInfo;
+  leg: Leg | null;
+  offhook: boolean;        // FXS: the phone's hook switch
+}
+
+export class PortTable {
+  private ports = new Map<number, Port>();
+
+  load(channels: ChannelInfo[], offhook: (chan: number) => boolean): void {
+    for (const c of channels) {
+      const prev = this.ports.get(c.chan);
+      this.ports.set(c.chan, { info: c, leg: prev?.leg ?? null, offhook: offhook(c.chan) });
+    }
+  }
+
+  get(chan: number): Port | undefined { return this.ports.get(chan); }
+
+  all(): Port[] { return [...this.ports.values()]; }
+
+  isFree(chan: number): boolean {
+    const p = this.ports.get(chan);
+    return !!p && !p.leg && !p.offhook && p.info.kind !== 'dchan' && p.info.kind !== 'none';
+  }
+
+  claim(chan: number, leg: Leg): boolean {
+    const p = this.ports.get(chan);
+    if (!p || p.leg) return false;
+    p.leg = leg;
+    leg.once('released', () => { if (p.leg === leg) p.leg = null; });
+    return true;
+  }
+
+  // Gives a port to another leg object (a transfer hands a line over).
+  owner(chan: number): Leg | null { return this.ports.get(chan)?.leg ?? null; }
+}

@@ -1,0 +1,45 @@
+// Recording a custom prompt from a phone (*77 NN #): the handset's audio is
+// recorded by the engine, then converted into the custom prompt library the
+// same way an uploaded file is.
+import fs from 'node:fs';
+import type { CallContext } from './context.js';
+import { Hangup, type Leg } from './leg.js';
+import type { Extension } from '../config/schemas.js';
+import { importPrompt } from '../prompts/library.js';
+import { projectRoot } from '../native/addon.js';
+
+export async function importRecordedPrompt(ctx: CallContext, leg: Leg, ext: Extension, name: string): Promise<void> {
+  const lang = ext.language ?? ctx.config.settings.language;
+  await leg.play([ctx.prompt('beep', lang)]);
+  const rec = await ctx.engine.record(leg.chan, { name: `prompt-${name}-${Date.now()}`, stereo: false });
+  const start = ctx.engineMs();
+  try {
+    await leg.wait((e) => e.event === 'DtmfReceived' && e.digit === '#', 5 * 60 * 1000);
+    await ctx.engine.recordStop(leg.chan);
+  } catch (e) {
+    if (!(e instanceof Hangup)) throw e;
+  }
+  const ms = ctx.engineMs() - start;
+  await waitClosed(rec.path);
+  try {
+    if (ms < 500) throw new Error('nothing was recorded');
+    const p = await importPrompt(rec.path, name, { projectRoot: projectRoot(), dataDir: ctx.dataDir }, { replace: true });
+    ctx.store.journal.append('system', 'PromptRecorded', { data: { ext: ext.ext, prompt: p.ref, durationMs: p.durationMs }, at: ctx.now() });
+    if (!leg.hungUp) await leg.play([p.path, ctx.prompt('vm_saved', lang)]);
+  } catch (e) {
+    ctx.store.journal.append('system', 'PromptRecordFailed', { data: { ext: ext.ext, prompt: name, error: (e as Error).message }, at: ctx.now() });
+    if (!leg.hungUp) await leg.play([ctx.prompt('invalid', lang)]).catch(() => {});
+  } finally {
+    fs.rm(rec.path, { force: true }, () => {});
+  }
+}
+
+async function waitClosed(file: string): Promise<void> {
+  let last = -1;
+  for (let i = 0; i < 30; i++) {
+    const size = fs.existsSync(file) ? fs.statSync(file).size : -1;
+    if (size >= 44 && size === last) return;
+    last = size;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -1,0 +1,102 @@
+// A call session: one journey, the caller's leg and whatever legs the call
+// gathers on the way (an extension, a trunk line, a transfer target). Call
+// steps are plain async functions over a session; a hang-up anywhere throws
+// Hangup out of whatever step is waiting, and run() closes the call.
+import type { CallContext } from './context.js';
+import { Journey } from './journey.js';
+import { Hangup, Leg } from './leg.js';
+import type { Disposition } from '../store/cdr-repo.js';
+import type { Logger } from '../log.js';
+
+export class CallSession {
+  readonly legs = new Set<Leg>();
+  log: Logger;
+  lang: 'zh' | 'en';
+  firstHangup: { who: string; cause: string } | null = null;
+  disposition: Disposition | undefined;
+  recordingMode: 'always' | 'never' | 'on-demand' | undefined;
+  recording: { chan: number; path: string; id: number; paused: boolean } | null = null;
+  route: string | null = null;
+
+  // The party the call is about: the outside caller, or the phone that dialed.
+  // A transfer hands the call on, so this can change.
+  caller: Leg;
+
+  constructor(readonly ctx: CallContext, readonly journey: Journey, caller: Leg, readonly callerNumber: string, readonly callerName: string) {
+    this.caller = caller;
+    this.log = ctx.log.child({ journey: journey.id });
+    this.lang = ctx.config.settings.language;
+    this.adopt(caller);
+  }
+
+  // Makes a leg part of this call: its hang-up is journaled and noted.
+  adopt(leg: Leg): void {
+    if (this.legs.has(leg)) return;
+    this.legs.add(leg);
+    this.journey.addLeg(leg.chan);
+    leg.once('hangup', (h: Hangup) => {
+      if (h.side === 'far' && !this.firstHangup) this.firstHangup = { who: leg === this.caller ? 'caller' : 'callee', cause: h.cause };
+      this.journey.log('LegHungUp', this.ctx.engineMs(), { chan: leg.chan, side: h.side, cause: h.cause });
+    });
+    leg.once('released', () => { this.legs.delete(leg); this.journey.dropLeg(leg.chan); });
+  }
+
+  // Claims a free port for this call; null if it is taken.
+  claim(chan: number): Leg | null {
+    const p = this.ctx.ports.get(chan);
+    if (!p || !this.ctx.ports.isFree(chan)) return null;
+    const leg = new Leg(chan, p.info.kind as Leg['kind'], this.ctx.engine, this.ctx.timers);
+    if (!this.ctx.ports.claim(chan, leg)) return null;
+    this.adopt(leg);
+    return leg;
+  }
+
+  prompt(name: string): string { return this.ctx.prompt(name, this.lang); }
+
+  // Answers the caller's line if nobody has yet (IVR, voicemail, tones).
+  async answerCaller(): Promise<void> {
+    this.caller.check();
+    if (this.caller.answered) return;
+    await this.ctx.engine.answer(this.caller.chan);
+    this.caller.answered = true;
+    this.journey.log('CallPickedUp', this.ctx.engineMs(), { chan: this.caller.chan });
+  }
+
+  async run(body: () => Promise<void>): Promise<void> {
+    try {
+      await body();
+    } catch (e) {
+      if (!(e instanceof Hangup)) {
+        this.log.error('call step failed', { error: (e as Error).message, stack: (e as Error).stack });
+        this.journey.log('CallFailed', this.ctx.engineMs(), { error: (e as Error).message });
+        this.disposition ??= this.journey.isAnswered ? undefined : 'failed';
+      }
+    } finally {
+      await this.finish();
+    }
+  }
+
+  // Releases every leg still held and closes the CDR.
+  async finish(): Promise<void> {
+    if (this.journey.ended) return;
+    await this.stopRecording();
+    for (const leg of [...this.legs]) await releaseLeg(this.ctx, leg);
+    const side = this.firstHangup?.who ?? 'system';
+    const cause = this.firstHangup?.cause ?? 'normal';
+    this.journey.end(this.ctx.engineMs(), { side, cause, disposition: this.disposition });
+  }
+
+  async stopRecording(): Promise<void> {
+    if (!this.recording) return;
+    const r = this.recording;
+    this.recording = null;
+    await this.ctx.engine.recordStop(r.chan).catch(() => {});
+  }
+}
+
+// Hangs a leg up; a phone left off-hook hears busy tone until it is put down.
+export async function releaseLeg(ctx: CallContext, leg: Leg): Promise<void> {
+  const wasUp = !leg.hungUp;
+  await leg.release();
+  if (wasUp && leg.kind === 'fxs' && ctx.ports.get(leg.chan)?.offhook) await ctx.engine.tone(leg.chan, 'busy').catch(() => {});
+}

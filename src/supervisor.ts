@@ -1,0 +1,94 @@
+// The supervisor: storage, configuration and the call manager over one engine
+// connection. src/main.ts starts it as a process; tests start it in-process
+// against a private engine.
+import fs from 'node:fs';
+import path from 'node:path';
+import { EngineClient } from './telephony/engine-client.js';
+import { Store } from './store/store.js';
+import { ConfigService } from './config/config-service.js';
+import { EngineTimers } from './calls/timers.js';
+import { PortTable } from './calls/ports.js';
+import { Parking } from './calls/parking.js';
+import { CallManager } from './calls/call-manager.js';
+import type { CallContext } from './calls/context.js';
+import { createLogger, type Logger } from './log.js';
+import { promptExists, resolvePrompt, musicOnHoldPath, type PromptDirs } from './prompts/library.js';
+import { projectRoot } from './native/addon.js';
+
+export interface SupervisorOptions {
+  dataDir: string;
+  socketPath: string;
+  log?: Logger;
+  // Seeds an empty configuration (the demo box).
+  seedConfig?: unknown;
+}
+
+export class Supervisor {
+  readonly store: Store;
+  readonly config: ConfigService;
+  readonly engine: EngineClient;
+  readonly calls: CallManager;
+  readonly ctx: CallContext;
+  private clockOffsetMs = 0;
+
+  private constructor(opts: SupervisorOptions) {
+    const log = opts.log ?? createLogger({ app: 'hotline' });
+    const dirs: PromptDirs = { projectRoot: projectRoot(), dataDir: opts.dataDir };
+    this.store = Store.open(path.join(opts.dataDir, 'hotline.db'));
+    this.config = new ConfigService(this.store, { promptExists: (ref, lang) => promptExists(ref, lang, dirs) });
+    if (opts.seedConfig && !this.store.config.list('settings').length && !this.store.config.list('extension').length) {
+      this.config.importBundle(opts.seedConfig);
+      this.store.journal.append('system', 'ConfigSeeded', {});
+    }
+    this.engine = new EngineClient({ socketPath: opts.socketPath, name: 'supervisor' });
+    const settingsLang = () => this.config.settings.language;
+    this.ctx = {
+      engine: this.engine,
+      timers: new EngineTimers(this.engine),
+      store: this.store,
+      config: this.config,
+      ports: new PortTable(),
+      dataDir: opts.dataDir,
+      now: () => new Date(Date.now() + this.clockOffsetMs),
+      engineMs: () => this.engine.lastTime,
+      prompt: (name, lang) => promptFile(name, lang ?? settingsLang(), dirs),
+      log,
+      ringing: new Map(),
+      parking: new Parking(() => this.config.settings.park),
+      lastCaller: new Map(),
+    };
+    this.calls = new CallManager(this.ctx);
+  }
+
+  static async start(opts: SupervisorOptions): Promise<Supervisor> {
+    fs.mkdirSync(opts.dataDir, { recursive: true });
+    const s = new Supervisor(opts);
+    await s.engine.connect();
+    s.store.journal.append('system', 'SupervisorStarted', { data: { pid: process.pid, engine: s.engine.engine ?? null } });
+    await s.calls.start();
+    return s;
+  }
+
+  // Moves the box's wall clock (time conditions, CDR times): for tests and
+  // for an installer checking what happens at a given time.
+  setClock(at: Date): void {
+    this.clockOffsetMs = at.getTime() - Date.now();
+  }
+
+  async stop(): Promise<void> {
+    this.engine.close();
+    this.store.close();
+  }
+}
+
+// A prompt name as the call code writes it: "builtin:x", "custom:x", a bare
+// builtin name, or "moh:default". Falls back to the other language when a
+// builtin is missing in the one asked for.
+function promptFile(name: string, lang: 'zh' | 'en', dirs: PromptDirs): string {
+  if (name.startsWith('moh:')) return musicOnHoldPath(dirs);
+  const ref = name.includes(':') ? name : `builtin:${name}`;
+  if (promptExists(ref, lang, dirs)) return resolvePrompt(ref, lang, dirs);
+  const other = lang === 'zh' ? 'en' : 'zh';
+  if (promptExists(ref, other, dirs)) return resolvePrompt(ref, other, dirs);
+  return resolvePrompt(ref, lang, dirs);   // throws a clear not_found error
+}
