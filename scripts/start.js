@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // `npm start`: the demo box on the simulated board. Starts hotline-engine
-// (sim-demo profile: 4 FXO lines, 8 FXS phones, 1 E1) as its own process and
-// a status page on http://localhost:$PORT (default 8080). State lives in
-// $HOTLINE_DATA_DIR (default ./data), so instances can run side by side.
+// (sim-demo profile: 4 FXO lines, 8 FXS phones, 1 E1) as its own process, the
+// supervisor with the demo configuration (config/demo.json: extensions
+// 801-808, an IVR, office hours, voicemail) and a status page on
+// http://localhost:$PORT (default 8080). State lives in $HOTLINE_DATA_DIR
+// (default ./data), so instances can run side by side.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,6 +17,7 @@ if (!fs.existsSync(path.join(root, 'dist/src/web/status-server.js')) || !fs.exis
 }
 const { EngineClient } = await import('../dist/src/telephony/engine-client.js');
 const { startStatusServer, accessToken } = await import('../dist/src/web/status-server.js');
+const { Supervisor } = await import('../dist/src/supervisor.js');
 
 const dataDir = path.resolve(process.env.HOTLINE_DATA_DIR ?? path.join(root, 'data'));
 const port = Number(process.env.PORT ?? 8080);
@@ -28,11 +31,13 @@ while (!fs.existsSync(socketPath)) {
   if (Date.now() > deadline) { console.error('start: engine did not come up'); process.exit(1); }
   await new Promise((r) => setTimeout(r, 50));
 }
+const seedConfig = JSON.parse(fs.readFileSync(path.join(root, 'config/demo.json'), 'utf8'));
+const supervisor = await Supervisor.start({ dataDir, socketPath, seedConfig });
 const client = new EngineClient({ socketPath, name: 'status-page' });
 await client.connect();
 startStatusServer({ port, host: '127.0.0.1', dataDir, client });
-console.log(`Hotline demo box: ${client.channels.length} channels on the simulated board`);
+console.log(`Hotline demo box: ${client.channels.length} channels on the simulated board, extensions ${supervisor.config.extensions().map((e) => e.ext).join(' ')}`);
 console.log(`Status page: http://localhost:${port}/?token=${accessToken(dataDir)}`);
-const stop = () => { engine.removeAllListeners('exit'); engine.kill('SIGTERM'); process.exit(0); };
+const stop = () => { engine.removeAllListeners('exit'); void supervisor.stop(); engine.kill('SIGTERM'); process.exit(0); };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);

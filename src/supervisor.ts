@@ -86,6 +86,7 @@ export class Supervisor {
 // builtin is missing in the one asked for.
 function promptFile(name: string, lang: 'zh' | 'en', dirs: PromptDirs): string {
   if (name.startsWith('moh:')) return musicOnHoldPath(dirs);
+  if (name.startsWith('tone:')) return path.join(dirs.projectRoot, 'out', 'prompts', 'tones', `${name.slice(5)}.wav`);
   const ref = name.includes(':') ? name : `builtin:${name}`;
   if (promptExists(ref, lang, dirs)) return resolvePrompt(ref, lang, dirs);
   const other = lang === 'zh' ? 'en' : 'zh';

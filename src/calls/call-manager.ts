@@ -54,6 +54,8 @@ export class CallManager {
     const port = this.ctx.ports.get(e.chan);
     if (!port) return;
     if (port.info.kind === 'fxs' && e.event === 'HookChanged') port.offhook = e.offhook === true;
+    // A phone answering its ring is off-hook too (the engine reports it as the answer).
+    if (port.info.kind === 'fxs' && e.event === 'ChannelAnswered' && e.by === 'phone') port.offhook = true;
     if (port.leg) { port.leg.onEvent(e); return; }
     if (!this.started) return;
     if (port.info.kind === 'fxo' && (e.event === 'RingStarted' || e.event === 'CallOffered')) {

@@ -32,6 +32,7 @@ export async function ringExtension(s: CallSession, ext: Extension, from: { numb
   const leg = s.claim(ext.port);
   if (!leg) return { outcome: 'busy' };
   const cid = phoneCallerId(from.number, from.name);
+  const since = leg.mark();
   try {
     await s.ctx.engine.ring(ext.port, { number: cid.number, name: cid.name, callerId: 'bell202' });
   } catch (e) {
@@ -46,7 +47,7 @@ export async function ringExtension(s: CallSession, ext: Extension, from: { numb
   s.ctx.ringing.set(ext.port, { ext: ext.ext, group: ext.pickupGroup, pickup: (l) => pickedUp!(l) });
   try {
     const answered = await Promise.race([
-      leg.wait((e) => e.event === 'ChannelAnswered', ringSec * 1000),
+      leg.wait((e) => e.event === 'ChannelAnswered', ringSec * 1000, since),
       pickup,
       watch.gone(),
     ]);

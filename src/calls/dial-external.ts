@@ -23,8 +23,9 @@ export async function dialOut(s: CallSession, number: string, trunkIds: string[]
       tried++;
       s.journey.log('TrunkSeized', s.ctx.engineMs(), { trunk: id, chan: port, number });
       try {
+        const since = leg.mark();
         await s.ctx.engine.dial(port, number, { mode: trunk.dialMode, waitDialToneMs: 3000 });
-        const e = await Promise.race([leg.wait((x) => x.event === 'DialCompleted' || x.event === 'DialFailed'), watch.gone()]);
+        const e = await Promise.race([leg.wait((x) => x.event === 'DialCompleted' || x.event === 'DialFailed', undefined, since), watch.gone()]);
         if (e?.event === 'DialFailed') {
           s.journey.log('TrunkFailed', s.ctx.engineMs(), { trunk: id, chan: port, reason: e.reason });
           await leg.release();
@@ -32,7 +33,7 @@ export async function dialOut(s: CallSession, number: string, trunkIds: string[]
         }
         s.journey.set({ trunk: id, port });
         if (trunk.answerSupervision === 'none') return { outcome: 'answered', leg, trunk: id };
-        const ans = await Promise.race([leg.wait((x) => x.event === 'ChannelAnswered', (opts.ringSec ?? 60) * 1000), watch.gone()]);
+        const ans = await Promise.race([leg.wait((x) => x.event === 'ChannelAnswered', (opts.ringSec ?? 60) * 1000, since), watch.gone()]);
         if (!ans) { await leg.release(); return { outcome: 'no-answer' }; }
         return { outcome: 'answered', leg, trunk: id };
       } catch (err) {

@@ -11,7 +11,6 @@ import { screenCaller } from '../screening/screening.js';
 import { matchInbound, resolveDestination } from '../routing/inbound.js';
 import { goTo } from './destinations.js';
 import type { Destination } from '../routing/destination.js';
-import type { RecordingMode } from './recording.js';
 
 // Caller ID is line data: keep only what a number can hold.
 export function cleanNumber(raw: unknown): string {
@@ -57,14 +56,14 @@ export async function inboundCall(ctx: CallContext, leg: Leg, first: EngineEvent
     if (hit?.entry.list === 'vip' && hit.entry.destination) {
       journey.set({ tags: ['vip'] });
       journey.log('VipRecognized', ctx.engineMs(), { entry: hit.entry.id, why: hit.why, priority: hit.entry.priority });
-      if (route) applyRoute(s, route.id, (route as { recording?: RecordingMode }).recording);
+      if (route) applyRoute(s, route.id, route.recording);
       return goTo(s, hit.entry.destination as Destination);
     }
     if (!route) {
       journey.log('NoInboundRoute', ctx.engineMs(), { trunk: trunk?.id ?? null });
       return goTo(s, { type: 'operator' });
     }
-    applyRoute(s, route.id, (route as { recording?: RecordingMode }).recording);
+    applyRoute(s, route.id, route.recording);
     const r = resolveDestination(route, ctx.config.table('timeCondition'), ctx.now());
     journey.log('RouteChosen', ctx.engineMs(), { route: route.id, trace: r.trace.map((t) => t.text), problems: r.problems, destination: r.destination });
     return goTo(s, r.destination);

@@ -24,6 +24,7 @@ export async function runIvr(s: CallSession, ivr: IvrDefinition): Promise<ExitDe
   let timer: Timer | null = null;
   let timerFired = false;
   let playback: { machineId: number; engineId: number } | null = null;
+  let since: number | undefined;
   leg.clearDigits();
 
   const apply = async (actions: Action[]): Promise<ExitDestination | null> => {
@@ -31,6 +32,7 @@ export async function runIvr(s: CallSession, ivr: IvrDefinition): Promise<ExitDe
       switch (a.type) {
         case 'play': {
           const files = a.prompts.map((p) => s.ctx.prompt(p, lang));
+          since = leg.mark();
           const engineId = await s.ctx.engine.play(leg.chan, files);
           playback = { machineId: a.id, engineId };
           break;
@@ -63,7 +65,8 @@ export async function runIvr(s: CallSession, ivr: IvrDefinition): Promise<ExitDe
   while (!exit) {
     const e: EngineEvent | null = await leg.wait((x) =>
       x.event === 'DtmfReceived' || x.event === 'PulseDigitReceived' || x.event === 'IvrTimer'
-      || (x.event === 'PlaybackFinished' && playback !== null && x.playbackId === playback.engineId));
+      || (x.event === 'PlaybackFinished' && playback !== null && x.playbackId === playback.engineId), undefined, since);
+    since = undefined;
     if (!e) continue;
     if (e.event === 'IvrTimer') {
       if (!timerFired) continue;

@@ -26,6 +26,9 @@ export class Leg extends EventEmitter {
   handedOver = false;
   answered = false;
   private digitBuf: string[] = [];
+  // Recent events, so a step that sent a command can still see an event that
+  // arrived while it was awaiting the command's result (see mark()).
+  private recent: EngineEvent[] = [];
   private waiters = new Set<Waiter>();
 
   constructor(readonly chan: number, readonly kind: LegKind, private engine: EngineClient, private timers: EngineTimers) {
@@ -36,6 +39,10 @@ export class Leg extends EventEmitter {
   onEvent(e: EngineEvent): void {
     if (e.event === 'DtmfReceived' || e.event === 'PulseDigitReceived') this.digitBuf.push(e.digit as string);
     if (e.event === 'ChannelAnswered') this.answered = true;
+    if (e.seq > 0) {   // engine events only; the call layer's own pokes carry seq 0
+      this.recent.push(e);
+      if (this.recent.length > 64) this.recent.shift();
+    }
     for (const w of [...this.waiters]) if (w.match(e)) { this.waiters.delete(w); w.resolve(e); }
     this.emit('event', e);
     // A caller who gives up before we answer an exchange line shows as
@@ -67,8 +74,19 @@ export class Leg extends EventEmitter {
     if (this.hungUp) throw this.hungUp;
   }
 
-  // Waits for an event; resolves null after timeoutMs of engine time.
-  async wait(match: (e: EngineEvent) => boolean, timeoutMs?: number): Promise<EngineEvent | null> {
+  // The position to pass to wait() as `since` before sending a command whose
+  // outcome is an event.
+  mark(): number {
+    return this.recent.at(-1)?.seq ?? 0;
+  }
+
+  // Waits for an event (one already received after `since` counts); resolves
+  // null after timeoutMs of engine time.
+  async wait(match: (e: EngineEvent) => boolean, timeoutMs?: number, since?: number): Promise<EngineEvent | null> {
+    if (since !== undefined) {
+      const seen = this.recent.find((e) => e.seq > since && match(e));
+      if (seen) return seen;
+    }
     this.check();
     let w!: Waiter;
     const ev = new Promise<EngineEvent>((resolve, reject) => { w = { match, resolve, reject }; this.waiters.add(w); });
@@ -119,10 +137,11 @@ export class Leg extends EventEmitter {
   async play(files: string[], opts: { interruptible?: boolean; loop?: boolean } = {}): Promise<'done' | 'digit'> {
     this.check();
     if (opts.interruptible && this.digitBuf.length) return 'digit';
+    const since = this.mark();
     const id = await this.engine.play(this.chan, files, { loop: opts.loop });
     if (opts.loop) return 'done';
     const e = await this.wait((x) => x.event === 'PlaybackFinished' && x.playbackId === id
-      || (!!opts.interruptible && (x.event === 'DtmfReceived' || x.event === 'PulseDigitReceived')));
+      || (!!opts.interruptible && (x.event === 'DtmfReceived' || x.event === 'PulseDigitReceived')), undefined, since);
     if (e && e.event !== 'PlaybackFinished') {
       await this.engine.stopPlay(this.chan).catch(() => {});
       return 'digit';

@@ -10,7 +10,7 @@ import { projectRoot } from '../native/addon.js';
 
 export async function importRecordedPrompt(ctx: CallContext, leg: Leg, ext: Extension, name: string): Promise<void> {
   const lang = ext.language ?? ctx.config.settings.language;
-  await leg.play([ctx.prompt('beep', lang)]);
+  await leg.play([ctx.prompt('tone:beep')]);
   const rec = await ctx.engine.record(leg.chan, { name: `prompt-${name}-${Date.now()}`, stereo: false });
   const start = ctx.engineMs();
   try {

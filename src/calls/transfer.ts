@@ -24,15 +24,17 @@ export async function unhold(s: CallSession, leg: Leg): Promise<void> {
 // Digits from a phone until the number is complete, it flashes, or it pauses.
 async function dialFromPhone(s: CallSession, x: Leg, held: Leg): Promise<{ digits: string; flashed: boolean }> {
   x.clearDigits();
+  let since = x.mark();
   await s.ctx.engine.tone(x.chan, 'dial');
   let digits = '';
   const settings = s.ctx.config.settings;
   for (;;) {
     const e = await Promise.race([
-      x.wait((ev) => ev.event === 'HookFlashed' || ev.event === 'DtmfReceived' || ev.event === 'PulseDigitReceived', digits ? settings.interDigitMs : 10000),
+      x.wait((ev) => ev.event === 'HookFlashed' || ev.event === 'DtmfReceived' || ev.event === 'PulseDigitReceived', digits ? settings.interDigitMs : 10000, since),
       held.gone(),
     ]);
     if (!e) return { digits, flashed: false };
+    since = e.seq;
     if (e.event === 'HookFlashed') return { digits, flashed: true };
     if (!digits) await s.ctx.engine.stopTone(x.chan).catch(() => {});
     x.clearDigits();

@@ -50,7 +50,7 @@ export async function leaveVoicemail(s: CallSession, boxId: string): Promise<voi
   s.journey.set({ tags: ['voicemail'] });
   await s.caller.play([greetingFile(ctx, boxId) ?? s.prompt('voicemail_greeting_default')], { interruptible: true });
   s.caller.clearDigits();
-  await s.caller.play([s.prompt('beep')]);
+  await s.caller.play([s.ctx.prompt('tone:beep')]);
   const maxMs = ctx.config.settings.voicemail.maxMessageSec * 1000;
   const rec = await ctx.engine.record(s.caller.chan, { name: `vm-${boxId}-${s.journey.id}`, stereo: false });
   const startMs = ctx.engineMs();

@@ -3,11 +3,16 @@ import { analyzeCommand } from './analyze.js';
 import { scenarioCommand } from './scenario.js';
 import { loadAddon } from '../native/addon.js';
 import { runEngine } from '../engine/main.js';
+import { runSupervisor } from '../main.js';
+import { configCommand } from './config.js';
 
 const USAGE = `usage: hotline <command>
   scenario run FILE... [--socket PATH] [--speed N]   run scenario files against an engine
   analyze FILE [--json]                              what a line recording holds (DTMF, caller ID, tones)
   engine [--profile ID] [--speed N] [--socket PATH]  run the telephony engine
+  supervisor [--data-dir DIR] [--socket PATH] [--seed FILE]
+                                                     run the call-handling supervisor against an engine
+  config validate|import|export FILE [--data-dir DIR] check, load or save the whole configuration
   repair-wav FILE                                    fix a recording's header after a crash
 `;
 
@@ -17,6 +22,8 @@ export async function main(argv: string[]): Promise<number> {
     case 'scenario': return scenarioCommand(rest);
     case 'analyze': return analyzeCommand(rest, loadAddon());
     case 'engine': await runEngine(rest); return -1;
+    case 'supervisor': await runSupervisor(rest); return -1;
+    case 'config': return configCommand(rest);
     case 'repair-wav': {
       if (rest.length !== 1) { process.stderr.write('usage: hotline repair-wav FILE\n'); return 2; }
       try {

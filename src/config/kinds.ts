@@ -2,7 +2,7 @@
 // destination must lead somewhere that exists, ports belong to one owner,
 // routes name trunks that exist, IVRs pass their own validation.
 import { z } from 'zod';
-import { extensionSchema, trunkSchema, screeningSchema, settingsSchema, mailboxSchema, recordingMode } from './schemas.js';
+import { extensionSchema, trunkSchema, screeningSchema, settingsSchema, mailboxSchema } from './schemas.js';
 import { inboundRouteSchema } from '../routing/inbound.js';
 import { outboundRouteSchema } from '../routing/outbound.js';
 import { timeConditionSchema } from '../routing/time-conditions.js';
@@ -10,8 +10,6 @@ import { destinationSchema, type Destination } from '../routing/destination.js';
 import { ivrSchema } from '../ivr/definition.js';
 import { validateIvr, type IvrContext } from '../ivr/validate.js';
 
-// An inbound route may also set the recording policy of the calls it takes.
-const inboundRoute = z.intersection(inboundRouteSchema, z.object({ recording: recordingMode.optional() }));
 
 export const KIND_SCHEMAS = {
   settings: settingsSchema,
@@ -20,7 +18,7 @@ export const KIND_SCHEMAS = {
   screening: screeningSchema,
   mailbox: mailboxSchema,
   timeCondition: timeConditionSchema,
-  inboundRoute,
+  inboundRoute: inboundRouteSchema,
   outboundRoute: outboundRouteSchema,
   ivr: ivrSchema,
 } as const satisfies Record<string, z.ZodTypeAny>;

@@ -52,10 +52,26 @@ export function journalWait(box: Box, match: (e: Omit<JournalEntry, 'id'>) => bo
 }
 
 export function farWait(box: Box, match: (e: EngineEvent) => boolean, timeoutMs = 15000): Promise<EngineEvent> {
-  return box.far.waitFor(match, timeoutMs);
+  return box.far.waitFor(match, timeoutMs).catch(() => {
+    throw new Error(`no far-end event ${match.toString()} within ${timeoutMs} ms; journal: ${box.sup.store.journal.query({}).slice(-6).map((x) => x.event).join(', ')}; logs: ${box.logs.slice(-2).join(' | ')}`);
+  });
 }
 
 export const ended = (journey?: string) => (e: Omit<JournalEntry, 'id'>) => e.event === 'CallEnded' && (!journey || e.journey === journey);
 
 // A workday in the demo's time zone (Asia/Shanghai, UTC+8).
 export const TUESDAY_10AM = '2026-11-24T10:00:00+08:00';
+
+// The exchange places a call on a line, waiting for the line to clear from an
+// earlier call first (the far end releases a moment after we do).
+export async function farCall(box: Box, chan: number, from: string, opts: Record<string, unknown> = {}): Promise<void> {
+  for (let i = 0; ; i++) {
+    try {
+      await box.far.sim('call', chan, { from, callerId: 'bell202', ...opts });
+      return;
+    } catch (e) {
+      if (i > 40 || !/busy/.test((e as Error).message)) throw e;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
