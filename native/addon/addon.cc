@@ -365,6 +365,10 @@ class Engine : public Napi::ObjectWrap<Engine> {
     o.Set("workNsTotal", (double)s.work_ns_total);
     o.Set("workNsMax", (double)s.work_ns_max);
     o.Set("audioBuffersIntoJs", 0);
+    // The recording writer's system calls and frames: calls / (frames / 8000)
+    // is its write rate per second of audio (a few, by design).
+    o.Set("recordingWriteCalls", (double)s.rec_syscalls);
+    o.Set("recordingFrames", (double)s.rec_frames);
     return o;
   }
 
@@ -408,7 +412,7 @@ Napi::Object InitAll(Napi::Env env, Napi::Object exports) {
     "recordResume", "recordStop", "bridge", "unbridge", "confJoin", "confLeave", "confMute", "tap", "untap", "gain",
     "dial", "flash", "ring", "stopRing", "sendDtmf", "setLine", "learnCadence", "setMwi", "simCall", "simHangup",
     "simOffhook", "simOnhook", "simDial", "simFlash", "simAnswer", "simOutcome", "simTalk", "simListen", "simImpair",
-    "simAlarm", "simAutoAnswer", "timer", "cancelTimer"};
+    "simAlarm", "simAutoAnswer", "timer", "cancelTimer", "callWaiting", "simPhone"};
   static_assert(sizeof(names) / sizeof(names[0]) == HL_OP_COUNT, "op names match enum hl_op");
   for (int i = 0; i < HL_OP_COUNT; i++) ops.Set(names[i], i);
   exports.Set("ops", ops);

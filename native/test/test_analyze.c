@@ -494,6 +494,40 @@ static void test_file(void) {
   if (system(cmd) != 0) printf("# cleanup failed\n");
 }
 
+/* The same Q.24 lines as test_dtmf_freq_and_duration, through WAV files the
+ * way a field tech runs `hotline analyze`: +-1.5 % accepted, +-3.5 % and
+ * tones under 23 ms rejected. */
+static void test_file_q24(void) {
+  static const float row[4] = { 697, 770, 852, 941 }, col[4] = { 1209, 1336, 1477, 1633 };
+  static const char keys[] = "123A456B789C*0#D";
+  static const struct { float off; int ms; int accept; } cases[] = {
+    { 0.015f, 50, 1 }, { -0.015f, 50, 1 }, { 0.035f, 50, 0 }, { -0.035f, 50, 0 }, { 0, 20, 0 }, { 0, 40, 1 } };
+  char dir[] = "/tmp/hl_test_q24.XXXXXX";
+  if (!mkdtemp(dir)) { CHECK(0, "mkdtemp"); return; }
+  for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+    sig_t s = { 0 };
+    sig_pad(&s, 800);
+    for (int i = 0; i < 16; i++)
+      sig_dual(&s, row[i / 4] * (1 + cases[k].off), col[i % 4] * (1 + cases[k].off), -10, cases[k].ms, 100);
+    sig_pad(&s, 800);
+    impair(&s, -45, 11 + (int)k);
+    char path[160], err[160], got[64];
+    snprintf(path, sizeof path, "%s/q24-%zu.wav", dir, k);
+    hl_wav_writer_t w;
+    CHECK(hl_wav_writer_open(&w, path, 1) == 0 && hl_wav_writer_write(&w, s.b, s.n) == 0 && hl_wav_writer_close(&w) == 0,
+          "write %s", path);
+    int n = hl_analyze_file(path, js, sizeof js, err, sizeof err);
+    json_digits(js, got, sizeof got);
+    if (cases[k].accept)
+      CHECK(n > 0 && !strcmp(got, keys), "file, %+.1f %% offset, %d ms tones: all 16 digits, got '%s'", cases[k].off * 100, cases[k].ms, got);
+    else
+      CHECK(n > 0 && got[0] == 0, "file, %+.1f %% offset, %d ms tones: rejected, got '%s'", cases[k].off * 100, cases[k].ms, got);
+    unlink(path);
+    free(s.b);
+  }
+  rmdir(dir);
+}
+
 int main(void) {
   test_empty_and_small_buffer();
   test_dtmf_timing();
@@ -502,5 +536,6 @@ int main(void) {
   test_cid_snr();
   test_hostile_cid();
   test_file();
+  test_file_q24();
   T_DONE("analyze");
 }

@@ -1,18 +1,151 @@
 /* The dahdi driver without hardware: code tables, text helpers, dial strings,
  * and the open path against a device root whose nodes are plain files and
  * FIFOs, where every DAHDI ioctl fails with ENOTTY. The driver must then name
- * the channel and the ioctl and keep no fd. */
+ * the channel and the ioctl and keep no fd.
+ *
+ * Then a fake DAHDI device: the Makefile links this program with
+ * -Wl,--wrap=open,--wrap=ioctl,--wrap=read,--wrap=write, so the driver's
+ * calls land in the __wrap_* functions below. Paths under fake_root are
+ * channels whose ioctls answer as DAHDI's do (the checks dahdi-base.c makes
+ * on DAHDI_SETCONF included) and are logged, so the tests can check the
+ * ioctl sequence the driver and the engine produce. */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <dahdi/user.h>
 #include "t.h"
+#include "hl/engine.h"
 #include "../src/drv/dahdi.h"
+
+/* ---- the fake device ---------------------------------------------------- */
+
+#define FAKE_FDS 1024
+#define FAKE_CHANS 32
+#define LOG_MAX 8192
+
+static char fake_root[256];
+static int fake_sigtype[FAKE_CHANS + 1];       /* per channel number; 0: no such channel */
+static struct { int fake, channo, law; struct dahdi_confinfo conf; } fk[FAKE_FDS];
+static int fake_writes[FAKE_CHANS + 1];
+typedef struct { int channo; unsigned long req; struct dahdi_confinfo conf; } fake_call_t;
+static fake_call_t fake_log[LOG_MAX];
+static int fake_nlog;
+
+int __real_open(const char *path, int flags, ...);
+int __real_ioctl(int fd, unsigned long req, ...);
+ssize_t __real_read(int fd, void *buf, size_t n);
+ssize_t __real_write(int fd, const void *buf, size_t n);
+
+static int is_fake(int fd) { return fd >= 0 && fd < FAKE_FDS && fk[fd].fake; }
+
+int __wrap_open(const char *path, int flags, ...) {
+  int mode = 0;
+  if (flags & O_CREAT) { va_list ap; va_start(ap, flags); mode = va_arg(ap, int); va_end(ap); }
+  int under = fake_root[0] && !strncmp(path, fake_root, strlen(fake_root));
+  int fd = under ? __real_open("/dev/null", O_RDWR | (flags & O_CLOEXEC)) : __real_open(path, flags, mode);
+  if (fd >= 0 && fd < FAKE_FDS) { memset(&fk[fd], 0, sizeof fk[fd]); fk[fd].fake = under; }
+  return fd;
+}
+
+static int fail_with(int e) { errno = e; return -1; }
+
+int __wrap_ioctl(int fd, unsigned long req, ...) {
+  va_list ap;
+  va_start(ap, req);
+  void *arg = va_arg(ap, void *);
+  va_end(ap);
+  if (!is_fake(fd)) return __real_ioctl(fd, req, arg);
+  if (fake_nlog < LOG_MAX) {
+    fake_log[fake_nlog].channo = fk[fd].channo;
+    fake_log[fake_nlog].req = req;
+    if (req == DAHDI_SETCONF) fake_log[fake_nlog].conf = *(struct dahdi_confinfo *)arg;
+    fake_nlog++;
+  }
+  int ch = fk[fd].channo;
+  switch (req) {
+  case DAHDI_SPECIFY: {
+    int c = *(int *)arg;
+    if (c < 1 || c > FAKE_CHANS || !fake_sigtype[c]) return fail_with(ENXIO);
+    fk[fd].channo = c;
+    fk[fd].law = DAHDI_LAW_MULAW;                 /* dahdi_dynamic's default, until SETLAW */
+    return 0;
+  }
+  case DAHDI_GET_PARAMS: {
+    struct dahdi_params *p = arg;
+    memset(p, 0, sizeof *p);
+    p->channo = ch; p->spanno = 1; p->chanpos = ch;
+    p->sigtype = fake_sigtype[ch];
+    p->curlaw = fk[fd].law;
+    snprintf(p->name, sizeof p->name, "FAKE/1/%d", ch);
+    return 0;
+  }
+  case DAHDI_GET_BUFINFO: {
+    struct dahdi_bufferinfo *b = arg;
+    memset(b, 0, sizeof *b);
+    b->bufsize = 1024; b->numbufs = 2;
+    return 0;
+  }
+  case DAHDI_SETLAW: fk[fd].law = *(int *)arg; return 0;
+  case DAHDI_GETEVENT: *(int *)arg = 0; return 0;
+  case DAHDI_SPANSTAT: ((struct dahdi_spaninfo *)arg)->alarms = 0; return 0;
+  case DAHDI_SETCONF: {
+    /* The checks dahdi_ioctl_setconf makes. */
+    struct dahdi_confinfo *c = arg;
+    int mode = c->confmode & DAHDI_CONF_MODE_MASK;
+    if (mode == DAHDI_CONF_DIGITALMON || (mode >= DAHDI_CONF_MONITOR && mode <= DAHDI_CONF_MONITORBOTH)) {
+      if (c->confno < 1 || c->confno > FAKE_CHANS || !fake_sigtype[c->confno]) return fail_with(EINVAL);
+    } else if (c->confno < -1 || c->confno > DAHDI_MAX_CONF) {
+      return fail_with(EINVAL);
+    }
+    if ((!c->confno && c->confmode) || (!c->confmode && c->confno)) return fail_with(EINVAL);
+    fk[fd].conf = *c;
+    c->chan = ch;
+    return 0;
+  }
+  default:
+    return 0;
+  }
+}
+
+ssize_t __wrap_read(int fd, void *buf, size_t n) {
+  if (!is_fake(fd)) return __real_read(fd, buf, n);
+  memset(buf, fk[fd].law == DAHDI_LAW_ALAW ? 0xD5 : 0xFF, n);   /* a block of silence */
+  return (ssize_t)n;
+}
+
+ssize_t __wrap_write(int fd, const void *buf, size_t n) {
+  if (!is_fake(fd)) return __real_write(fd, buf, n);
+  if (fk[fd].channo >= 1 && fk[fd].channo <= FAKE_CHANS) fake_writes[fk[fd].channo]++;
+  return (ssize_t)n;
+}
+
+/* A fresh fake device: channels 1..n with the given signalling. */
+static void fake_reset(const int *sig, int n) {
+  snprintf(fake_root, sizeof fake_root, "/fake-dahdi-%d", (int)getpid());
+  memset(fake_sigtype, 0, sizeof fake_sigtype);
+  for (int i = 0; i < n && i < FAKE_CHANS; i++) fake_sigtype[i + 1] = sig[i];
+  memset(fake_writes, 0, sizeof fake_writes);
+  fake_nlog = 0;
+}
+
+/* The SETCONF calls logged since index `from`, as "ch:mode/confno ..." */
+static void setconf_calls(int from, char *out, size_t cap) {
+  size_t n = 0;
+  out[0] = 0;
+  for (int i = from; i < fake_nlog && n + 1 < cap; i++) {
+    if (fake_log[i].req != DAHDI_SETCONF) continue;
+    int w = snprintf(out + n, cap - n, "%s%d:%d/%d", n ? " " : "", fake_log[i].channo,
+                     fake_log[i].conf.confmode, fake_log[i].conf.confno);
+    if (w < 0 || (size_t)w >= cap - n) break;
+    n += (size_t)w;
+  }
+}
 
 static int count_fds(void) {
   DIR *d = opendir("/proc/self/fd");
@@ -165,6 +298,151 @@ static void test_open_bad_args(void) {
   CHECK(count_fds() == before, "no fd leaked on argument errors");
 }
 
+/* ---- against the fake device ------------------------------------------ */
+
+static void test_confinfo(void) {
+  struct dahdi_confinfo ci;
+  CHECK(hl_dahdi_confinfo(HL_LINK_BRIDGE, 7, &ci) == 0 && ci.chan == 0 && ci.confno == 7 &&
+        ci.confmode == DAHDI_CONF_DIGITALMON, "bridge half: DIGITALMON of the peer, got %d/%d/%d", ci.chan, ci.confmode, ci.confno);
+  CHECK(hl_dahdi_confinfo(HL_LINK_LISTEN, 12, &ci) == 0 && ci.chan == 0 && ci.confno == 12 &&
+        ci.confmode == DAHDI_CONF_MONITORBOTH, "listen: MONITORBOTH of the target, got %d/%d/%d", ci.chan, ci.confmode, ci.confno);
+  ci.confno = 99; ci.confmode = 99;
+  CHECK(hl_dahdi_confinfo(HL_LINK_NONE, 5, &ci) == 0 && ci.chan == 0 && ci.confno == 0 && ci.confmode == 0,
+        "unlink: mode 0 on conference 0, got %d/%d", ci.confmode, ci.confno);
+  CHECK(hl_dahdi_confinfo(HL_LINK_BRIDGE, 0, &ci) == -EINVAL, "peer 0 refused");
+  CHECK(hl_dahdi_confinfo(HL_LINK_LISTEN, DAHDI_MAX_CHANNELS + 1, &ci) == -EINVAL, "peer beyond DAHDI_MAX_CHANNELS refused");
+  CHECK(hl_dahdi_confinfo(9, 1, &ci) == -EINVAL, "unknown link refused");
+  CHECK(hl_dahdi_confinfo(HL_LINK_BRIDGE, 1, NULL) == -EINVAL, "no output refused");
+}
+
+static const int sigs4[] = { DAHDI_SIG_FXSKS, DAHDI_SIG_FXSKS, DAHDI_SIG_FXOKS, DAHDI_SIG_FXOKS };
+
+static void test_fake_open_and_link(void) {
+  fake_reset(sigs4, 4);
+  char err[256], seq[512];
+  hl_driver_t drv;
+  int chans[] = { 1, 3 };
+  int rc = hl_dahdi_driver_open(&drv, chans, (int[]){ HL_KIND_FXO, HL_KIND_FXS }, 2, fake_root, err, sizeof err);
+  CHECK(rc == 0, "fake device opens: %d %s", rc, err);
+  if (rc) return;
+  /* chan_dahdi's order, less the buffers-first: parameters decide D-channel or voice. */
+  static const unsigned long want[] = { DAHDI_SPECIFY, DAHDI_GET_PARAMS, DAHDI_SET_BLOCKSIZE, DAHDI_GET_BUFINFO,
+                                        DAHDI_SET_BUFINFO, DAHDI_SETLAW, DAHDI_GET_PARAMS };
+  int ok = fake_nlog >= 7;
+  for (int i = 0; ok && i < 7; i++) ok = fake_log[i].req == want[i];
+  CHECK(ok, "channel 1 opened with SPECIFY, GET_PARAMS, SET_BLOCKSIZE, GET_BUFINFO, SET_BUFINFO, SETLAW, GET_PARAMS (%d calls)", fake_nlog);
+  CHECK(drv.nchans == 3 && drv.chans[0].kind == HL_KIND_FXO && drv.chans[2].kind == HL_KIND_FXS && drv.chans[1].kind == HL_KIND_NONE,
+        "kinds: 1 FXO, 2 not opened, 3 FXS");
+  CHECK(drv.chans[0].law == HL_LAW_ALAW && !strcmp(drv.chans[2].name, "FAKE/1/3"), "A-law set, name from the kernel: %s", drv.chans[2].name);
+  int from = fake_nlog;
+  const hl_driver_ops_t *o = drv.ops;
+  CHECK(o->conf_link != NULL, "the dahdi driver can link channels in the kernel");
+  CHECK(o->conf_link(drv.state, 1, HL_LINK_BRIDGE, 3) == 0, "bridge half 1 <- 3");
+  CHECK(o->conf_link(drv.state, 3, HL_LINK_LISTEN, 1) == 0, "3 listens to 1");
+  CHECK(o->conf_link(drv.state, 1, HL_LINK_NONE, 0) == 0, "unlink 1");
+  CHECK(o->conf_link(drv.state, 2, HL_LINK_BRIDGE, 1) == -ENOENT, "a channel not opened cannot link");
+  CHECK(o->conf_link(drv.state, 1, HL_LINK_BRIDGE, 9) == -EINVAL, "the kernel refuses a peer that does not exist");
+  setconf_calls(from, seq, sizeof seq);
+  char want_seq[128];
+  snprintf(want_seq, sizeof want_seq, "1:%d/3 3:%d/1 1:0/0 1:%d/9", DAHDI_CONF_DIGITALMON, DAHDI_CONF_MONITORBOTH, DAHDI_CONF_DIGITALMON);
+  CHECK(!strcmp(seq, want_seq), "SETCONF sequence: want %s, got %s", want_seq, seq);
+  CHECK(o->read_audio(drv.state, 1, (uint8_t[160]){ 0 }, 160) == 160 && o->write_audio(drv.state, 3, (uint8_t[160]){ 0 }, 160) == 160,
+        "audio moves on the fake channels");
+  hl_dahdi_driver_close(&drv);
+}
+
+/* The engine on the dahdi driver: a plain bridge and a listen tap are mixed
+ * by the kernel (SETCONF, no writes for those channels); a tone on a bridged
+ * channel brings its transmit back to the engine for as long as it plays. */
+static void test_engine_kernel_links(void) {
+  fake_reset(sigs4, 4);
+  char err[256], seq[512], want[256];
+  hl_driver_t drv;
+  int chans[] = { 1, 2, 3, 4 };
+  if (hl_dahdi_driver_open(&drv, chans, NULL, 4, fake_root, err, sizeof err) != 0) { CHECK(0, "open: %s", err); return; }
+  hl_engine_config_t cfg;
+  memset(&cfg, 0, sizeof cfg);
+  strcpy(cfg.zone, "cn");
+  hl_engine_t *e = hl_engine_new(&drv, &cfg, err, sizeof err);
+  CHECK(e != NULL, "engine on the dahdi driver: %s", err);
+  if (!e) { hl_dahdi_driver_close(&drv); return; }
+  hl_cmd_t c;
+  hl_event_t ev[64];
+#define STEP(n) do { for (int k_ = 0; k_ < (n); k_++) { hl_engine_step(e); while (hl_engine_drain(e, ev, 64) > 0) {} hl_engine_collect(e); } } while (0)
+  STEP(2);
+  int from = fake_nlog;
+  memset(&c, 0, sizeof c); c.op = HL_OP_BRIDGE; c.chan = 1; c.chan2 = 2;
+  hl_engine_submit(e, &c);
+  STEP(1);
+  setconf_calls(from, seq, sizeof seq);
+  snprintf(want, sizeof want, "1:%d/2 2:%d/1", DAHDI_CONF_DIGITALMON, DAHDI_CONF_DIGITALMON);
+  CHECK(!strcmp(seq, want), "bridge 1-2 linked in the kernel: want %s, got %s", want, seq);
+  int w1 = fake_writes[1], w2 = fake_writes[2], w3 = fake_writes[3];
+  STEP(10);
+  CHECK(fake_writes[1] == w1 && fake_writes[2] == w2, "no writes for the kernel-bridged pair (%d, %d more)", fake_writes[1] - w1, fake_writes[2] - w2);
+  CHECK(fake_writes[3] - w3 == 10, "an unlinked channel is written every tick (%d)", fake_writes[3] - w3);
+
+  /* A tone on 1: its transmit is the engine's again; 2 stays linked. */
+  from = fake_nlog;
+  memset(&c, 0, sizeof c); c.op = HL_OP_TONE; c.chan = 1; c.i1 = 1;   /* busy */
+  hl_engine_submit(e, &c);
+  STEP(5);
+  setconf_calls(from, seq, sizeof seq);
+  CHECK(!strcmp(seq, "1:0/0"), "tone on 1 unlinks 1 only: got %s", seq);
+  CHECK(fake_writes[1] - w1 == 5 && fake_writes[2] == w2, "1 written again while its tone plays (%d), 2 not (%d)",
+        fake_writes[1] - w1, fake_writes[2] - w2);
+  from = fake_nlog;
+  memset(&c, 0, sizeof c); c.op = HL_OP_STOP_TONE; c.chan = 1;
+  hl_engine_submit(e, &c);
+  STEP(1);
+  setconf_calls(from, seq, sizeof seq);
+  snprintf(want, sizeof want, "1:%d/2", DAHDI_CONF_DIGITALMON);
+  CHECK(!strcmp(seq, want), "tone stopped: 1 relinked, got %s", seq);
+
+  /* 4 listens to 1; a whisper instead needs the engine on 1 (it hears the supervisor). */
+  from = fake_nlog;
+  memset(&c, 0, sizeof c); c.op = HL_OP_TAP; c.chan = 4; c.chan2 = 1; c.i1 = HL_TAP_LISTEN;
+  hl_engine_submit(e, &c);
+  STEP(1);
+  setconf_calls(from, seq, sizeof seq);
+  snprintf(want, sizeof want, "4:%d/1", DAHDI_CONF_MONITORBOTH);
+  CHECK(!strcmp(seq, want), "listen tap in the kernel: want %s, got %s", want, seq);
+  from = fake_nlog;
+  memset(&c, 0, sizeof c); c.op = HL_OP_TAP; c.chan = 4; c.chan2 = 1; c.i1 = HL_TAP_WHISPER;
+  hl_engine_submit(e, &c);
+  STEP(1);
+  setconf_calls(from, seq, sizeof seq);
+  CHECK(!strcmp(seq, "1:0/0 4:0/0"), "whisper: 1 (hearing the supervisor) and 4 (whose own voice is in 1's transmit) "
+        "mixed by the engine, got %s", seq);
+
+  from = fake_nlog;
+  memset(&c, 0, sizeof c); c.op = HL_OP_TAP; c.chan = 4; c.chan2 = 1; c.i1 = HL_TAP_BARGE;
+  hl_engine_submit(e, &c);
+  STEP(1);
+  setconf_calls(from, seq, sizeof seq);
+  CHECK(!strcmp(seq, "2:0/0"), "barge: the caller on 2 hears the supervisor too, so 2 is mixed by the engine, got %s", seq);
+
+  from = fake_nlog;
+  memset(&c, 0, sizeof c); c.op = HL_OP_UNTAP; c.chan = 4;
+  hl_engine_submit(e, &c);
+  STEP(1);
+  setconf_calls(from, seq, sizeof seq);
+  snprintf(want, sizeof want, "1:%d/2 2:%d/1", DAHDI_CONF_DIGITALMON, DAHDI_CONF_DIGITALMON);
+  CHECK(!strcmp(seq, want), "supervisor gone: the pair is back in the kernel, want %s, got %s", want, seq);
+  from = fake_nlog;
+  memset(&c, 0, sizeof c); c.op = HL_OP_UNBRIDGE; c.chan = 1;
+  hl_engine_submit(e, &c);
+  STEP(1);
+  setconf_calls(from, seq, sizeof seq);
+  CHECK(!strcmp(seq, "1:0/0 2:0/0"), "unbridge clears both links: got %s", seq);
+  w1 = fake_writes[1]; w2 = fake_writes[2];
+  STEP(3);
+  CHECK(fake_writes[1] - w1 == 3 && fake_writes[2] - w2 == 3, "both written by the engine again");
+#undef STEP
+  hl_engine_free(e);
+  hl_dahdi_driver_close(&drv);
+}
+
 int main(void) {
   test_codes_match_dahdi();
   test_event_names();
@@ -174,5 +452,8 @@ int main(void) {
   test_open_not_dahdi(0);
   test_open_not_dahdi(1);
   test_open_bad_args();
+  test_confinfo();
+  test_fake_open_and_link();
+  test_engine_kernel_links();
   T_DONE("dahdi");
 }

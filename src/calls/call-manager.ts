@@ -89,7 +89,7 @@ export class CallManager {
       const [a, b] = cdr.legs;
       const sa = a !== undefined ? engine.states.get(a) : undefined;
       const bridged = sa && b !== undefined && sa.bridgedTo === b && sa.state === 'up';
-      if (bridged && this.ctx.ports.isFree(a!) !== false) {
+      if (bridged && !this.ctx.ports.owner(a!) && !this.ctx.ports.owner(b!)) {
         this.adopt(cdr.journey, a!, b!);
         continue;
       }

@@ -130,6 +130,18 @@ export const verbs: Record<string, Verb> = {
     schema: z.object({ on: z.boolean() }).strict(),
     build: (a) => ({ i1: a.on ? 1 : 0 }),
   }),
+  // Call waiting on an off-hook FXS phone: a burst of the zone's callwait tone,
+  // the CPE alerting signal (2130+2750 Hz); if the phone acknowledges with
+  // DTMF D, caller ID follows as FSK (type II). The call is muted meanwhile.
+  callWaiting: verb({
+    op: 'callWaiting', needsChan: true,
+    schema: z.object({
+      number: number.default(''),
+      name: cidName.default(''),
+      callerId: z.enum(['bell202', 'v23']).default('bell202'),
+    }).strict(),
+    build: (a) => ({ s1: a.number, s2: a.name, i1: CID_STANDARDS[a.callerId] }),
+  }),
   // Engine-time timers: `timer` answers {timerId} and TimerFired {timerId}
   // follows after `ms` of engine time, so call timers keep pace with the sim.
   timer: verb({
@@ -207,13 +219,20 @@ export const verbs: Record<string, Verb> = {
       snrDb: z.number().min(0).max(80).default(0),
       levelDb: z.number().min(-40).max(20).default(0),
       slipEvery: z.number().int().min(0).max(100000).default(0),
+      // Every frequency the far end sends (tones, DTMF, caller ID, talk) scaled by 1 + pct/100.
+      freqOffsetPct: z.number().min(-5).max(5).default(0),
     }).strict(),
-    build: (a) => ({ f1: a.snrDb, f2: a.levelDb, i2: a.slipEvery }),
+    build: (a) => ({ f1: a.snrDb, f2: a.levelDb, i2: a.slipEvery, i3: Math.round(a.freqOffsetPct * 10000) }),
   }),
   'sim.alarm': verb({
     op: 'simAlarm', needsChan: false,
     schema: z.object({ span: z.number().int().positive(), alarms: z.array(z.enum(keys(ALARMS))) }).strict(),
     build: (a) => ({ i1: a.span, i2: a.alarms.reduce((m, x) => m | ALARMS[x], 0) }),
+  }),
+  'sim.phone': verb({
+    op: 'simPhone', needsChan: true,
+    schema: z.object({ callWaitingAck: z.boolean().default(true) }).strict(),
+    build: (a) => ({ i1: a.callWaitingAck ? 1 : 0 }),
   }),
   'sim.autoAnswer': verb({
     op: 'simAutoAnswer', needsChan: true,

@@ -28,6 +28,14 @@ enum hl_ev {
 };
 #define HL_EV_PULSEDIGIT (1 << 16)
 
+/* Kernel links (driver op conf_link): what a channel transmits made by the
+ * board from another channel's audio, so the engine neither mixes nor writes
+ * it. BRIDGE: channo transmits what peer receives (one half of a two-party
+ * bridge; the engine links each half on its own). LISTEN: channo transmits
+ * what peer receives plus what peer transmits, added to anything written to
+ * channo (a supervisor listening to both sides of a call). NONE: unlink. */
+enum hl_link { HL_LINK_NONE = 0, HL_LINK_BRIDGE = 1, HL_LINK_LISTEN = 2 };
+
 /* Span alarm bits (DAHDI_ALARM_*). */
 enum { HL_ALARM_NONE = 0, HL_ALARM_RECOVER = 1, HL_ALARM_LOOPBACK = 2, HL_ALARM_YELLOW = 4,
        HL_ALARM_RED = 8, HL_ALARM_BLUE = 16, HL_ALARM_NOTOPEN = 32, HL_ALARM_LOS = 1 << 8,
@@ -62,7 +70,9 @@ typedef struct hl_driver_ops {
   int (*onhook_transfer)(void *drv, int channo, int ms);
   int (*set_echocancel)(void *drv, int channo, int taps);
   int (*span_alarms)(void *drv, int span);                /* HL_ALARM_* bits */
-  int (*set_conf)(void *drv, int channo, int confno, int mode); /* kernel conferencing; -ENOTSUP if absent */
+  /* Optional (NULL when the board cannot): the board makes what channo
+   * transmits, with no engine work (enum hl_link; peer is a channel number). */
+  int (*conf_link)(void *drv, int channo, int link, int peer);
   /* Advance the board by one block (sim: runs the far end; dahdi: no-op). */
   void (*tick)(void *drv, int64_t now_ms);
 } hl_driver_ops_t;

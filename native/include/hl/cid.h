@@ -6,6 +6,7 @@
 #define HL_CID_H
 #include <stdint.h>
 #include <spandsp.h>
+#include "hl/dtmf.h"
 
 typedef struct hl_cid {
   int standard;          /* HL_CID_BELL202, HL_CID_V23, HL_CID_DTMF */
@@ -17,7 +18,13 @@ typedef struct hl_cid {
 } hl_cid_t;
 
 typedef struct hl_cid_rx {
-  adsi_rx_state_t *fsk_class, *fsk_clip, *dtmf;
+  adsi_rx_state_t *fsk_class, *fsk_clip;
+  /* DTMF caller ID: the Q.24-tolerant receiver and the message it spells
+   * (A/B/D ... then C or #), given up after 10 s as spandsp's adsi_rx does */
+  hl_dtmf_rx_t dtmf;
+  char dmsg[64];
+  int dlen;
+  int dleft;                    /* samples before a message in progress is dropped */
   goertzel_state_t g[4];        /* 1200, 2200, 1300, 2100 Hz */
   float e_bell, e_v23;
   int mask;                     /* which standards to listen for (bit = 1 << HL_CID_*) */
@@ -45,6 +52,9 @@ int hl_cid_tx_init(hl_cid_tx_t *t);
 void hl_cid_tx_release(hl_cid_tx_t *t);
 /* Starts a spill; datetime may be "" to omit it. Returns 0 or -1 (bad input). */
 int hl_cid_tx_start(hl_cid_tx_t *t, int standard, const char *number, const char *name, const char *datetime);
+/* The same for a phone that is off-hook (type II, after it acknowledged the
+ * alerting signal): no channel seizure, 80 mark bits, Bell 202 or V.23. */
+int hl_cid_tx_start_offhook(hl_cid_tx_t *t, int standard, const char *number, const char *name, const char *datetime);
 /* Adds the spill into out[]; returns 1 while sending, 0 when done. */
 int hl_cid_tx_mix(hl_cid_tx_t *t, int16_t *out, int n);
 const char *hl_cid_standard_name(int standard);

@@ -30,6 +30,8 @@ enum hl_op {
   HL_OP_SIM_IMPAIR, HL_OP_SIM_ALARM, HL_OP_SIM_AUTOANSWER,
   /* engine-time timers: the supervisor's call timers follow the one clock */
   HL_OP_TIMER, HL_OP_TIMER_CANCEL,
+  /* FXS call waiting with type II caller ID; the sim phone's CPE settings */
+  HL_OP_CALL_WAITING, HL_OP_SIM_PHONE,
   HL_OP_COUNT
 };
 
@@ -110,6 +112,8 @@ const hl_driver_t *hl_engine_driver(hl_engine_t *e);
 typedef struct hl_engine_stats {
   uint64_t ticks, overruns, events, events_dropped, notifies, commands;
   uint64_t work_ns_total, work_ns_max;
+  uint64_t rec_syscalls;      /* write/writev/pwrite calls the recording writer made */
+  uint64_t rec_frames;        /* frames it wrote (8000 a second of audio) */
 } hl_engine_stats_t;
 void hl_engine_stats(hl_engine_t *e, hl_engine_stats_t *s);
 

@@ -22,15 +22,20 @@ int hl_wav_parse(const uint8_t *data, size_t len, hl_audio_t *out, char *err, si
 void hl_audio_free(hl_audio_t *a);
 
 /* Writer: 8 kHz PCM16, 1 or 2 channels. The header is written with the
- * sizes known so far and rewritten on each flush and on close. */
+ * sizes known so far and rewritten on each flush and on close. Each call is
+ * one system call where the host allows it (little-endian: samples go out as
+ * they are), so the caller's batching decides how often the disk is touched. */
 typedef struct hl_wav_writer {
   int fd;
   int channels;
   uint64_t data_bytes;
+  uint64_t syscalls;        /* write/writev/pwrite calls made, for the engine's stats */
 } hl_wav_writer_t;
 
 int hl_wav_writer_open(hl_wav_writer_t *w, const char *path, int channels);
 int hl_wav_writer_write(hl_wav_writer_t *w, const int16_t *interleaved, size_t frames);
+/* Two runs of frames (a ring's tail, then its head) in one writev. */
+int hl_wav_writer_write2(hl_wav_writer_t *w, const int16_t *a, size_t fa, const int16_t *b, size_t fb);
 int hl_wav_writer_update_header(hl_wav_writer_t *w);
 int hl_wav_writer_close(hl_wav_writer_t *w);   /* header, fsync, close */
 /* Repairs the RIFF and data sizes of a WAV left by a crash (sizes taken from the

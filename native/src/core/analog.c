@@ -48,6 +48,8 @@ static void hungup(hl_engine_t *e, chan_t *c, const char *side, const char *caus
 
 /* Stops everything a channel is doing: prompts, tones, recording, links. */
 void chan_reset_media(hl_engine_t *e, chan_t *c, const char *why) {
+  c->cw_phase = CW_NONE;
+  c->cw_tone_on = 0;
   play_stop_all(e, c, why);
   c->tone_id = -1;
   c->tone.prog = NULL;
@@ -316,6 +318,7 @@ void sig_tick(hl_engine_t *e, chan_t *c) {
     }
     if (c->st == HL_ST_DIALING && !c->dial_waiting && !c->pulse_dialing && c->dtmf_tx_busy == 0) dial_completed(e, c);
   } else if (c->info->kind == HL_KIND_FXS) {
+    if (c->cw_phase) sig_cw_tick(e, c);
     if (c->cid_due_ms && e->now >= c->cid_due_ms) {
       c->cid_due_ms = 0;
       char dt[9] = "";
@@ -441,6 +444,17 @@ int sig_command(hl_engine_t *e, chan_t *c, const hl_cmd_t *cmd) {
     if (cmd->i3 >= 0) { c->echo_taps = cmd->i3; e->drv->ops->set_echocancel(e->drv->state, c->info->channo, cmd->i3); }
     if (c->info->kind == HL_KIND_FXO && c->st == HL_ST_IDLE) to_idle(e, c);
     ev_simple(e, "LineConfigured", c->info->channo);
+    return 1;
+  case HL_OP_CALL_WAITING:
+    /* s1 number, s2 name, i1 caller-ID standard (Bell 202 or V.23) */
+    if (!kind_is(e, c, cmd, HL_KIND_FXS, "call waiting")) return 1;
+    if (c->st != HL_ST_UP || !c->hook || c->cw_phase) { wrong_state(e, c, cmd, "alert a waiting call on"); return 1; }
+    if (cmd->i1 != HL_CID_BELL202 && cmd->i1 != HL_CID_V23) {
+      ev_error(e, cmd, "bad_standard", "call-waiting caller ID is Bell 202 or V.23 FSK");
+      return 1;
+    }
+    if (strlen(cmd->s1) > 20 || strlen(cmd->s2) > 20) { ev_error(e, cmd, "bad_caller_id", "number and name are at most 20 bytes"); return 1; }
+    cw_start(e, c, cmd->s1, cmd->s2, cmd->i1);
     return 1;
   case HL_OP_SET_MWI:
     if (!kind_is(e, c, cmd, HL_KIND_FXS, "message waiting")) return 1;

@@ -4,11 +4,13 @@
 #define HL_CORE_INT_H
 #include <stdatomic.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <spandsp.h>
 #include "hl/engine.h"
 #include "hl/zone.h"
 #include "hl/cid.h"
 #include "hl/tonedet.h"
+#include "hl/dtmf.h"
 #include "hl/wav.h"
 #include "hl/jsonw.h"
 
@@ -20,6 +22,8 @@
 #define MAX_TIMERS 4096
 #define PLAY_QUEUE 8
 #define REC_RING_FRAMES (HL_BLOCK * 200)   /* 4 s of frames per recording, whole blocks */
+#define REC_FLUSH_FRAMES 8000              /* the writer writes once a second has gathered */
+#define WRITER_WAKE_MS 200                 /* writer's look at the rings, in engine time */
 
 struct hl_playlist {
   int loop;
@@ -55,7 +59,7 @@ typedef struct chan {
   int64_t st_ms;
   int hook;
   /* receive DSP */
-  dtmf_rx_state_t *dtmf;
+  hl_dtmf_rx_t dtmf;
   int dtmf_on;
   int digit;                     /* digit in progress */
   int64_t digit_ms;
@@ -76,6 +80,9 @@ typedef struct chan {
   int bridge;
   int conf, conf_muted;
   int tap_target, tap_mode;
+  int hears_sup;                 /* a whisper/barge tap adds a supervisor to our transmit (this tick) */
+  int klink, kpeer;              /* kernel link in force (enum hl_link, peer channel) */
+  int kfail_link, kfail_peer;    /* the link the board last refused: not retried every tick */
   float rxgain, txgain;
   hl_recording_t *rec;
   int16_t rx[HL_BLOCK];
@@ -104,7 +111,17 @@ typedef struct chan {
   int ringer_on;
   int ringer_cycles;
   int echo_taps;
+  /* FXS call waiting: alert tones, the phone's DTMF acknowledgement, then
+   * caller ID to the off-hook phone (type II), with the call muted meanwhile */
+  int cw_phase;                  /* CW_*, 0 when none */
+  int64_t cw_due;
+  int cw_std;
+  char cw_number[33], cw_name[49];
+  hl_tonegen_t cw_tone;
+  int cw_tone_on;
 } chan_t;
+
+enum { CW_NONE = 0, CW_SAS, CW_CAS, CW_WAIT_ACK, CW_ACK, CW_FSK_WAIT, CW_FSK };
 
 struct hl_engine {
   hl_driver_t *drv;
@@ -126,6 +143,7 @@ struct hl_engine {
   _Atomic unsigned snap_seq;
   /* thread */
   pthread_t thread, writer;
+  sem_t writer_wake;             /* posted when a recording stops, so its file closes at once */
   _Atomic int running;
   int started;
   void (*notify)(void *);
@@ -135,11 +153,15 @@ struct hl_engine {
   /* conferences */
   int32_t conf_sum[MAX_CONFS][HL_BLOCK];
   int conf_members[MAX_CONFS];
+  /* call waiting: the zone's alert (one burst of its callwait tone, then a
+   * pause) and the CPE alerting signal */
+  hl_tone_prog_t cw_sas, cw_cas;
   /* engine-time timers (unordered; fired by a scan each tick) */
   struct { int32_t id; int64_t due; } timers[MAX_TIMERS];
   int ntimers;
   /* stats */
   _Atomic uint64_t st_ticks, st_overruns, st_events, st_dropped, st_notifies, st_commands, st_work_total, st_work_max;
+  _Atomic uint64_t st_rec_syscalls, st_rec_frames;
 };
 
 /* events */
@@ -158,12 +180,20 @@ void sig_tone(hl_engine_t *e, chan_t *c, const hl_tone_report_t *r);
 int sig_command(hl_engine_t *e, chan_t *c, const hl_cmd_t *cmd);
 void chan_reset_media(hl_engine_t *e, chan_t *c, const char *why);
 void chan_set_state(hl_engine_t *e, chan_t *c, int st);
+/* call waiting (callwait.c) */
+void cw_programs(hl_engine_t *e);
+void cw_start(hl_engine_t *e, chan_t *c, const char *number, const char *name, int standard);
+void sig_cw_tick(hl_engine_t *e, chan_t *c);
+/* A DTMF edge on a channel in call waiting: 1 when it was the phone's
+ * acknowledgement (not a digit for the supervisor). */
+int sig_cw_dtmf(hl_engine_t *e, chan_t *c, int code);
 
 /* media */
 int media_wire(hl_engine_t *e, chan_t *c);
 int media_command(hl_engine_t *e, chan_t *c, const hl_cmd_t *cmd);
 void media_rx(hl_engine_t *e, chan_t *c);
 void media_mix(hl_engine_t *e);
+void media_links(hl_engine_t *e);
 void media_record(hl_engine_t *e, chan_t *c);
 void media_poll_recordings(hl_engine_t *e);
 void play_stop_all(hl_engine_t *e, chan_t *c, const char *reason);

@@ -84,6 +84,7 @@ hl_engine_t *hl_engine_new(hl_driver_t *drv, const hl_engine_config_t *cfg, char
     free(e);
     return NULL;
   }
+  cw_programs(e);
   e->nchans = drv->nchans;
   e->ch = calloc((size_t)e->nchans, sizeof(chan_t));
   e->evts = calloc(EVT_RING, sizeof(hl_event_t));
@@ -99,10 +100,10 @@ hl_engine_t *hl_engine_new(hl_driver_t *drv, const hl_engine_config_t *cfg, char
     c->cid_mode = HL_CID_AUTO;
     c->disc = HL_DISC_POLARITY | HL_DISC_LOOP | HL_DISC_BUSY | HL_DISC_CONGESTION;
     c->ring_cid_std = HL_CID_BELL202;
-    if (c->info->kind == HL_KIND_DCHAN) continue;
-    c->dtmf = dtmf_rx_init(NULL, NULL, NULL);
+    /* D-channels carry no audio; a gap in a board's numbering is no channel. */
+    if (c->info->kind == HL_KIND_DCHAN || c->info->kind == HL_KIND_NONE) continue;
     c->dtmf_tx = dtmf_tx_init(NULL);
-    if (!c->dtmf || !c->dtmf_tx || hl_cid_rx_init(&c->cid, 0) != 0 || hl_cid_tx_init(&c->cid_tx) != 0) {
+    if (hl_dtmf_rx_init(&c->dtmf, NULL, NULL) != 0 || !c->dtmf_tx || hl_cid_rx_init(&c->cid, 0) != 0 || hl_cid_tx_init(&c->cid_tx) != 0) {
       snprintf(err, errlen, "channel %d: DSP init failed", c->info->channo);
       hl_engine_free(e);
       return NULL;
@@ -139,7 +140,7 @@ void hl_engine_free(hl_engine_t *e) {
       for (int k = 0; k < c->nplay; k++) hl_playlist_free(c->play[k]);
       e->drv->ops->close(e->drv->state, c->info->channo);
     }
-    if (c->dtmf) dtmf_rx_free(c->dtmf);
+    if (c->dtmf.rx[0]) hl_dtmf_rx_release(&c->dtmf);
     if (c->dtmf_tx) dtmf_tx_free(c->dtmf_tx);
     if (c->tdet) hl_tonedet_free(c->tdet);
     if (c->cid.fsk_class) hl_cid_rx_release(&c->cid);
@@ -199,7 +200,7 @@ static void fire_timers(hl_engine_t *e) {
 static void run_command(hl_engine_t *e, const hl_cmd_t *cmd) {
   atomic_fetch_add(&e->st_commands, 1);
   if (cmd->op == HL_OP_TIMER || cmd->op == HL_OP_TIMER_CANCEL) { timer_command(e, cmd); return; }
-  if (cmd->op >= HL_OP_SIM_CALL && cmd->op <= HL_OP_SIM_AUTOANSWER) {
+  if ((cmd->op >= HL_OP_SIM_CALL && cmd->op <= HL_OP_SIM_AUTOANSWER) || cmd->op == HL_OP_SIM_PHONE) {
     char err[160] = "";
     if (!hl_sim_is(e->drv)) { ev_error(e, cmd, "not_simulated", "far-end commands need the sim driver"); return; }
     if (hl_sim_command(e->drv, cmd, err, sizeof err) != 0) ev_error(e, cmd, "far_end_refused", err);
@@ -275,6 +276,11 @@ void hl_engine_step(hl_engine_t *e) {
   for (int i = 0; i < e->nchans; i++) {
     chan_t *c = &e->ch[i];
     if (!c->open || c->info->kind == HL_KIND_DCHAN) continue;
+    if (c->klink) {
+      /* The board makes this channel's transmit (media_links): nothing to encode or write. */
+      if (c->rec) media_record(e, c);
+      continue;
+    }
     if (c->info->law == HL_LAW_ALAW) for (int k = 0; k < HL_BLOCK; k++) law[k] = linear_to_alaw(c->tx[k]);
     else for (int k = 0; k < HL_BLOCK; k++) law[k] = linear_to_ulaw(c->tx[k]);
     d->ops->write_audio(d->state, c->info->channo, law, HL_BLOCK);
@@ -325,11 +331,14 @@ static void *media_main(void *arg) {
 
 int hl_engine_start(hl_engine_t *e) {
   if (e->started) return 0;
+  if (sem_init(&e->writer_wake, 0, 0) != 0) return -errno;
   atomic_store(&e->running, 1);
-  if (pthread_create(&e->writer, NULL, writer_main, e) != 0) return -errno;
+  if (pthread_create(&e->writer, NULL, writer_main, e) != 0) { sem_destroy(&e->writer_wake); return -errno; }
   if (pthread_create(&e->thread, NULL, media_main, e) != 0) {
     atomic_store(&e->running, 0);
+    sem_post(&e->writer_wake);
     pthread_join(e->writer, NULL);
+    sem_destroy(&e->writer_wake);
     return -errno;
   }
   e->started = 1;
@@ -340,7 +349,9 @@ void hl_engine_stop(hl_engine_t *e) {
   if (!e->started) return;
   atomic_store(&e->running, 0);
   pthread_join(e->thread, NULL);
+  sem_post(&e->writer_wake);
   pthread_join(e->writer, NULL);
+  sem_destroy(&e->writer_wake);
   e->started = 0;
 }
 
@@ -398,4 +409,6 @@ void hl_engine_stats(hl_engine_t *e, hl_engine_stats_t *s) {
   s->commands = atomic_load(&e->st_commands);
   s->work_ns_total = atomic_load(&e->st_work_total);
   s->work_ns_max = atomic_load(&e->st_work_max);
+  s->rec_syscalls = atomic_load(&e->st_rec_syscalls);
+  s->rec_frames = atomic_load(&e->st_rec_frames);
 }

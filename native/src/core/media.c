@@ -1,6 +1,7 @@
 /* Per-channel media on the media thread: detectors on what a line sends us,
  * and what we send it (prompts, tones, DTMF, caller-ID spill, a bridged or
- * conferenced party, a supervisor's voice), plus recording. */
+ * conferenced party, a supervisor's voice). Recording is in record.c, kernel
+ * links in links.c. */
 #include "core_int.h"
 #include <stdlib.h>
 #include <string.h>
@@ -9,9 +10,10 @@
 #include <unistd.h>
 #include <time.h>
 
-static void on_dtmf_edge(void *user, int code, int level, int delay) {
+static void on_dtmf_edge(void *user, int code) {
   chan_t *c = user;
   hl_engine_t *e = c->e;
+  if (c->cw_phase && sig_cw_dtmf(e, c, code)) return;   /* a call-waiting acknowledgement, not a key */
   if (code) { c->digit = code; c->digit_ms = e->now; return; }
   if (c->digit) {
     int dur = (int)(e->now - c->digit_ms);
@@ -29,8 +31,8 @@ static void on_tone(void *user, const hl_tone_report_t *r) {
 
 int media_wire(hl_engine_t *e, chan_t *c) {
   if (c->info->kind == HL_KIND_DCHAN) return 0;
-  dtmf_rx_init(c->dtmf, NULL, NULL);
-  dtmf_rx_set_realtime_callback(c->dtmf, on_dtmf_edge, c);
+  c->dtmf.edge = on_dtmf_edge;
+  c->dtmf.user = c;
   c->tdet = hl_tonedet_new(e->cfg.zone, on_tone, c);
   if (!c->tdet) return -1;
   if (c->info->kind == HL_KIND_FXO) {
@@ -44,7 +46,7 @@ void media_rx(hl_engine_t *e, chan_t *c) {
   if (c->info->kind == HL_KIND_DCHAN) return;
   if (c->rxgain != 1.0f)
     for (int i = 0; i < HL_BLOCK; i++) c->rx[i] = sat16((int32_t)lrintf(c->rx[i] * c->rxgain));
-  if (c->dtmf_on) dtmf_rx(c->dtmf, c->rx, HL_BLOCK);
+  if (c->dtmf_on) hl_dtmf_rx(&c->dtmf, c->rx, HL_BLOCK);
   if (c->cid_on) hl_cid_rx_feed(&c->cid, c->rx, HL_BLOCK);
   if (c->tdet_on) hl_tonedet_rx(c->tdet, c->rx, HL_BLOCK);
 }
@@ -152,15 +154,32 @@ void unlink_all(hl_engine_t *e, chan_t *c) {
 /* ---- the mixer: compute every channel's transmit block ---- */
 
 void media_mix(hl_engine_t *e) {
+  media_links(e);   /* links.c: what the board mixes this tick instead of us */
   /* Conference sums first: each member hears the sum less its own voice. */
   for (int k = 1; k < MAX_CONFS; k++) if (e->conf_members[k]) memset(e->conf_sum[k], 0, sizeof e->conf_sum[k]);
   for (int i = 0; i < e->nchans; i++) {
     chan_t *c = &e->ch[i];
-    if (c->conf && !c->conf_muted) for (int s = 0; s < HL_BLOCK; s++) e->conf_sum[c->conf][s] += c->rx[s];
+    if (c->conf && !c->conf_muted && !c->cw_phase) for (int s = 0; s < HL_BLOCK; s++) e->conf_sum[c->conf][s] += c->rx[s];
   }
   for (int i = 0; i < e->nchans; i++) {
     chan_t *c = &e->ch[i];
     if (!c->open || c->info->kind == HL_KIND_DCHAN) continue;
+    if (c->klink == HL_LINK_BRIDGE) {
+      /* The board sends the peer's line; tx is kept only for a recording or a tap. */
+      const chan_t *p = chan_get(e, c->kpeer);
+      if (p) memcpy(c->tx, p->rx, sizeof c->tx); else memset(c->tx, 0, sizeof c->tx);
+      memcpy(c->tx_pre, c->tx, sizeof c->tx);
+      continue;
+    }
+    if (c->cw_phase) {
+      /* Call waiting: the phone hears the alert and the caller ID only, the
+       * call and any prompt wait (GR-30 mutes the far end meanwhile). */
+      memset(c->tx, 0, sizeof c->tx);
+      if (c->cw_tone_on) c->cw_tone_on = hl_tonegen_mix(&c->cw_tone, c->tx, HL_BLOCK);
+      if (c->cid_tx.active) hl_cid_tx_mix(&c->cid_tx, c->tx, HL_BLOCK);
+      memcpy(c->tx_pre, c->tx, sizeof c->tx);
+      continue;
+    }
     if (!c->bridge && !c->conf && !c->nplay && !c->tone.prog && !c->dtmf_tx_busy && !c->cid_tx.active) {
       /* Nothing to send: silence, without mixing. */
       memset(c->tx, 0, sizeof c->tx);
@@ -169,7 +188,11 @@ void media_mix(hl_engine_t *e) {
     }
     int32_t acc[HL_BLOCK];
     memset(acc, 0, sizeof acc);
-    if (c->bridge) { chan_t *p = chan_get(e, c->bridge); if (p) for (int s = 0; s < HL_BLOCK; s++) acc[s] += p->rx[s]; }
+    if (c->bridge) {
+      /* A party in call waiting is muted: its line carries the acknowledgement. */
+      chan_t *p = chan_get(e, c->bridge);
+      if (p && !p->cw_phase) for (int s = 0; s < HL_BLOCK; s++) acc[s] += p->rx[s];
+    }
     if (c->conf) {
       const int32_t *sum = e->conf_sum[c->conf];
       if (c->conf_muted) for (int s = 0; s < HL_BLOCK; s++) acc[s] += sum[s];
@@ -209,112 +232,6 @@ void media_mix(hl_engine_t *e) {
       if (p) for (int k = 0; k < HL_BLOCK; k++) p->tx[k] = sat16((int32_t)p->tx[k] + s->rx[k]);
     }
   }
-}
-
-/* ---- recording ---- */
-
-hl_recording_t *hl_recording_open(const char *path, int stereo, char *err, size_t errlen) {
-  hl_recording_t *r = calloc(1, sizeof(*r));
-  if (!r) { snprintf(err, errlen, "out of memory"); return NULL; }
-  r->stereo = stereo ? 1 : 0;
-  r->ring = calloc((size_t)REC_RING_FRAMES * (size_t)(r->stereo + 1), sizeof(int16_t));
-  if (!r->ring) { free(r); snprintf(err, errlen, "out of memory"); return NULL; }
-  snprintf(r->path, sizeof r->path, "%s", path);
-  if (hl_wav_writer_open(&r->w, path, r->stereo + 1) != 0) {
-    snprintf(err, errlen, "cannot create recording file %s", path);
-    free(r->ring); free(r);
-    return NULL;
-  }
-  return r;
-}
-
-void media_record(hl_engine_t *e, chan_t *c) {
-  hl_recording_t *r = c->rec;
-  if (r->paused) return;
-  uint64_t h = atomic_load_explicit(&r->head, memory_order_relaxed);
-  uint64_t t = atomic_load_explicit(&r->tail, memory_order_acquire);
-  if (h - t + HL_BLOCK > REC_RING_FRAMES) { atomic_fetch_add(&r->dropped, HL_BLOCK); return; }
-  /* The ring holds a whole number of blocks and the head moves a block at a
-   * time, so a block never wraps: one index per block. */
-  if (r->stereo) {
-    /* Left is the line (the caller), right what we send (the agent). */
-    int16_t *out = r->ring + (size_t)(h % REC_RING_FRAMES) * 2;
-    for (int k = 0; k < HL_BLOCK; k++) { out[2 * k] = c->rx[k]; out[2 * k + 1] = c->tx[k]; }
-  } else {
-    int16_t *out = r->ring + (size_t)(h % REC_RING_FRAMES);
-    for (int k = 0; k < HL_BLOCK; k++) out[k] = sat16((int32_t)c->rx[k] + c->tx[k]);
-  }
-  atomic_store_explicit(&r->head, h + HL_BLOCK, memory_order_release);
-}
-
-void rec_stop(hl_engine_t *e, chan_t *c) {
-  if (!c->rec) return;
-  atomic_store(&c->rec->stopping, 1);
-  c->rec = NULL;
-}
-
-static void rec_finished_event(hl_engine_t *e, hl_recording_t *r) {
-  char buf[HL_EVENT_JSON]; hl_jw_t w;
-  ev_begin(e, &w, buf, "RecordingFinished", r->chan);
-  hl_jw_int(&w, "recordingId", r->id);
-  hl_jw_str(&w, "path", r->path);
-  hl_jw_int(&w, "durationMs", (int64_t)(atomic_load(&r->tail) / 8));
-  hl_jw_int(&w, "droppedMs", (int64_t)(atomic_load(&r->dropped) / 8));
-  if (r->error) hl_jw_str(&w, "error", "write failed");
-  ev_push(e, &w);
-}
-
-void media_poll_recordings(hl_engine_t *e) {
-  for (int i = 0; i < MAX_RECORDINGS; i++) {
-    hl_recording_t *r = atomic_load_explicit(&e->recs[i], memory_order_acquire);
-    if (!r || !atomic_load_explicit(&r->finished, memory_order_acquire)) continue;
-    rec_finished_event(e, r);
-    atomic_store(&e->recs[i], NULL);
-    garbage_push_rec(e, r);
-  }
-}
-
-static int writer_drain(hl_recording_t *r) {
-  uint64_t t = atomic_load_explicit(&r->tail, memory_order_relaxed);
-  uint64_t h = atomic_load_explicit(&r->head, memory_order_acquire);
-  int ch = r->stereo + 1;
-  while (t < h) {
-    size_t at = (size_t)(t % REC_RING_FRAMES);
-    size_t n = (size_t)(h - t);
-    if (n > REC_RING_FRAMES - at) n = REC_RING_FRAMES - at;
-    if (hl_wav_writer_write(&r->w, r->ring + at * (size_t)ch, n) != 0) r->error = 1;
-    t += n;
-    atomic_store_explicit(&r->tail, t, memory_order_release);
-  }
-  return 0;
-}
-
-/* The writer thread: drains recording rings in large writes (a few per second
- * per recording), refreshes headers so a crash leaves a playable file, and
- * closes with fsync. */
-void *writer_main(void *arg) {
-  hl_engine_t *e = arg;
-  int cycles = 0;
-  for (;;) {
-    int running = atomic_load(&e->running);
-    for (int i = 0; i < MAX_RECORDINGS; i++) {
-      hl_recording_t *r = atomic_load_explicit(&e->recs[i], memory_order_acquire);
-      if (!r || atomic_load(&r->finished)) continue;
-      int stopping = atomic_load(&r->stopping) || !running;
-      writer_drain(r);
-      if (stopping) {
-        if (hl_wav_writer_close(&r->w) != 0) r->error = 1;
-        atomic_store_explicit(&r->finished, 1, memory_order_release);
-      } else if (cycles % 5 == 0) {
-        hl_wav_writer_update_header(&r->w);
-      }
-    }
-    if (!running) break;
-    cycles++;
-    struct timespec ts = { 0, 200 * 1000000L };
-    nanosleep(&ts, NULL);
-  }
-  return NULL;
 }
 
 /* ---- commands ---- */

@@ -33,6 +33,8 @@ typedef struct dahdi_state {
   int ctlfd;                      /* devroot/ctl, opened on first span_alarms */
   int *want_kind;                 /* per channo-1: kind the config asked for */
   dchan_t *ch;                    /* per channo-1 */
+  int nchans;                     /* the driver's nchans and chans, for the ops */
+  hl_chan_info_t *chans;
 } dahdi_state_t;
 
 /* Ops receive drv->state, as every driver does (see chan_io.h). */
@@ -40,9 +42,9 @@ static dahdi_state_t *st_of(void *drv) { return (dahdi_state_t *)drv; }
 
 /* The fd of an open channel, or -ENOENT/-EBADF as the seam's -errno result. */
 static int fd_of(void *drv, int channo) {
-  hl_driver_t *d = drv;
-  if (channo < 1 || channo > d->nchans || d->chans[channo - 1].kind == HL_KIND_NONE) return -ENOENT;
-  int fd = st_of(drv)->ch[channo - 1].fd;
+  dahdi_state_t *st = st_of(drv);
+  if (channo < 1 || channo > st->nchans || st->chans[channo - 1].kind == HL_KIND_NONE) return -ENOENT;
+  int fd = st->ch[channo - 1].fd;
   return fd >= 0 ? fd : -EBADF;
 }
 
@@ -137,14 +139,13 @@ fail:
 }
 
 static int op_open(void *drv, int channo) {
-  hl_driver_t *d = drv;
   dahdi_state_t *st = st_of(drv);
-  if (channo < 1 || channo > d->nchans || st->want_kind[channo - 1] < 0) return -ENOENT;
+  if (channo < 1 || channo > st->nchans || st->want_kind[channo - 1] < 0) return -ENOENT;
   if (st->ch[channo - 1].fd >= 0) return 0;
   hl_chan_info_t info;
   int fd = open_channel(st->devroot, channo, st->want_kind[channo - 1], &info, NULL, 0);
   if (fd < 0) return fd;
-  d->chans[channo - 1] = info;
+  st->chans[channo - 1] = info;
   st->ch[channo - 1].fd = fd;
   st->ch[channo - 1].ev_head = st->ch[channo - 1].ev_tail = 0;
   return 0;
@@ -299,14 +300,11 @@ static int op_span_alarms(void *drv, int span) {
   return si.alarms;
 }
 
-static int op_set_conf(void *drv, int channo, int confno, int mode) {
+static int op_conf_link(void *drv, int channo, int link, int peer) {
   int fd = fd_of(drv, channo);
   if (fd < 0) return fd;
   struct dahdi_confinfo ci;
-  memset(&ci, 0, sizeof ci);
-  ci.chan = 0;                    /* 0: the channel this fd holds */
-  ci.confno = confno;
-  ci.confmode = mode;
+  if (hl_dahdi_confinfo(link, peer, &ci) < 0) return -EINVAL;
   if (ioctl(fd, DAHDI_SETCONF, &ci) < 0) return errno == ENOTTY ? -ENOTSUP : -errno;
   return 0;
 }
@@ -329,7 +327,7 @@ static const hl_driver_ops_t dahdi_ops = {
   .onhook_transfer = op_onhook_transfer,
   .set_echocancel = op_set_echocancel,
   .span_alarms = op_span_alarms,
-  .set_conf = op_set_conf,
+  .conf_link = op_conf_link,
   .tick = op_tick,
 };
 
@@ -412,6 +410,8 @@ int hl_dahdi_driver_open(hl_driver_t *drv, const int *channos, const int *kinds,
     free(chans);
     return rc;
   }
+  st->nchans = maxchan;
+  st->chans = chans;
   drv->ops = &dahdi_ops;
   drv->state = st;
   drv->nchans = maxchan;

@@ -2,8 +2,8 @@
  * kernel interface, one non-blocking fd per channel as chan_dahdi opens them,
  * plus the pure helpers that turn DAHDI codes into our kinds and text.
  *
- * Ops are called with the hl_driver_t * that hl_dahdi_driver_open filled in
- * (the `void *drv` of hl_driver_ops_t), never with drv->state. */
+ * Ops are called with drv->state, as the engine calls every driver (the
+ * `void *drv` of hl_driver_ops_t). */
 #ifndef HL_DRV_DAHDI_H
 #define HL_DRV_DAHDI_H
 #include <stddef.h>
@@ -36,6 +36,21 @@ const char *hl_dahdi_sig_name(int sigtype);
  * O/R MF-R2 forward/backward), holds only digits valid in the current mode, W/w
  * pauses and mode switches, and fits DAHDI's buffer. 0 or -EINVAL. */
 int hl_dahdi_dial_check(const char *dialstr);
+
+struct dahdi_confinfo;
+/* The DAHDI_SETCONF argument for a kernel link (enum hl_link) of the channel
+ * the fd holds (chan 0) to channel peer:
+ *   HL_LINK_BRIDGE  DAHDI_CONF_DIGITALMON, confno = peer: the kernel copies
+ *                   peer's received audio into this channel's transmit, as
+ *                   chan_dahdi links the two halves of a native bridge (and
+ *                   DAHDI may turn it into a hardware cross-connect);
+ *   HL_LINK_LISTEN  DAHDI_CONF_MONITORBOTH, confno = peer: peer's receive and
+ *                   transmit are added to this channel's transmit, as
+ *                   app_dahdibarge listens to a channel;
+ *   HL_LINK_NONE    mode 0, confno 0 (DAHDI refuses a mode without a
+ *                   conference and a conference without a mode).
+ * 0, or -EINVAL for an unknown link or a peer outside 1..DAHDI_MAX_CHANNELS. */
+int hl_dahdi_confinfo(int link, int peer, struct dahdi_confinfo *out);
 
 /* Builds "<mode><digits>" into out (mode 'T' or 'P', ...) after checking it.
  * Returns the length, -EINVAL for a bad mode or digit, -ENOSPC if it won't fit. */

@@ -188,3 +188,21 @@ int hl_dahdi_dial_build(char mode, const char *digits, char *out, size_t n) {
   memcpy(out + 1, digits, len);   /* copies the terminator too */
   return (int)len;
 }
+
+int hl_dahdi_confinfo(int link, int peer, struct dahdi_confinfo *out) {
+  if (!out) return -EINVAL;
+  memset(out, 0, sizeof *out);
+  out->chan = 0;                  /* the channel the fd holds */
+  switch (link) {
+  case HL_LINK_NONE:
+    return 0;
+  case HL_LINK_BRIDGE:
+  case HL_LINK_LISTEN:
+    if (peer < 1 || peer > DAHDI_MAX_CHANNELS) return -EINVAL;
+    out->confno = peer;           /* monitor modes take a channel number */
+    out->confmode = link == HL_LINK_BRIDGE ? DAHDI_CONF_DIGITALMON : DAHDI_CONF_MONITORBOTH;
+    return 0;
+  default:
+    return -EINVAL;
+  }
+}

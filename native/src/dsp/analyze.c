@@ -12,6 +12,7 @@
 #include "hl/analyze.h"
 #include "hl/jsonw.h"
 #include "hl/tonedet.h"
+#include "hl/warp.h"
 #include "hl/wav.h"
 #include <spandsp.h>
 #include <math.h>
@@ -66,8 +67,7 @@ static void *grow(void *p, size_t *cap, size_t need, size_t sz, int *oom) {
 /* ---- DTMF ------------------------------------------------------------- */
 
 #define WARP 1.0125
-#define WTAPS 16
-#define WPHASES 256
+#define WBLK 160                  /* resampler output block */
 
 typedef struct dctx { an_t *a; double scale; int64_t pos; int open; } dctx_t;
 
@@ -92,36 +92,22 @@ static void on_dtmf(void *user, int code, int level, int delay) {
   c->open = (int)a->ndt++;
 }
 
-/* y[k] = x(k * r) with a 16-tap Kaiser-windowed sinc interpolator: a tone at
- * f comes out at f * r. */
+/* y[k] = x(k * r) through the shared resampler (hl/warp.h): a tone at f
+ * comes out at f * r. */
 static int16_t *warp(const int16_t *x, size_t n, double r, size_t *outn) {
-  static float tab[WPHASES + 1][WTAPS];
-  static int ready;
-  if (!ready) {
-    for (int p = 0; p <= WPHASES; p++) {
-      double fr = (double)p / WPHASES;
-      for (int j = 0; j < WTAPS; j++) {
-        double u = (double)(j - WTAPS / 2 + 1) - fr, w = u / (WTAPS / 2 + 0.5);
-        double win = w * w >= 1 ? 0 : (0.42 + 0.5 * cos(M_PI * w) + 0.08 * cos(2 * M_PI * w));
-        tab[p][j] = (float)((u == 0 ? 1.0 : sin(M_PI * u) / (M_PI * u)) * win);
-      }
-    }
-    ready = 1;
-  }
   size_t m = (size_t)((double)n / r);
   int16_t *y = malloc((m ? m : 1) * sizeof(*y));
-  if (!y) return NULL;
-  for (size_t k = 0; k < m; k++) {
-    double t = (double)k * r;
-    long i = (long)t;
-    const float *h = tab[(int)((t - (double)i) * WPHASES + 0.5)];
-    float acc = 0;
-    for (int j = 0; j < WTAPS; j++) {
-      long ix = i + j - WTAPS / 2 + 1;
-      if (ix >= 0 && ix < (long)n) acc += h[j] * x[ix];
-    }
-    y[k] = (int16_t)(acc > 32767 ? 32767 : acc < -32768 ? -32768 : lrintf(acc));
+  hl_warp_t *w = malloc(sizeof(*w));
+  if (!y || !w || hl_warp_init(w, r) != 0) { free(y); free(w); return NULL; }
+  int16_t in[HL_WARP_BUF];
+  size_t used = 0;
+  for (size_t k = 0; k < m; k += WBLK) {
+    int nout = (int)(m - k < WBLK ? m - k : WBLK);
+    int need = hl_warp_need(w, nout);
+    for (int i = 0; i < need; i++, used++) in[i] = used < n ? x[used] : 0;   /* zeros past the end */
+    hl_warp_run(w, in, need, y + k, nout);
   }
+  free(w);
   *outn = m;
   return y;
 }

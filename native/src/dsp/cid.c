@@ -95,15 +95,27 @@ static void on_msg(hl_cid_rx_t *r, int standard, const uint8_t *msg, int len) {
 }
 static void on_class(void *u, const uint8_t *m, int l) { on_msg(u, HL_CID_BELL202, m, l); }
 static void on_clip(void *u, const uint8_t *m, int l) { on_msg(u, HL_CID_V23, m, l); }
-static void on_dtmf(void *u, const uint8_t *m, int l) { on_msg(u, HL_CID_DTMF, m, l); }
+
+#define DTMF_MSG_TIMEOUT (10 * 8000)
+
+/* Digits of a DTMF spill: every variant is letters and digits ended by C or #. */
+static void on_dtmf_digit(void *u, int digit) {
+  hl_cid_rx_t *r = u;
+  if (!digit) return;
+  if (r->dlen == 0) r->dleft = DTMF_MSG_TIMEOUT;
+  if (r->dlen < (int)sizeof r->dmsg) r->dmsg[r->dlen++] = (char)digit;
+  if (digit == 'C' || digit == '#') {
+    on_msg(r, HL_CID_DTMF, (const uint8_t *)r->dmsg, r->dlen);
+    r->dlen = 0;
+  }
+}
 
 int hl_cid_rx_init(hl_cid_rx_t *r, int mask) {
   memset(r, 0, sizeof(*r));
   r->mask = mask;
   r->fsk_class = adsi_rx_init(NULL, ADSI_STANDARD_CLASS, on_class, r);
   r->fsk_clip = adsi_rx_init(NULL, ADSI_STANDARD_CLIP, on_clip, r);
-  r->dtmf = adsi_rx_init(NULL, ADSI_STANDARD_CLIP_DTMF, on_dtmf, r);
-  if (!r->fsk_class || !r->fsk_clip || !r->dtmf) return -1;
+  if (!r->fsk_class || !r->fsk_clip || hl_dtmf_rx_init(&r->dtmf, on_dtmf_digit, r) != 0) return -1;
   hl_cid_rx_reset(r);
   return 0;
 }
@@ -117,20 +129,21 @@ void hl_cid_rx_reset(hl_cid_rx_t *r) {
   }
   r->e_bell = r->e_v23 = 0;
   r->ready = 0;
+  r->dlen = 0;
 }
 
 void hl_cid_rx_set_mask(hl_cid_rx_t *r, int mask) {
   r->mask = mask;
   adsi_rx_init(r->fsk_class, ADSI_STANDARD_CLASS, on_class, r);
   adsi_rx_init(r->fsk_clip, ADSI_STANDARD_CLIP, on_clip, r);
-  adsi_rx_init(r->dtmf, ADSI_STANDARD_CLIP_DTMF, on_dtmf, r);
+  hl_dtmf_rx_reset(&r->dtmf);
   hl_cid_rx_reset(r);
 }
 
 void hl_cid_rx_release(hl_cid_rx_t *r) {
   if (r->fsk_class) adsi_rx_free(r->fsk_class);
   if (r->fsk_clip) adsi_rx_free(r->fsk_clip);
-  if (r->dtmf) adsi_rx_free(r->dtmf);
+  if (r->dtmf.rx[0]) hl_dtmf_rx_release(&r->dtmf);
   memset(r, 0, sizeof(*r));
 }
 
@@ -150,7 +163,10 @@ void hl_cid_rx_feed(hl_cid_rx_t *r, const int16_t *amp, int n) {
     adsi_rx(r->fsk_class, amp, n);
     adsi_rx(r->fsk_clip, amp, n);
   }
-  if (r->mask & (1 << HL_CID_DTMF)) adsi_rx(r->dtmf, amp, n);
+  if (r->mask & (1 << HL_CID_DTMF)) {
+    if (r->dlen && (r->dleft -= n) <= 0) r->dlen = 0;
+    hl_dtmf_rx(&r->dtmf, amp, n);
+  }
 }
 
 int hl_cid_rx_take(hl_cid_rx_t *r, hl_cid_t *out) {
@@ -178,7 +194,18 @@ static int all_digits(const char *s) {
   return 1;
 }
 
+static int tx_start(hl_cid_tx_t *t, int standard, const char *number, const char *name, const char *datetime, int offhook);
+
 int hl_cid_tx_start(hl_cid_tx_t *t, int standard, const char *number, const char *name, const char *datetime) {
+  return tx_start(t, standard, number, name, datetime, 0);
+}
+
+int hl_cid_tx_start_offhook(hl_cid_tx_t *t, int standard, const char *number, const char *name, const char *datetime) {
+  if (standard != HL_CID_BELL202 && standard != HL_CID_V23) return -1;
+  return tx_start(t, standard, number, name, datetime, 1);
+}
+
+static int tx_start(hl_cid_tx_t *t, int standard, const char *number, const char *name, const char *datetime, int offhook) {
   uint8_t msg[128];
   int len;
   size_t nl = number ? strlen(number) : 0;
@@ -193,6 +220,10 @@ int hl_cid_tx_start(hl_cid_tx_t *t, int standard, const char *number, const char
   }
   int idx = standard == HL_CID_V23 ? 1 : 0;
   adsi_tx_state_t *tx = t->tx[idx];
+  /* Off-hook (GR-30 type II, ETSI EN 300 659-2): no seizure, 80 marks;
+   * otherwise spandsp's defaults for the standard (-1). */
+  if (offhook) adsi_tx_set_preamble(tx, 0, 80, -1, -1);
+  else adsi_tx_set_preamble(tx, -1, -1, -1, -1);
   len = adsi_add_field(tx, msg, -1, CLASS_MDMF_CALLERID, NULL, 0);
   if (datetime && strlen(datetime) == 8) len = adsi_add_field(tx, msg, len, MCLASS_DATETIME, (const uint8_t *)datetime, 8);
   if (nl) len = adsi_add_field(tx, msg, len, MCLASS_CALLER_NUMBER, (const uint8_t *)number, (int)nl);

@@ -29,6 +29,8 @@ static void wall_datetime(char out[9]) {
   snprintf(out, 9, "%02d%02d%02d%02d", (tm.tm_mon + 1) % 100, tm.tm_mday % 100, tm.tm_hour % 100, tm.tm_min % 100);
 }
 
+#define PHONE_CID_MASK ((1 << HL_CID_BELL202) | (1 << HL_CID_V23) | (1 << HL_CID_DTMF))
+
 static void on_far_digits(void *user, const char *digits, int len) {
   sim_chan_t *c = user;
   far_end_t *f = &c->far;
@@ -50,11 +52,12 @@ int pstn_init(sim_t *s, sim_chan_t *c) {
   f->tonedet = hl_tonedet_new(s->zone.country, on_far_tone, c);
   if (!f->dtmf_tx || !f->dtmf_rx || !f->tonedet) return -1;
   if (hl_cid_tx_init(&f->cid_tx) != 0) return -1;
-  if (hl_cid_rx_init(&f->cid_rx, (1 << HL_CID_BELL202) | (1 << HL_CID_V23) | (1 << HL_CID_DTMF)) != 0) return -1;
+  if (hl_cid_rx_init(&f->cid_rx, PHONE_CID_MASK) != 0) return -1;
   hookdec_init(&f->line);
   f->state = c->info->kind == HL_KIND_FXO ? CO_IDLE : PH_ONHOOK;
   f->outcome = OUT_ANSWER;
   f->outcome_after_ms = 4000;
+  f->cidcw = 1;
   return 0;
 }
 
@@ -78,6 +81,8 @@ static void play_tone(sim_t *s, far_end_t *f, int id) {
 
 static void reset_listeners(far_end_t *f) {
   f->ndigits = 0; f->digits[0] = 0;
+  f->cas_blocks = 0;
+  f->cw_until = 0;
   f->heard_tone = 0;
   hl_tonedet_reset(f->tonedet);
 }
@@ -218,6 +223,63 @@ static void phone_tick(sim_t *s, sim_chan_t *c) {
   }
 }
 
+/* The phone's CAS detector: both tones hold most of a block's energy, at a
+ * level a phone would hear, for at least two blocks (the signal is 80 ms);
+ * the acknowledgement goes out as the signal ends. */
+#define CAS_SHARE 0.3              /* each tone's share of the block energy; a clean pair gives 0.5 */
+#define CAS_MIN_MS2 26000.0        /* mean square of a -40 dBm0 sine */
+#define CW_LISTEN_MS 2500          /* time for the FSK spill after the acknowledgement */
+
+static void send_event_cw(sim_t *s, sim_chan_t *c, int acked) {
+  char buf[HL_EVENT_JSON];
+  hl_jw_t w;
+  hl_jw_begin(&w, buf, sizeof buf, "SimCallWaitingAlerted", s->now, c->info->channo);
+  hl_jw_bool(&w, "acked", acked);
+  hl_jw_end(&w);
+  sim_emit(s, buf);
+}
+
+static void phone_cas(sim_t *s, sim_chan_t *c) {
+  far_end_t *f = &c->far;
+  static const float fr[2] = { 2130, 2750 };
+  double e = 0, g[2];
+  for (int i = 0; i < HL_BLOCK; i++) e += (double)c->tx[i] * c->tx[i];
+  for (int k = 0; k < 2; k++) {
+    goertzel_descriptor_t d;
+    make_goertzel_descriptor(&d, fr[k], HL_BLOCK);
+    goertzel_init(&f->cas_g[k], &d);
+    goertzel_update(&f->cas_g[k], c->tx, HL_BLOCK);
+    g[k] = goertzel_result(&f->cas_g[k]);
+  }
+  /* spandsp's Goertzel power of a pure tone is N times the block energy */
+  double norm = e * HL_BLOCK;
+  int cas = e / HL_BLOCK >= CAS_MIN_MS2 && g[0] >= CAS_SHARE * norm && g[1] >= CAS_SHARE * norm;
+  if (cas) { f->cas_blocks++; return; }
+  if (f->cas_blocks >= 2) {
+    if (f->cidcw) {
+      dtmf_tx_set_timing(f->dtmf_tx, 60, 60);
+      dtmf_tx_put(f->dtmf_tx, "D", 1);
+      f->cw_until = s->now + CW_LISTEN_MS;
+      hl_cid_rx_set_mask(&f->cid_rx, PHONE_CID_MASK);   /* restart: nothing half-heard from before */
+    }
+    send_event_cw(s, c, f->cidcw);
+  }
+  f->cas_blocks = 0;
+}
+
+static void emit_cid(sim_t *s, sim_chan_t *c, const hl_cid_t *cid, int call_waiting) {
+  char buf[HL_EVENT_JSON];
+  hl_jw_t w;
+  hl_jw_begin(&w, buf, sizeof buf, "SimCallerIdReceived", s->now, c->info->channo);
+  hl_jw_str(&w, "standard", hl_cid_standard_name(cid->standard));
+  hl_jw_str(&w, "number", cid->number);
+  hl_jw_str(&w, "name", cid->has_name ? cid->name : NULL);
+  hl_jw_str(&w, "datetime", cid->datetime[0] ? cid->datetime : NULL);
+  if (call_waiting) hl_jw_bool(&w, "callWaiting", 1);
+  hl_jw_end(&w);
+  sim_emit(s, buf);
+}
+
 /* ---- both ---- */
 
 static void listen_tick(sim_t *s, sim_chan_t *c) {
@@ -256,7 +318,7 @@ static int far_offhook(sim_chan_t *c) {
   return f->state == CO_TALK || f->state == CO_DIALTONE || f->state == CO_COLLECT || f->state == CO_PROGRESS;
 }
 
-void pstn_tick(sim_t *s, sim_chan_t *c, int16_t *lin) {
+void pstn_tick(sim_t *s, sim_chan_t *c, int16_t *lin, int n) {
   far_end_t *f = &c->far;
   if (c->info->kind == HL_KIND_FXO) co_tick(s, c, lin); else phone_tick(s, c);
 
@@ -276,34 +338,33 @@ void pstn_tick(sim_t *s, sim_chan_t *c, int16_t *lin) {
       far_event(s, c, "SimDtmfHeard", "digits", f->digits, NULL, 0);
       f->ndigits = 0; f->digits[0] = 0;
     }
+    if (c->info->kind == HL_KIND_FXS) {
+      phone_cas(s, c);
+      if (f->cw_until > s->now) {
+        /* Off-hook caller ID (type II) after the acknowledgement. */
+        hl_cid_rx_feed(&f->cid_rx, c->tx, HL_BLOCK);
+        hl_cid_t cid;
+        if (hl_cid_rx_take(&f->cid_rx, &cid)) { emit_cid(s, c, &cid, 1); f->cw_until = 0; }
+      }
+    }
   } else if (c->info->kind == HL_KIND_FXS) {
     /* On-hook: the phone's caller-ID receiver listens between rings. */
     hl_cid_rx_feed(&f->cid_rx, c->tx, HL_BLOCK);
     hl_cid_t cid;
-    if (hl_cid_rx_take(&f->cid_rx, &cid)) {
-      char buf[HL_EVENT_JSON];
-      hl_jw_t w;
-      hl_jw_begin(&w, buf, sizeof buf, "SimCallerIdReceived", s->now, c->info->channo);
-      hl_jw_str(&w, "standard", hl_cid_standard_name(cid.standard));
-      hl_jw_str(&w, "number", cid.number);
-      hl_jw_str(&w, "name", cid.has_name ? cid.name : NULL);
-      hl_jw_str(&w, "datetime", cid.datetime[0] ? cid.datetime : NULL);
-      hl_jw_end(&w);
-      sim_emit(s, buf);
-    }
+    if (hl_cid_rx_take(&f->cid_rx, &cid)) emit_cid(s, c, &cid, 0);
   }
   listen_tick(s, c);
 
   /* Send towards us. */
-  if (f->tone_on) f->tone_on = hl_tonegen_mix(&f->tone, lin, HL_BLOCK);
-  if (f->cid_tx.active) hl_cid_tx_mix(&f->cid_tx, lin, HL_BLOCK);
+  if (f->tone_on) f->tone_on = hl_tonegen_mix(&f->tone, lin, n);
+  if (f->cid_tx.active) hl_cid_tx_mix(&f->cid_tx, lin, n);
   if (far_offhook(c) || c->info->kind == HL_KIND_FXO) {
-    int16_t d[HL_BLOCK];
-    int n = dtmf_tx(f->dtmf_tx, d, HL_BLOCK);
-    for (int i = 0; i < n; i++) { int32_t v = lin[i] + d[i]; lin[i] = (int16_t)(v > 32767 ? 32767 : v < -32768 ? -32768 : v); }
+    int16_t d[SIM_GEN_MAX];
+    int nd = dtmf_tx(f->dtmf_tx, d, n);
+    for (int i = 0; i < nd; i++) { int32_t v = lin[i] + d[i]; lin[i] = (int16_t)(v > 32767 ? 32767 : v < -32768 ? -32768 : v); }
   }
-  if (f->talk_rate && far_offhook(c))
-    for (int i = 0; i < HL_BLOCK; i++) {
+  if (f->talk_rate && far_offhook(c) && f->cw_until <= s->now)   /* a CIDCW phone mutes its handset */
+    for (int i = 0; i < n; i++) {
       int32_t v = lin[i] + dds_mod(&f->talk_ph, f->talk_rate, f->talk_amp, 0);
       lin[i] = (int16_t)(v > 32767 ? 32767 : v < -32768 ? -32768 : v);
     }
@@ -352,7 +413,7 @@ int pstn_command(sim_t *s, sim_chan_t *c, const hl_cmd_t *cmd, char *err, size_t
         return 0;
       }
       if (f->state == CO_IDLE || f->state == CO_CLEARED) { snprintf(err, errlen, "line %d has no call", c->info->channo); return -EINVAL; }
-      co_clear(s, c, cmd->i1 ? cmd->i1 : f->disc);
+      co_clear(s, c, cmd->i1 ? cmd->i1 : f->disc ? f->disc : HL_DISC_LOOP);   /* a call we placed: loop drop */
       return 0;
     }
     /* a phone hangs up by going on-hook */
@@ -413,6 +474,11 @@ int pstn_command(sim_t *s, sim_chan_t *c, const hl_cmd_t *cmd, char *err, size_t
   case HL_OP_SIM_AUTOANSWER:
     if (fxo) { snprintf(err, errlen, "auto-answer is for phones"); return -EINVAL; }
     f->auto_answer = cmd->i1;
+    return 0;
+  case HL_OP_SIM_PHONE:
+    /* i1: the phone acknowledges call-waiting alerts and reads their caller ID */
+    if (fxo) { snprintf(err, errlen, "channel %d is an FXO port: phone settings are for FXS ports", c->info->channo); return -EINVAL; }
+    f->cidcw = cmd->i1 != 0;
     return 0;
   default:
     snprintf(err, errlen, "unknown far-end command %d", cmd->op);

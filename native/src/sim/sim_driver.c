@@ -250,8 +250,6 @@ static int op_span_alarms(void *d, int span) {
   return s->span_alarms[span - 1];
 }
 
-static int op_set_conf(void *d, int channo, int confno, int mode) { return -ENOTSUP; }
-
 /* FXS port ringing: the kernel runs the cadence and reports each edge. */
 static void ring_tick(sim_t *s, sim_chan_t *c) {
   if (!c->ringing || c->ring_ncad == 0) return;
@@ -322,7 +320,17 @@ static void op_tick(void *d, int64_t now) {
       if (now < c->far.flash_until) pstn_our_hook(s, c, 0);
       else { c->far.flash_until = 0; pstn_our_hook(s, c, c->our_hook); }
     }
-    if (c->info->kind == HL_KIND_FXO || c->info->kind == HL_KIND_FXS) pstn_tick(s, c, lin);
+    if ((c->info->kind == HL_KIND_FXO || c->info->kind == HL_KIND_FXS) && c->warp_on) {
+      /* Frequency offset: the far end makes as many samples as the resampler
+       * eats for one block, so every frequency it sends scales together. */
+      int16_t gen[SIM_GEN_MAX];
+      int need = hl_warp_need(&c->warp, HL_BLOCK);
+      memset(gen, 0, (size_t)need * sizeof gen[0]);
+      pstn_tick(s, c, gen, need);
+      hl_warp_run(&c->warp, gen, need, lin, HL_BLOCK);
+    } else if (c->info->kind == HL_KIND_FXO || c->info->kind == HL_KIND_FXS) {
+      pstn_tick(s, c, lin, HL_BLOCK);
+    }
     if (!c->tx_fresh) memset(c->tx, 0, sizeof c->tx);
     c->tx_fresh = 0;
     encode_rx(s, c, lin);
@@ -335,7 +343,8 @@ static const hl_driver_ops_t sim_ops = {
   .get_event = op_get_event, .hook = op_hook, .set_txbits = op_set_txbits, .get_rxbits = op_get_rxbits,
   .dial = op_dial, .set_cadence = op_set_cadence, .set_polarity = op_set_polarity,
   .onhook_transfer = op_oht, .set_echocancel = op_ec, .span_alarms = op_span_alarms,
-  .set_conf = op_set_conf, .tick = op_tick,
+  .conf_link = NULL,   /* the sim board has no kernel mixing: the engine mixes */
+  .tick = op_tick,
 };
 
 int hl_sim_is(const hl_driver_t *drv) { return drv && drv->ops == &sim_ops; }
@@ -428,11 +437,15 @@ static int sim_alarm(sim_t *s, const hl_cmd_t *cmd, char *err, size_t errlen) {
 
 static int sim_impair(sim_t *s, sim_chan_t *c, const hl_cmd_t *cmd, char *err, size_t errlen) {
   /* f1: SNR in dB against a -13 dBm0 reference (0 = no noise); f2: level change in dB;
-   * i2: slip one block every N blocks (0 = none). */
-  if (cmd->f1 < 0 || cmd->f1 > 80 || cmd->f2 < -40 || cmd->f2 > 20 || cmd->i2 < 0) {
-    snprintf(err, errlen, "impairment out of range (snr 0..80 dB, level -40..20 dB, slip >= 0)");
+   * i2: slip one block every N blocks (0 = none); i3: frequency offset in ppm
+   * (every frequency the far end sends is scaled by 1 + i3 / 1e6). */
+  if (cmd->f1 < 0 || cmd->f1 > 80 || cmd->f2 < -40 || cmd->f2 > 20 || cmd->i2 < 0 ||
+      cmd->i3 < -50000 || cmd->i3 > 50000) {
+    snprintf(err, errlen, "impairment out of range (snr 0..80 dB, level -40..20 dB, slip >= 0, offset -5..+5 %%)");
     return -EINVAL;
   }
+  c->warp_on = cmd->i3 != 0;
+  if (c->warp_on) hl_warp_init(&c->warp, 1.0 + cmd->i3 / 1e6);
   if (c->noise) { awgn_free(c->noise); c->noise = NULL; }
   if (cmd->f1 > 0) c->noise = awgn_init_dbm0(NULL, 1234567 + c->info->channo, -13.0f - cmd->f1);
   c->gain = powf(10.0f, cmd->f2 / 20.0f);

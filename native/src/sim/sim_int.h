@@ -8,6 +8,7 @@
 #include "hl/zone.h"
 #include "hl/cid.h"
 #include "hl/tonedet.h"
+#include "hl/warp.h"
 
 /* Decodes a hook line sampled every block into seizure, pulses, flash and
  * release, with the timings a DAHDI FXO-signalled channel uses. */
@@ -78,6 +79,13 @@ typedef struct far_end {
   int64_t flash_until;
   int auto_answer;
   int rang;                         /* rings heard in this alert */
+  /* call waiting on an off-hook phone: it hears the CPE alerting signal
+   * (2130 + 2750 Hz), acknowledges with DTMF D, mutes its handset and reads
+   * the caller ID that follows */
+  int cidcw;                        /* the phone is a CIDCW phone (acknowledges) */
+  goertzel_state_t cas_g[2];
+  int cas_blocks;                   /* blocks in a row that held the CAS */
+  int64_t cw_until;                 /* handset muted and caller-ID receiver on until then */
   hookdec_t line;                   /* CO watching our FXO hook */
   int line_raw;                     /* our loop as the CO sees it */
 } far_end_t;
@@ -109,6 +117,8 @@ typedef struct sim_chan {
   awgn_state_t *noise;
   int slip_every, slip_count;
   int16_t last_rx[HL_BLOCK];
+  int warp_on;                      /* frequency offset: the far end's audio is resampled */
+  hl_warp_t warp;
   far_end_t far;
 } sim_chan_t;
 
@@ -129,8 +139,12 @@ void sim_emit(sim_t *s, const char *json);
 /* Far end */
 int pstn_init(sim_t *s, sim_chan_t *c);
 void pstn_release(sim_chan_t *c);
-/* Runs the far end for one block: reads c->tx (our audio), writes lin[] (towards us). */
-void pstn_tick(sim_t *s, sim_chan_t *c, int16_t *lin);
+/* The most samples the far end makes in one tick: a block stretched by the
+ * largest frequency offset (5 %), with room to spare. */
+#define SIM_GEN_MAX (2 * HL_BLOCK)
+/* Runs the far end for one block: reads c->tx (our audio), adds n samples
+ * towards us into lin[] (n is HL_BLOCK unless a frequency offset resamples them). */
+void pstn_tick(sim_t *s, sim_chan_t *c, int16_t *lin, int n);
 /* Our hook changed (engine side). */
 void pstn_our_hook(sim_t *s, sim_chan_t *c, int offhook);
 int pstn_command(sim_t *s, sim_chan_t *c, const hl_cmd_t *cmd, char *err, size_t errlen);
