@@ -9,6 +9,7 @@ import { ConfigService } from './config/config-service.js';
 import { EngineTimers } from './calls/timers.js';
 import { PortTable } from './calls/ports.js';
 import { Parking } from './calls/parking.js';
+import { CallWaiting } from './calls/call-waiting.js';
 import { CallManager } from './calls/call-manager.js';
 import type { CallContext } from './calls/context.js';
 import { createLogger, type Logger } from './log.js';
@@ -55,6 +56,7 @@ export class Supervisor {
       log,
       ringing: new Map(),
       parking: new Parking(() => this.config.settings.park),
+      waitingCalls: new CallWaiting(),
       lastCaller: new Map(),
     };
     this.calls = new CallManager(this.ctx);
@@ -64,8 +66,8 @@ export class Supervisor {
     fs.mkdirSync(opts.dataDir, { recursive: true });
     const s = new Supervisor(opts);
     await s.engine.connect();
-    s.store.journal.append('system', 'SupervisorStarted', { data: { pid: process.pid, engine: s.engine.engine ?? null } });
     await s.calls.start();
+    s.store.journal.append('system', 'SupervisorStarted', { data: { pid: process.pid, engine: s.engine.engine ?? null } });
     return s;
   }
 

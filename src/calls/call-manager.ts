@@ -100,6 +100,13 @@ export class CallManager {
         if (st && st.state !== 'idle') await engine.hangup(chan).catch(() => {});
       }
     }
+    // A phone lifted while no supervisor ran is still waiting to dial.
+    for (const p of this.ctx.ports.all()) {
+      const st = engine.states.get(p.info.chan);
+      if (p.info.kind === 'fxs' && !p.leg && st && (st.state === 'dialtone' || st.state === 'dialing')) {
+        this.spawn(p.info.chan, 'fxs', (leg) => phoneOffhook(this.ctx, leg));
+      }
+    }
     for (const r of store.recordings.unfinished()) {
       const live = [...engine.states.values()].some((s) => s.recording > 0 && s.chan === r.channel);
       if (!live) store.recordings.finish(r.path, r.durationMs ?? 0, 'interrupted');

@@ -8,6 +8,7 @@ import type { PortTable } from './ports.js';
 import type { Logger } from '../log.js';
 import type { Leg } from './leg.js';
 import type { Parking } from './parking.js';
+import type { CallWaiting } from './call-waiting.js';
 
 export interface CallContext {
   engine: EngineClient;
@@ -25,6 +26,7 @@ export interface CallContext {
   // Phones ringing now, by port: pickup (group or directed) answers for them.
   ringing: Map<number, { ext: string; group: string | undefined; pickup(leg: Leg): void }>;
   parking: Parking;
+  waitingCalls: CallWaiting;
   // The last outside caller each extension talked to (for "block last caller").
   lastCaller: Map<string, string>;
 }

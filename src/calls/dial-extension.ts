@@ -5,6 +5,7 @@
 import type { CallSession } from './session.js';
 import { Leg } from './leg.js';
 import type { Extension } from '../config/schemas.js';
+import { canWait, type WaitingCall } from './call-waiting.js';
 
 export type RingResult =
   | { outcome: 'answered'; leg: Leg }
@@ -30,7 +31,10 @@ export async function ringExtension(s: CallSession, ext: Extension, from: { numb
   if (ext.dnd) return { outcome: 'dnd' };
   if (ext.port === undefined) return { outcome: 'unavailable' };
   const leg = s.claim(ext.port);
-  if (!leg) return { outcome: 'busy' };
+  if (!leg) {
+    if (ext.callWaiting && canWait(s.ctx, ext.port)) return waitOnBusyPhone(s, ext, from, ringSec, watch, opts.ringbackTo);
+    return { outcome: 'busy' };
+  }
   const cid = phoneCallerId(from.number, from.name);
   const since = leg.mark();
   try {
@@ -75,4 +79,45 @@ export async function ringExtension(s: CallSession, ext: Extension, from: { numb
     s.ctx.ringing.delete(ext.port);
     if (ringback && !ringback.hungUp) await s.ctx.engine.stopTone(ringback.chan).catch(() => {});
   }
+}
+
+// The phone is in another call: alert it (call-waiting tone and caller ID) and
+// wait for its user to flash over to this call.
+async function waitOnBusyPhone(s: CallSession, ext: Extension, from: { number: string; name: string }, ringSec: number, watch: Leg, ringbackTo?: Leg): Promise<RingResult> {
+  const port = ext.port!;
+  const { ctx } = s;
+  let taken!: (phone: Leg) => void;
+  const lent = new Promise<Leg>((r) => { taken = r; });
+  const call: WaitingCall = { journey: s.journey.id, lend: (phone) => lendPhone(s, phone, () => taken(phone)) };
+  if (!ctx.waitingCalls.offer(port, call)) return { outcome: 'busy' };
+  const cid = phoneCallerId(from.number, from.name);
+  await ctx.engine.request('callWaiting', port, { number: cid.number, name: cid.name }).catch(() => {});
+  s.journey.log('CallWaitingOffered', ctx.engineMs(), { ext: ext.ext, chan: port });
+  const ringback = ringbackTo ?? (s.caller.answered ? s.caller : undefined);
+  if (ringback) await ctx.engine.tone(ringback.chan, 'ringback').catch(() => {});
+  const timer = ctx.timers.after(ringSec * 1000);
+  try {
+    const phone = await Promise.race([lent, timer.promise.then(() => null), watch.gone()]);
+    if (!phone) {
+      s.journey.log('ExtensionNoAnswer', ctx.engineMs(), { ext: ext.ext, callWaiting: true });
+      return { outcome: 'no-answer' };
+    }
+    s.journey.log('ExtensionAnswered', ctx.engineMs(), { ext: ext.ext, chan: port, callWaiting: true });
+    return { outcome: 'answered', leg: phone };
+  } finally {
+    timer.cancel();
+    ctx.waitingCalls.withdraw(port, call);
+    if (ringback && !ringback.hungUp) await ctx.engine.stopTone(ringback.chan).catch(() => {});
+  }
+}
+
+// The phone joins this call on loan; resolves when this call gives it back
+// (its caller hung up, or the phone flashed back to its first call).
+export function lendPhone(s: CallSession, phone: Leg, onLent: () => void): Promise<void> {
+  s.adopt(phone, true);
+  const back = new Promise<void>((r) => phone.once('returned', () => r()));
+  // The lending call may end while the phone is here: then the phone is ours.
+  phone.once('given', () => { s.borrowed.delete(phone); });
+  onLent();
+  return back;
 }

@@ -24,6 +24,8 @@ export class Leg extends EventEmitter {
   // Set when a call session (or a parked call) took this leg over from the
   // flow that created it, which must then not release it.
   handedOver = false;
+  // In a two-party conversation (talk.ts), where a hook flash means something.
+  talking = false;
   answered = false;
   private digitBuf: string[] = [];
   // Recent events, so a step that sent a command can still see an event that

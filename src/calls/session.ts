@@ -10,6 +10,8 @@ import type { Logger } from '../log.js';
 
 export class CallSession {
   readonly legs = new Set<Leg>();
+  // Legs lent by another call (a phone taking a waiting call): never hung up here.
+  readonly borrowed = new Set<Leg>();
   log: Logger;
   lang: 'zh' | 'en';
   firstHangup: { who: string; cause: string } | null = null;
@@ -30,7 +32,8 @@ export class CallSession {
   }
 
   // Makes a leg part of this call: its hang-up is journaled and noted.
-  adopt(leg: Leg): void {
+  adopt(leg: Leg, borrowed = false): void {
+    if (borrowed) this.borrowed.add(leg);
     if (this.legs.has(leg)) return;
     this.legs.add(leg);
     this.journey.addLeg(leg.chan);
@@ -38,7 +41,7 @@ export class CallSession {
       if (h.side === 'far' && !this.firstHangup) this.firstHangup = { who: leg === this.caller ? 'caller' : 'callee', cause: h.cause };
       this.journey.log('LegHungUp', this.ctx.engineMs(), { chan: leg.chan, side: h.side, cause: h.cause });
     });
-    leg.once('released', () => { this.legs.delete(leg); this.journey.dropLeg(leg.chan); });
+    leg.once('released', () => { this.legs.delete(leg); this.borrowed.delete(leg); this.journey.dropLeg(leg.chan); });
   }
 
   // Claims a free port for this call; null if it is taken.
@@ -80,6 +83,8 @@ export class CallSession {
   async finish(): Promise<void> {
     if (this.journey.ended) return;
     await this.stopRecording();
+    for (const leg of [...this.borrowed]) { this.legs.delete(leg); this.journey.dropLeg(leg.chan); leg.emit('returned'); }
+    this.borrowed.clear();
     for (const leg of [...this.legs]) await releaseLeg(this.ctx, leg);
     const side = this.firstHangup?.who ?? 'system';
     const cause = this.firstHangup?.cause ?? 'normal';

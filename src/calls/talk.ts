@@ -7,21 +7,27 @@ import type { EngineEvent } from '../telephony/protocol.js';
 import { toggleRecording, togglePause } from './recording.js';
 import { flashTransfer } from './transfer.js';
 import { featureCode } from './feature-codes.js';
+import { hold, unhold } from './transfer.js';
+import type { WaitingCall } from './call-waiting.js';
+import { lendPhone } from './dial-extension.js';
+import { Hangup } from './leg.js';
 
 export async function talk(s: CallSession, a: Leg, b: Leg, opts: { bridged?: boolean } = {}): Promise<void> {
   let pair: [Leg, Leg] | null = [a, b];
   let bridged = opts.bridged ?? false;
   while (pair) {
-    const [x, y] = pair;
+    const [x, y]: [Leg, Leg] = pair;
     if (!bridged) {
       await s.ctx.engine.bridge(x.chan, y.chan);
       s.journey.log('PartiesBridged', s.ctx.engineMs(), { chans: [x.chan, y.chan] });
     }
     bridged = false;
-    const flasher = await untilFlash(s, x, y);
+    const flasher: Leg = await untilFlash(s, x, y);
     await s.ctx.engine.unbridge(x.chan).catch(() => {});
-    const other = flasher === x ? y : x;
-    pair = await flashTransfer(s, flasher, other);
+    const other: Leg = flasher === x ? y : x;
+    if (s.borrowed.has(flasher)) { pair = await giveBack(s, flasher, other); continue; }
+    const waiting = flasher.kind === 'fxs' ? s.ctx.waitingCalls.get(flasher.chan) : undefined;
+    pair = waiting ? await lendTo(s, flasher, other, waiting) : await flashTransfer(s, flasher, other);
   }
 }
 
@@ -31,7 +37,8 @@ function untilFlash(s: CallSession, x: Leg, y: Leg): Promise<Leg> {
   return new Promise<Leg>((resolve, reject) => {
     const typed = new Map<Leg, { digits: string; at: number }>();
     const listeners: [Leg, (e: EngineEvent) => void][] = [];
-    const done = () => { for (const [l, f] of listeners) l.off('event', f); };
+    x.talking = y.talking = true;
+    const done = () => { x.talking = y.talking = false; for (const [l, f] of listeners) l.off('event', f); };
     for (const leg of [x, y]) {
       if (leg.kind !== 'fxs') continue;
       leg.clearDigits();
@@ -52,4 +59,41 @@ function untilFlash(s: CallSession, x: Leg, y: Leg): Promise<Leg> {
     }
     Promise.race([x.gone(), y.gone()]).catch((err) => { done(); reject(err); });
   });
+}
+
+// The phone flashed to take a waiting call: its party here waits on hold until
+// the other call gives the phone back.
+async function lendTo(s: CallSession, phone: Leg, held: Leg, waiting: WaitingCall): Promise<[Leg, Leg]> {
+  await hold(s, held);
+  s.journey.log('CallWaitingSwapped', s.ctx.engineMs(), { phone: phone.chan, to: waiting.journey });
+  try {
+    await Promise.race([waiting.lend(phone), held.gone()]);
+  } catch (e) {
+    // Our party left while the phone was away: the other call keeps the phone.
+    if (e instanceof Hangup && e.chan === held.chan) { s.legs.delete(phone); phone.emit('given'); }
+    throw e;
+  }
+  await unhold(s, held);
+  return [held, phone];
+}
+
+// A borrowed phone flashed: hold our caller, hand the phone back, and wait
+// for it to flash over again.
+async function giveBack(s: CallSession, phone: Leg, caller: Leg): Promise<[Leg, Leg]> {
+  await hold(s, caller);
+  let taken!: () => void;
+  const again = new Promise<void>((r) => { taken = r; });
+  const call: WaitingCall = { journey: s.journey.id, lend: (p) => lendPhone(s, p, taken) };
+  s.ctx.waitingCalls.offer(phone.chan, call);
+  s.borrowed.delete(phone);
+  s.legs.delete(phone);
+  s.journey.log('CallWaitingSwapped', s.ctx.engineMs(), { phone: phone.chan, back: true });
+  phone.emit('returned');
+  try {
+    await Promise.race([again, caller.gone(), phone.gone()]);
+  } finally {
+    s.ctx.waitingCalls.withdraw(phone.chan, call);
+  }
+  await unhold(s, caller);
+  return [caller, phone];
 }

@@ -40,7 +40,7 @@ function startSupervisor(): Promise<ChildProcess> {
 }
 let started = 0;
 
-const wait = (match: (e: EngineEvent) => boolean, ms = 15000) => far.waitFor(match, ms);
+const wait = (match: (e: EngineEvent) => boolean, ms = 15000) => far.waitFor(match, ms).catch(() => { throw new Error(`no event ${match.toString()} within ${ms} ms`); });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function hears(chan: number, freq: number): Promise<boolean> {
