@@ -1,6 +1,7 @@
-// `hotline scenario run FILE... [--socket PATH] [--speed N]`: runs scenario
-// files against a live engine. With --socket it uses a running engine (a real
-// box, for acceptance); otherwise it starts a private engine on the sim board.
+// `hotline scenario run FILE... [--socket PATH --data-dir DIR] [--speed N]`:
+// runs scenario files against a live engine. With --socket it uses a running
+// box (an installer's acceptance test); otherwise it starts a private engine
+// on the sim board, and a supervisor for scenarios that name a `box`.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -9,6 +10,10 @@ import { parseArgs } from 'node:util';
 import { EngineClient } from '../telephony/engine-client.js';
 import { ScenarioRunner, loadScenario, type ScenarioResult } from '../scenario/runner.js';
 import { projectRoot } from '../native/addon.js';
+import { Supervisor } from '../supervisor.js';
+import { Store } from '../store/store.js';
+import { createLogger } from '../log.js';
+import type { Scenario } from '../scenario/format.js';
 
 export interface PrivateEngine { socketPath: string; dataDir: string; child: ChildProcess; stop(): Promise<void> }
 
@@ -36,7 +41,7 @@ export async function startPrivateEngine(opts: { speed: number; profile?: string
   };
 }
 
-export async function runScenarioFiles(files: string[], opts: { socket?: string; speed: number; print: (l: string) => void }): Promise<ScenarioResult[]> {
+export async function runScenarioFiles(files: string[], opts: { socket?: string; dataDir?: string; speed: number; print: (l: string) => void }): Promise<ScenarioResult[]> {
   const results: ScenarioResult[] = [];
   let engine: PrivateEngine | undefined;
   const socketPath = opts.socket ?? (engine = await startPrivateEngine({ speed: opts.speed })).socketPath;
@@ -53,7 +58,16 @@ export async function runScenarioFiles(files: string[], opts: { socket?: string;
         results.push({ name: path.basename(f), file: f, ok: false, steps: [] });
         continue;
       }
-      results.push(await runner.run(sc, f, opts.print));
+      const box = sc.box ? await startBox(sc, f, socketPath, opts) : undefined;
+      runner.store = box?.store;
+      try {
+        results.push(await runner.run(sc, f, opts.print));
+      } catch (e) {
+        opts.print(`not ok - ${path.basename(f)}: ${(e as Error).message}`);
+        results.push({ name: sc.name, file: f, ok: false, steps: [] });
+      } finally {
+        await box?.stop();
+      }
     }
   } finally {
     client.close();
@@ -63,18 +77,37 @@ export async function runScenarioFiles(files: string[], opts: { socket?: string;
   return results;
 }
 
+// The supervisor for a scenario with a `box`: on a private engine, a fresh one
+// in this process with the scenario's configuration; against a live box, that
+// box's own store (--data-dir) read for journal and CDR expectations.
+async function startBox(sc: Scenario, file: string, socketPath: string, opts: { socket?: string; dataDir?: string }): Promise<{ store: Store; stop(): Promise<void> }> {
+  if (opts.socket) {
+    const store = Store.open(path.join(path.resolve(opts.dataDir ?? process.env.HOTLINE_DATA_DIR ?? 'data'), 'hotline.db'));
+    return { store, stop: async () => store.close() };
+  }
+  const configFile = path.resolve(path.dirname(file), sc.box!.config);
+  const seedConfig = JSON.parse(fs.readFileSync(configFile, 'utf8')) as unknown;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotline-scenario-box-'));
+  const sup = await Supervisor.start({ dataDir, socketPath, seedConfig, log: createLogger({}, () => {}, 'silent') });
+  if (sc.box!.at) sup.setClock(new Date(sc.box!.at));
+  return {
+    store: sup.store,
+    stop: async () => { await sup.calls.idle(); await sup.stop(); fs.rmSync(dataDir, { recursive: true, force: true }); },
+  };
+}
+
 export async function scenarioCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args, allowPositionals: true,
-    options: { socket: { type: 'string' }, speed: { type: 'string', default: '20' } },
+    options: { socket: { type: 'string' }, 'data-dir': { type: 'string' }, speed: { type: 'string', default: '20' } },
   });
   if (positionals[0] !== 'run' || positionals.length < 2) {
-    process.stderr.write('usage: hotline scenario run FILE... [--socket PATH] [--speed N]\n');
+    process.stderr.write('usage: hotline scenario run FILE... [--socket PATH --data-dir DIR] [--speed N]\n');
     return 2;
   }
   const speed = Number(values.speed);
   if (!Number.isFinite(speed) || speed <= 0) { process.stderr.write(`--speed: ${values.speed} must be a positive number\n`); return 2; }
-  const results = await runScenarioFiles(positionals.slice(1), { socket: values.socket, speed, print: (l) => console.log(l) });
+  const results = await runScenarioFiles(positionals.slice(1), { socket: values.socket, dataDir: values['data-dir'], speed, print: (l) => console.log(l) });
   const passed = results.filter((r) => r.ok).length;
   console.log(`${passed} passed, ${results.length - passed} failed`);
   return passed === results.length ? 0 : 1;

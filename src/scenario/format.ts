@@ -9,6 +9,10 @@ export const step = z.union([
   z.object({ expect: z.string(), chan: z.number().int().optional(), match: z.record(matchValue).optional(), within: z.number().int().positive().max(600000).default(5000) }).strict(),
   z.object({ expectNo: z.string(), chan: z.number().int().optional(), match: z.record(matchValue).optional(), during: z.number().int().positive().max(600000) }).strict(),
   z.object({ wait: z.number().int().positive().max(600000) }).strict(),
+  // Supervisor expectations (scenarios with a `box`): a journal entry, a CDR row.
+  z.object({ expectJournal: z.string(), match: z.record(matchValue).optional(), within: z.number().int().positive().max(600000).default(5000), save: z.string().regex(/^[a-z][a-zA-Z0-9]*$/).optional() }).strict(),
+  z.object({ expectNoJournal: z.string(), match: z.record(matchValue).optional(), during: z.number().int().positive().max(600000) }).strict(),
+  z.object({ expectCdr: z.string(), match: z.record(matchValue), within: z.number().int().positive().max(600000).default(10000) }).strict(),
   z.object({
     checkWav: z.string(),
     channels: z.number().int().min(1).max(2).optional(),
@@ -23,6 +27,13 @@ export const scenario = z.object({
   name: z.string().min(1),
   description: z.string().optional(),
   profile: z.string().default('sim-demo'),
+  // Runs the call-handling supervisor with this configuration (a path relative
+  // to the scenario file) and wall clock, so steps can expect journal entries
+  // and CDR rows. Against a live box (--socket) its own supervisor is used.
+  box: z.object({
+    config: z.string().min(1),
+    at: z.string().datetime({ offset: true }).optional(),
+  }).strict().optional(),
   steps: z.array(step).min(1),
   idleAfter: z.boolean().default(true),
 }).strict();

@@ -9,6 +9,8 @@ import type { EngineEvent } from '../telephony/protocol.js';
 import { scenario as scenarioSchema, type Scenario, type Step } from './format.js';
 import { describeZodError } from '../engine/verbs.js';
 import { readWav, toneShare } from './wav-check.js';
+import type { Store } from '../store/store.js';
+import type { JournalEntry } from '../store/journal.js';
 
 export interface StepResult { index: number; ok: boolean; text: string }
 export interface ScenarioResult { name: string; file: string; ok: boolean; steps: StepResult[] }
@@ -46,7 +48,17 @@ function describe(s: Step): string {
   if ('expect' in s) return `expect ${s.expect}${s.chan !== undefined ? ` chan ${s.chan}` : ''}${s.match ? ` ${JSON.stringify(s.match)}` : ''}`;
   if ('expectNo' in s) return `expect no ${s.expectNo}${s.chan !== undefined ? ` chan ${s.chan}` : ''} for ${s.during} ms`;
   if ('wait' in s) return `wait ${s.wait} ms`;
+  if ('expectJournal' in s) return `journal ${s.expectJournal}${s.match ? ` ${JSON.stringify(s.match)}` : ''}`;
+  if ('expectNoJournal' in s) return `no journal ${s.expectNoJournal} for ${s.during} ms`;
+  if ('expectCdr' in s) return `CDR ${s.expectCdr} ${JSON.stringify(s.match)}`;
   return `check recording ${s.checkWav}`;
+}
+
+// A field by dotted path ("data.entry", "tags.0").
+function field(o: Record<string, unknown>, key: string): unknown {
+  let v: unknown = o;
+  for (const k of key.split('.')) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined;
+  return v;
 }
 
 function fdCount(pid: number): number | undefined {
@@ -59,7 +71,24 @@ export class ScenarioRunner {
   private mark = 0;
   private onEvent = (e: EngineEvent) => { this.events.push(e); };
 
+  // The box's store, for journal and CDR expectations.
+  store: Store | undefined;
+  private journalMark = 0;
+  private journalSeen = new Set<number>();
+
   constructor(private client: EngineClient) {}
+
+  private journalSince(): JournalEntry[] {
+    if (!this.store) throw new Error('this step needs a box (a supervisor): add "box" to the scenario');
+    this.store.flush();
+    return (this.store.db.prepare('SELECT * FROM journal WHERE id > ? ORDER BY id').all(this.journalMark) as { id: number; at: string; engine_ms: number | null; journey: string | null; kind: JournalEntry['kind']; event: string; data: string }[])
+      .map((r) => ({ id: r.id, at: r.at, engineMs: r.engine_ms, journey: r.journey, kind: r.kind, event: r.event, data: JSON.parse(r.data) as Record<string, unknown> }));
+  }
+
+  private findJournal(name: string, match: Record<string, unknown> | undefined, vars: Record<string, unknown>): JournalEntry | undefined {
+    return this.journalSince().find((e) => !this.journalSeen.has(e.id) && e.event === name
+      && Object.entries(match ?? {}).every(([k, v]) => field(e as unknown as Record<string, unknown>, k) === subst(v, vars)));
+  }
 
   // Engine time, asked of the engine so that waits work even when no event comes.
   private async now(): Promise<number> {
@@ -83,6 +112,8 @@ export class ScenarioRunner {
     this.events = [];
     this.consumed.clear();
     this.mark = 0;
+    this.journalMark = 0;
+    this.journalSeen.clear();
     this.client.on('event', this.onEvent);
     const pid = this.client.engine?.pid;
     const fdsBefore = pid ? fdCount(pid) : undefined;
@@ -136,6 +167,7 @@ export class ScenarioRunner {
   private async step(s: Step, vars: Record<string, unknown>): Promise<string> {
     if ('do' in s) {
       this.mark = this.events.length;
+      if (this.store) { this.store.flush(); this.journalMark = (this.store.db.prepare('SELECT COALESCE(MAX(id), 0) AS n FROM journal').get() as { n: number }).n; }
       const args = Object.fromEntries(Object.entries(s.args ?? {}).map(([k, v]) => [k, subst(v, vars)]));
       try {
         const data = await this.client.request(s.do, s.chan, args);
@@ -168,6 +200,34 @@ export class ScenarioRunner {
     if ('wait' in s) {
       await this.waitEngine(s.wait);
       return '';
+    }
+    if ('expectJournal' in s) {
+      let found: JournalEntry | undefined;
+      await this.waitEngine(s.within, () => (found = this.findJournal(s.expectJournal, s.match, vars)) !== undefined);
+      if (!found) throw new Error(`not journaled within ${s.within} ms; journal has [${this.journalSince().slice(-12).map((e) => e.event).join(', ')}]`);
+      this.journalSeen.add(found.id);
+      if (s.save) vars[s.save] = { journey: found.journey, ...found.data };
+      return found.journey ? `journey ${found.journey}` : '';
+    }
+    if ('expectNoJournal' in s) {
+      let found: JournalEntry | undefined;
+      await this.waitEngine(s.during, () => (found = this.findJournal(s.expectNoJournal, s.match, vars)) !== undefined);
+      if (found) throw new Error(`unexpected ${JSON.stringify(found)}`);
+      return '';
+    }
+    if ('expectCdr' in s) {
+      const journey = String(subst(s.expectCdr, vars));
+      const store = this.store;
+      if (!store) throw new Error('this step needs a box (a supervisor): add "box" to the scenario');
+      // The row is checked once the call has ended.
+      let row: Record<string, unknown> | undefined;
+      await this.waitEngine(s.within, () => { row = store.cdr.get(journey) as Record<string, unknown> | undefined; return !!row && row.disposition !== 'in_progress'; });
+      if (!row) throw new Error(`no CDR for journey ${journey}`);
+      if (row.disposition === 'in_progress') throw new Error(`the call did not end within ${s.within} ms`);
+      const wrong = Object.entries(s.match).filter(([k, v]) => JSON.stringify(field(row!, k)) !== JSON.stringify(subst(v, vars)))
+        .map(([k, v]) => `${k} is ${JSON.stringify(field(row!, k))}, expected ${JSON.stringify(subst(v, vars))}`);
+      if (wrong.length) throw new Error(wrong.join('; '));
+      return `${row.disposition}`;
     }
     const file = String(subst(s.checkWav, vars));
     const w = readWav(file);
