@@ -5,6 +5,7 @@ import { loadAddon } from '../native/addon.js';
 import { runEngine } from '../engine/main.js';
 import { runSupervisor } from '../main.js';
 import { configCommand } from './config.js';
+import { previewCommand } from './preview.js';
 
 const USAGE = `usage: hotline <command>
   scenario run FILE... [--socket PATH] [--speed N]   run scenario files against an engine
@@ -13,6 +14,7 @@ const USAGE = `usage: hotline <command>
   supervisor [--data-dir DIR] [--socket PATH] [--seed FILE]
                                                      run the call-handling supervisor against an engine
   config validate|import|export FILE [--data-dir DIR] check, load or save the whole configuration
+  preview --caller N [--trunk ID] [--did N] [--at ISO] what the box would do with a call at that time
   repair-wav FILE                                    fix a recording's header after a crash
 `;
 
@@ -24,6 +26,7 @@ export async function main(argv: string[]): Promise<number> {
     case 'engine': await runEngine(rest); return -1;
     case 'supervisor': await runSupervisor(rest); return -1;
     case 'config': return configCommand(rest);
+    case 'preview': return previewCommand(rest);
     case 'repair-wav': {
       if (rest.length !== 1) { process.stderr.write('usage: hotline repair-wav FILE\n'); return 2; }
       try {
