@@ -15,6 +15,7 @@ import type { CallContext } from './calls/context.js';
 import { createLogger, type Logger } from './log.js';
 import { promptExists, resolvePrompt, musicOnHoldPath, type PromptDirs } from './prompts/library.js';
 import { projectRoot } from './native/addon.js';
+import { housekeeping } from './housekeeping/housekeeping.js';
 
 export interface SupervisorOptions {
   dataDir: string;
@@ -31,6 +32,7 @@ export class Supervisor {
   readonly calls: CallManager;
   readonly ctx: CallContext;
   private clockOffsetMs = 0;
+  private housekeepingTimer: NodeJS.Timeout | undefined;
 
   private constructor(opts: SupervisorOptions) {
     const log = opts.log ?? createLogger({ app: 'hotline' });
@@ -67,6 +69,9 @@ export class Supervisor {
     const s = new Supervisor(opts);
     await s.engine.connect();
     await s.calls.start();
+    const tidy = () => { void housekeeping(s.ctx).catch((e: Error) => s.ctx.log.error('housekeeping failed', { error: e.message })); };
+    tidy();
+    s.housekeepingTimer = setInterval(tidy, 3600_000).unref();
     s.store.journal.append('system', 'SupervisorStarted', { data: { pid: process.pid, engine: s.engine.engine ?? null } });
     return s;
   }
@@ -78,6 +83,7 @@ export class Supervisor {
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.housekeepingTimer);
     this.engine.close();
     this.store.close();
   }

@@ -5,6 +5,7 @@
 // on-demand recording, *9 pauses it while sensitive data is spoken.
 import type { CallSession } from './session.js';
 import type { Leg } from './leg.js';
+import { diskLow } from '../housekeeping/housekeeping.js';
 
 export type RecordingMode = 'always' | 'never' | 'on-demand';
 
@@ -15,6 +16,10 @@ export function decideRecording(...modes: (RecordingMode | undefined)[]): Record
 
 export async function startRecording(s: CallSession, leg: Leg, why: 'policy' | 'on-demand'): Promise<boolean> {
   if (s.recording || s.recordingMode === 'never') return false;
+  if (diskLow(s.ctx)) {
+    s.journey.log('RecordingSkipped', s.ctx.engineMs(), { why: 'low disk', minFreeMb: s.ctx.config.settings.storage.minFreeMb });
+    return false;
+  }
   const n = s.journey.legChannels.length;
   try {
     const r = await s.ctx.engine.record(leg.chan, { name: `${s.journey.id}-${leg.chan}-${Date.now() % 100000}-${n}`, stereo: s.ctx.config.settings.recordStereo });

@@ -115,6 +115,10 @@ export const settingsSchema = z.object({
     maxMessageSec: z.number().int().min(10).max(600).default(120),
     retentionDays: z.number().int().min(1).max(3650).default(60),
   }).strict().default({}),
+  storage: z.object({
+    recordingRetentionDays: z.number().int().min(0).max(3650).default(0).describe('0 keeps recordings until deleted by hand'),
+    minFreeMb: z.number().int().min(50).max(1000000).default(500).describe('below this free space no new recording starts'),
+  }).strict().default({}),
   smtp: z.object({
     host: z.string().min(1).max(200),
     port: z.number().int().min(1).max(65535).default(25),

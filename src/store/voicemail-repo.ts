@@ -52,8 +52,8 @@ export class VoicemailRepo {
     return (this.store.db.prepare("SELECT COUNT(*) AS n FROM voicemail WHERE box = ? AND status = 'new'").get(box) as { n: number }).n;
   }
 
-  olderThan(iso: string): VoicemailMessage[] {
+  olderThan(iso: string): Pick<VoicemailMessage, 'id' | 'box' | 'path'>[] {
     this.store.flush();
-    return (this.store.db.prepare("SELECT id, path FROM voicemail WHERE received_at < ? AND status != 'deleted'").all(iso) as VoicemailMessage[]);
+    return this.store.db.prepare("SELECT id, box, path FROM voicemail WHERE received_at < ? AND status != 'deleted'").all(iso) as Pick<VoicemailMessage, 'id' | 'box' | 'path'>[];
   }
 }
