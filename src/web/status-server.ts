@@ -1,5 +1,5 @@
 // A read-only status page for the box until the full web panel lands: the
-// engine's channels and live events. Every route needs the access token
+// engine's channels, recent calls and live events. Every route needs the access token
 // generated on first start (kept in the data directory, mode 0600); the token
 // is exchanged for an HttpOnly, SameSite=Strict cookie.
 import Koa from 'koa';
@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Server } from 'node:http';
 import type { EngineClient } from '../telephony/engine-client.js';
 import type { EngineEvent } from '../telephony/protocol.js';
+import type { Store } from '../store/store.js';
 
 export function accessToken(dataDir: string): string {
   const file = path.join(dataDir, 'access-token');
@@ -22,6 +23,7 @@ const PAGE = `<!doctype html><html lang="en"><meta charset="utf-8"><title>Hotlin
 <style>body{font:14px system-ui;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 8px}
 #log{font:12px monospace;white-space:pre-wrap;max-height:40em;overflow:auto;background:#f7f7f7;padding:1em}</style>
 <h1>Hotline engine</h1><p id="info"></p><table id="ch"><thead><tr><th>chan</th><th>kind</th><th>state</th><th>off-hook</th><th>bridged</th><th>caller</th></tr></thead><tbody></tbody></table>
+<h2>Recent calls</h2><table id="calls"><thead><tr><th>started</th><th>direction</th><th>caller</th><th>name</th><th>callee</th><th>route / IVR</th><th>disposition</th><th>talk s</th><th>hang-up</th></tr></thead><tbody></tbody></table>
 <h2>Events</h2><div id="log"></div>
 <script>
 const tb = document.querySelector('#ch tbody'), log = document.getElementById('log');
@@ -34,12 +36,19 @@ async function refresh() {
   for (const c of s.channels) { const st = s.states.find((x) => x.chan === c.chan) || {};
     const tr = document.createElement('tr'); [c.chan, c.kind, st.state, st.offhook, st.bridgedTo || '', st.callerNumber].forEach((v) => cell(tr, v)); tb.appendChild(tr); }
 }
+async function calls() {
+  const r = await fetch('/api/calls'); if (!r.ok) return;
+  const rows = await r.json(); const b = document.querySelector('#calls tbody'); b.replaceChildren();
+  for (const c of rows) { const tr = document.createElement('tr');
+    [c.startedAt, c.direction, c.caller, c.callerName, c.callee, [c.route, c.ivrPath].filter(Boolean).join(' / '), c.disposition, c.talkS, c.hangupSide].forEach((v) => cell(tr, v)); b.appendChild(tr); }
+}
+setInterval(calls, 2000); calls();
 const es = new EventSource('/api/events');
 es.onmessage = (m) => { const line = document.createElement('div'); line.textContent = m.data; log.prepend(line); while (log.childNodes.length > 300) log.lastChild.remove(); refresh(); };
 refresh();
 </script></html>`;
 
-export function startStatusServer(opts: { port: number; host: string; dataDir: string; client: EngineClient }): Server {
+export function startStatusServer(opts: { port: number; host: string; dataDir: string; client: EngineClient; store?: Store }): Server {
   const token = accessToken(opts.dataDir);
   const app = new Koa();
   const session = crypto.randomBytes(24).toString('base64url');
@@ -66,6 +75,8 @@ export function startStatusServer(opts: { port: number; host: string; dataDir: s
     if (ctx.method !== 'GET') { ctx.status = 405; return; }
     if (ctx.path === '/') { ctx.type = 'html'; ctx.body = PAGE; return; }
     if (ctx.path === '/api/state') { ctx.body = await opts.client.request('state'); return; }
+    // Caller ID is line data: the page puts every field in with textContent.
+    if (ctx.path === '/api/calls') { ctx.body = opts.store ? opts.store.cdr.list({ limit: 50 }) : []; return; }
     if (ctx.path === '/api/events') {
       ctx.req.socket.setTimeout(0);
       ctx.type = 'text/event-stream';
