@@ -6,6 +6,7 @@ import { runEngine } from '../engine/main.js';
 import { runSupervisor } from '../main.js';
 import { configCommand } from './config.js';
 import { previewCommand } from './preview.js';
+import { promptCommand } from './prompt.js';
 
 const USAGE = `usage: hotline <command>
   scenario run FILE... [--socket PATH] [--speed N]   run scenario files against an engine
@@ -15,6 +16,7 @@ const USAGE = `usage: hotline <command>
                                                      run the call-handling supervisor against an engine
   config validate|import|export FILE [--data-dir DIR] check, load or save the whole configuration
   preview --caller N [--trunk ID] [--did N] [--at ISO] what the box would do with a call at that time
+  prompt import FILE NAME [--replace] | prompt list    custom prompts (WAV/MP3) for menus and announcements
   repair-wav FILE                                    fix a recording's header after a crash
 `;
 
@@ -27,6 +29,7 @@ export async function main(argv: string[]): Promise<number> {
     case 'supervisor': await runSupervisor(rest); return -1;
     case 'config': return configCommand(rest);
     case 'preview': return previewCommand(rest);
+    case 'prompt': return promptCommand(rest);
     case 'repair-wav': {
       if (rest.length !== 1) { process.stderr.write('usage: hotline repair-wav FILE\n'); return 2; }
       try {
