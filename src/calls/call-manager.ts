@@ -93,8 +93,9 @@ export class CallManager {
         this.adopt(cdr.journey, a!, b!);
         continue;
       }
-      store.cdr.update(cdr.journey, { disposition: 'interrupted', endedAt: this.ctx.now().toISOString(), hangupSide: 'system', hangupCause: 'supervisor-restart', legs: [] });
-      store.journal.append('call', 'CallInterrupted', { journey: cdr.journey, data: { legs: cdr.legs } });
+      const at = this.ctx.now();
+      store.cdr.update(cdr.journey, { disposition: 'interrupted', endedAt: at.toISOString(), hangupSide: 'system', hangupCause: 'supervisor-restart', legs: [] });
+      store.journal.append('call', 'CallInterrupted', { journey: cdr.journey, data: { legs: cdr.legs }, at });
       for (const chan of cdr.legs) {
         const st = engine.states.get(chan);
         if (st && st.state !== 'idle') await engine.hangup(chan).catch(() => {});

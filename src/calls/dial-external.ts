@@ -32,6 +32,7 @@ export async function dialOut(s: CallSession, number: string, trunkIds: string[]
           continue;
         }
         s.journey.set({ trunk: id, port });
+        s.journey.log('TrunkConnected', s.ctx.engineMs(), { trunk: id, chan: port, number });
         if (trunk.answerSupervision === 'none') return { outcome: 'answered', leg, trunk: id };
         const ans = await Promise.race([leg.wait((x) => x.event === 'ChannelAnswered', (opts.ringSec ?? 60) * 1000, since), watch.gone()]);
         if (!ans) { await leg.release(); return { outcome: 'no-answer' }; }

@@ -41,7 +41,7 @@ export async function inboundCall(ctx: CallContext, leg: Leg, first: EngineEvent
     const hit = screenCaller(ctx.config.screening(), number, { absence, now: ctx.now() });
     if (hit?.entry.list === 'block') {
       s.disposition = 'blocked';
-      journey.set({ tags: ['blocked'] });
+      journey.tag('blocked');
       journey.log('CallBlocked', ctx.engineMs(), { entry: hit.entry.id, why: hit.why, action: hit.entry.action });
       const act = hit.entry.action;
       const dest: Destination = act === 'voicemail' ? { type: 'voicemail', box: ctx.config.settings.operator ?? '' }
@@ -54,7 +54,7 @@ export async function inboundCall(ctx: CallContext, leg: Leg, first: EngineEvent
     }
     const route = matchInbound(ctx.config.list('inboundRoute'), { trunk: trunk?.id ?? String(leg.chan), did: '', caller: number });
     if (hit?.entry.list === 'vip' && hit.entry.destination) {
-      journey.set({ tags: ['vip'] });
+      journey.tag('vip');
       journey.log('VipRecognized', ctx.engineMs(), { entry: hit.entry.id, why: hit.why, priority: hit.entry.priority });
       if (route) applyRoute(s, route.id, route.recording);
       return goTo(s, hit.entry.destination as Destination);

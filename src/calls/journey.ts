@@ -16,6 +16,7 @@ export class Journey {
   private startWall: number;
   private answerMs: number | null = null;
   private recordings: number[] = [];
+  private tags: string[] = [];
   private ivrPath: string[] = [];
   private legs = new Set<number>();
   disposition: Disposition = 'in_progress';
@@ -26,14 +27,17 @@ export class Journey {
     this.startWall = now().getTime();
     const { engineMs, id: _id, ...fields } = init;
     if (fields.legs) for (const l of fields.legs) this.legs.add(l);
-    store.cdr.open({ ...fields, journey: this.id, startedAt: now().toISOString(), startMs: engineMs });
+    const startedAt = new Date(this.startWall).toISOString();
+    store.cdr.open({ ...fields, journey: this.id, startedAt, startMs: engineMs });
+    const { legs: _legs, ...opened } = fields;
+    this.log('CallStarted', engineMs, { ...opened, startedAt });
   }
 
   // Re-attaches to a journey found open at boot whose call is still up in the engine.
   static adopt(store: Store, cdr: Cdr, now: () => Date): Journey {
     const j = Object.create(Journey.prototype) as Journey;
     Object.assign(j, { store, now, id: cdr.journey, startWall: Date.parse(cdr.startedAt), ended: false, startMs: cdr.startMs ?? 0, answerMs: cdr.answerMs,
-      recordings: [...cdr.recordings], ivrPath: cdr.ivrPath ? cdr.ivrPath.split(' ') : [], legs: new Set(cdr.legs), disposition: 'in_progress' });
+      recordings: [...cdr.recordings], tags: [...cdr.tags], ivrPath: cdr.ivrPath ? cdr.ivrPath.split(' ') : [], legs: new Set(cdr.legs), disposition: 'in_progress' });
     return j;
   }
 
@@ -59,6 +63,13 @@ export class Journey {
   addIvrStep(...steps: string[]): void {
     this.ivrPath.push(...steps);
     this.set({ ivrPath: this.ivrPath.join(' ') });
+  }
+
+  tag(t: string): void {
+    if (this.tags.includes(t)) return;
+    this.tags.push(t);
+    this.set({ tags: this.tags });
+    this.log('CallTagged', null, { tag: t });
   }
 
   addRecording(id: number): void {

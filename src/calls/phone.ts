@@ -93,6 +93,7 @@ async function route(ctx: CallContext, leg: Leg, ext: Extension, dialed: string)
       return;
     }
     journey.set({ route: plan.route, callee: plan.number });
+    journey.log('OutboundRouteChosen', ctx.engineMs(), { route: plan.route, number: plan.number });
     await ctx.engine.tone(leg.chan, 'ringback').catch(() => {});
     const r = await dialOut(s, plan.number, plan.trunks);
     await ctx.engine.stopTone(leg.chan).catch(() => {});

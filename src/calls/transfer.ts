@@ -10,6 +10,7 @@ import type { CallSession } from './session.js';
 import { Hangup, type Leg } from './leg.js';
 import { ringExtension } from './dial-extension.js';
 import { codeOf } from './feature-codes.js';
+import { leaveVoicemail, mailbox } from './voicemail.js';
 
 export async function hold(s: CallSession, leg: Leg): Promise<void> {
   await s.ctx.engine.play(leg.chan, [s.ctx.prompt('moh:default')], { loop: true }).catch(() => {});
@@ -94,7 +95,7 @@ export async function flashTransfer(s: CallSession, x: Leg, y: Leg): Promise<[Le
     if (!(e instanceof Hangup)) throw e;
     if (e.chan === x.chan) {
       await unhold(s, y);
-      completeTransfer(s, x, y, z, 'attended', ext.ext);
+      await completeTransfer(s, x, y, z, 'attended', ext.ext);
       return [y, z];
     }
     if (e.chan === z.chan) {
@@ -106,12 +107,14 @@ export async function flashTransfer(s: CallSession, x: Leg, y: Leg): Promise<[Le
   return null;
 }
 
-function completeTransfer(s: CallSession, x: Leg, y: Leg, z: Leg, kind: 'blind' | 'attended', ext: string): void {
+async function completeTransfer(s: CallSession, x: Leg, y: Leg, z: Leg, kind: 'blind' | 'attended', ext: string): Promise<void> {
   s.journey.log('CallTransferred', s.ctx.engineMs(), { kind, from: x.chan, to: ext, chan: z.chan });
   s.journey.set({ extension: ext });
-  // The phone that handed the call on hung up: that is not the call ending.
+  // The phone that handed the call on hung up: that is not the call ending,
+  // and its port is free for its next call.
   if (s.firstHangup && x.hungUp) s.firstHangup = null;
   if (s.caller === x) s.caller = y;
+  await x.release();
 }
 
 async function blind(s: CallSession, x: Leg, y: Leg, extNo: string): Promise<[Leg, Leg] | null> {
@@ -119,10 +122,15 @@ async function blind(s: CallSession, x: Leg, y: Leg, extNo: string): Promise<[Le
   await s.ctx.engine.stopPlay(y.chan).catch(() => {});
   if (s.firstHangup && x.hungUp) s.firstHangup = null;
   if (s.caller === x) s.caller = y;
+  // The phone that transferred hung up: its port is free for its next call.
+  await x.release();
   const from = s.callerNumber ? { number: s.callerNumber, name: s.callerName } : { number: '', name: '' };
   const r = await ringExtension(s, ext, from, { watch: y, ringbackTo: y });
   if (r.outcome !== 'answered') {
     s.journey.log('TransferFailed', s.ctx.engineMs(), { to: extNo, outcome: r.outcome });
+    // Nobody is left to take the caller back: the target's voicemail, if any.
+    s.journey.set({ extension: extNo });
+    if (mailbox(s.ctx, extNo)) await leaveVoicemail(s, extNo);
     return null;
   }
   s.journey.log('CallTransferred', s.ctx.engineMs(), { kind: 'blind', from: x.chan, to: extNo, chan: r.leg.chan });
@@ -174,7 +182,7 @@ async function park(s: CallSession, x: Leg, y: Leg): Promise<[Leg, Leg] | null> 
   }
   const parker = s.ctx.config.extensionByPort(x.chan);
   s.journey.log('CallParked', s.ctx.engineMs(), { slot: parked.slot, by: parker?.ext ?? x.chan });
-  s.journey.set({ tags: ['parked'] });
+  s.journey.tag('parked');
   // Tell the parker the slot, then let them go.
   await x.play([s.ctx.prompt('parked_at', s.lang), ...String(parked.slot).split('').map((d) => s.ctx.prompt(`digit_${d}`, s.lang))]).catch(() => {});
   if (s.caller === x) s.caller = y;

@@ -7,6 +7,7 @@ import type { CallSession } from './session.js';
 import type { CallContext } from './context.js';
 import { Hangup, type Leg } from './leg.js';
 import { sendVoicemailMail } from '../voicemail/mailer.js';
+import { stopRecording } from './recording.js';
 
 export interface BoxInfo { id: string; name: string; pin: string | undefined; emails: string[]; attachAudio: boolean; lampExts: string[] }
 
@@ -47,10 +48,12 @@ export async function leaveVoicemail(s: CallSession, boxId: string): Promise<voi
     return;
   }
   s.disposition = 'voicemail';
-  s.journey.set({ tags: ['voicemail'] });
+  s.journey.tag('voicemail');
   await s.caller.play([greetingFile(ctx, boxId) ?? s.prompt('voicemail_greeting_default')], { interruptible: true });
   s.caller.clearDigits();
   await s.caller.play([s.ctx.prompt('tone:beep')]);
+  // A call recorded so far (a transfer that ends here) holds the channel's recorder.
+  await stopRecording(s, 'voicemail');
   const maxMs = ctx.config.settings.voicemail.maxMessageSec * 1000;
   const rec = await ctx.engine.record(s.caller.chan, { name: `vm-${boxId}-${s.journey.id}`, stereo: false });
   const startMs = ctx.engineMs();

@@ -5,6 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startBox, journalWait, farWait, ended, farCall, TUESDAY_10AM, type Box } from './harness.js';
+import { assertRebuilds } from './harness.js';
 
 let box: Box;
 test.before(async () => { box = await startBox(undefined, { at: TUESDAY_10AM }); });
@@ -69,7 +70,9 @@ test('802 takes a waiting call by flash, swaps back and forth, and returns to 80
   await box.far.sim('onhook', 5);
   await firstDone;
   const a = box.sup.store.cdr.get(first)!;
+  assertRebuilds(box, first);
   const b = box.sup.store.cdr.get(second)!;
+  assertRebuilds(box, second);
   assert.is(a.disposition, 'answered');
   assert.is(b.disposition, 'answered');
   assert.is(b.extension, '802');

@@ -12,6 +12,7 @@ import { EngineClient } from '../../src/telephony/engine-client.js';
 import type { EngineEvent } from '../../src/telephony/protocol.js';
 import { Store } from '../../src/store/store.js';
 import { projectRoot } from '../../src/native/addon.js';
+import { cdrFromJournal } from '../../src/reports/cdr-from-journal.js';
 
 let engine: PrivateEngine;
 let far: EngineClient;
@@ -101,6 +102,10 @@ test('a bridged call survives kill -9 of the supervisor and its CDR is closed by
 
   const store = Store.open(path.join(dataDir, 'hotline.db'));
   const cdrs = store.cdr.list({});
+  for (const c of cdrs) {
+    const { legs: _legs, ...stored } = c;
+    assert.equal(cdrFromJournal(c.journey, store.journal.forJourney(c.journey)), stored, `CDR ${c.callee} rebuilt from the journal`);
+  }
   store.close();
   assert.is(cdrs.length, 3, `three calls: ${cdrs.map((c) => `${c.callee}:${c.disposition}`).join(', ')}`);
   const first = cdrs.find((c) => c.callee === '804')!;

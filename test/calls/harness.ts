@@ -10,6 +10,8 @@ import { EngineClient } from '../../src/telephony/engine-client.js';
 import type { EngineEvent } from '../../src/telephony/protocol.js';
 import type { JournalEntry } from '../../src/store/journal.js';
 import { createLogger } from '../../src/log.js';
+import { cdrFromJournal } from '../../src/reports/cdr-from-journal.js';
+import * as assert from 'uvu/assert';
 
 export interface Box {
   dataDir: string;
@@ -74,4 +76,10 @@ export async function farCall(box: Box, chan: number, from: string, opts: Record
       await new Promise((r) => setTimeout(r, 50));
     }
   }
+}
+
+// The CDR row must be what the journal alone says (reports recompute from it).
+export function assertRebuilds(box: Box, journey: string): void {
+  const { legs: _legs, ...stored } = box.sup.store.cdr.get(journey)!;
+  assert.equal(cdrFromJournal(journey, box.sup.store.journal.forJourney(journey)), stored, `CDR of ${journey} rebuilt from the journal`);
 }

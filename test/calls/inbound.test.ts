@@ -4,6 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fs from 'node:fs';
 import { startBox, journalWait, farWait, ended, TUESDAY_10AM, type Box } from './harness.js';
+import { assertRebuilds } from './harness.js';
 import { loadAddon } from '../../src/native/addon.js';
 
 let box: Box;
@@ -37,6 +38,7 @@ test('a workday call goes through the IVR to extension 802, which rings with cal
   await box.far.sim('hangup', 1);
   await end;
   const cdr = box.sup.store.cdr.get(journey)!;
+  assertRebuilds(box, journey);
   if (process.env.DEBUG_JOURNAL) console.log(box.sup.store.journal.forJourney(journey).map((x) => `${x.engineMs} ${x.event} ${JSON.stringify(x.data)}`).join("\n"), cdr);
   assert.is(cdr.direction, 'inbound');
   assert.is(cdr.caller, '13912345678');

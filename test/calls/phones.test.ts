@@ -5,6 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startBox, journalWait, farWait, ended, farCall, TUESDAY_10AM, type Box } from './harness.js';
+import { assertRebuilds } from './harness.js';
 
 let box: Box;
 test.before(async () => { box = await startBox(undefined, { at: TUESDAY_10AM }); });
@@ -50,6 +51,7 @@ test('801 dials 803: the phone rings with 801 as caller ID, they talk, 801 hangs
   await hangUp(5);
   await done;
   const cdr = box.sup.store.cdr.get(journey)!;
+  assertRebuilds(box, journey);
   assert.is(cdr.direction, 'internal');
   assert.is(cdr.caller, '801');
   assert.is(cdr.callee, '803');
@@ -76,6 +78,7 @@ test('802 dials 9 + a city number: the exchange gets the digits without the 9, a
   await box.far.sim('hangup', line);
   await done;
   const cdr = box.sup.store.cdr.get(journey)!;
+  assertRebuilds(box, journey);
   assert.is(cdr.direction, 'outbound');
   assert.is(cdr.callee, '83215566');
   assert.is(cdr.trunk, 'pstn');
@@ -128,6 +131,7 @@ test('attended transfer: 802 takes an outside call, flashes, consults 804, hangs
   await box.far.sim('hangup', 1);
   await done;
   const cdr = box.sup.store.cdr.get(journey)!;
+  assertRebuilds(box, journey);
   assert.is(cdr.extension, '804');
   assert.is(cdr.disposition, 'answered');
   assert.is(cdr.hangupSide, 'caller');

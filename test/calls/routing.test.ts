@@ -5,6 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fs from 'node:fs';
 import { startBox, journalWait, farWait, ended, farCall, type Box } from './harness.js';
+import { assertRebuilds } from './harness.js';
 
 let box: Box;
 test.before(async () => { box = await startBox(); });
@@ -28,6 +29,7 @@ test('12:30 on a workday: the lunch announcement, then a voicemail for the servi
   await box.far.sim('hangup', 1);
   await done;
   const cdr = box.sup.store.cdr.get(journey)!;
+  assertRebuilds(box, journey);
   assert.is(cdr.disposition, 'voicemail');
   const trace = box.sup.store.journal.forJourney(journey).find((e) => e.event === 'RouteChosen')!;
   assert.match(String((trace.data.trace as string[])[1]), /lunch/);
@@ -66,6 +68,7 @@ test('a blacklisted prefix hears busy and the journal says which entry and why',
   const done = journalWait(box, ended(journey), 20000);
   await done;
   const cdr = box.sup.store.cdr.get(journey)!;
+  assertRebuilds(box, journey);
   assert.is(cdr.disposition, 'blocked');
   assert.ok(cdr.tags.includes('blocked'));
   assert.not.ok(events(journey).includes('IvrStarted'));

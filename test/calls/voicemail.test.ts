@@ -6,6 +6,7 @@ import * as assert from 'uvu/assert';
 import { SMTPServer } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
 import { startBox, journalWait, farWait, ended, demoConfig, TUESDAY_10AM, type Box } from './harness.js';
+import { assertRebuilds } from './harness.js';
 
 let box: Box;
 let smtp: SMTPServer;
