@@ -130,8 +130,12 @@ export async function listenVoicemail(s: CallSession, leg: Leg, boxId: string, o
   s.journey.log('VoicemailListened', ctx.engineMs(), { box: boxId });
   const messages = ctx.store.voicemail.list(boxId);
   const fresh = messages.filter((m) => m.status === 'new').length;
-  if (!messages.length) { await leg.play([s.prompt('vm_no_messages'), s.prompt('goodbye')]); return; }
-  await leg.play([s.prompt('vm_you_have'), ...digits(s, fresh), s.prompt('vm_new_messages')], { interruptible: true });
+  const count = messages.length ? [s.prompt('vm_you_have'), ...digits(s, fresh), s.prompt('vm_new_messages')] : [s.prompt('vm_no_messages')];
+  leg.clearDigits();
+  await leg.play([...count, s.prompt('vm_main_menu')], { interruptible: true });
+  const choice = await leg.nextDigit(8000);
+  if (choice === '9') { await recordGreeting(s, leg, boxId); return; }
+  if (choice === '#' || !messages.length) { await leg.play([s.prompt('goodbye')]).catch(() => {}); return; }
   for (let i = 0; i < messages.length;) {
     const m = messages[i]!;
     leg.clearDigits();
@@ -153,4 +157,31 @@ export async function listenVoicemail(s: CallSession, leg: Leg, boxId: string, o
 
 function digits(s: CallSession, n: number): string[] {
   return String(n).split('').map((d) => s.prompt(`digit_${d}`));
+}
+
+// The box's own greeting, recorded from the phone: beep, speak, # to end. It
+// replaces the default greeting for every later caller.
+async function recordGreeting(s: CallSession, leg: Leg, boxId: string): Promise<void> {
+  const { ctx } = s;
+  await leg.play([s.prompt('vm_greeting_record'), ctx.prompt('tone:beep')]);
+  leg.clearDigits();
+  const rec = await ctx.engine.record(leg.chan, { name: `greeting-${boxId}-${s.journey.id}`, stereo: false });
+  const start = ctx.engineMs();
+  try {
+    await leg.wait((e) => e.event === 'DtmfReceived' && e.digit === '#', 60_000);
+    await ctx.engine.recordStop(leg.chan);
+  } catch (e) {
+    if (!(e instanceof Hangup)) throw e;
+  }
+  await waitForFile(rec.path);
+  if (ctx.engineMs() - start < 1000) {
+    fs.rmSync(rec.path, { force: true });
+    if (!leg.hungUp) await leg.play([s.prompt('invalid')]).catch(() => {});
+    return;
+  }
+  const dest = path.join(ctx.dataDir, 'voicemail', boxId, 'greeting.wav');
+  fs.mkdirSync(path.dirname(dest), { recursive: true });
+  fs.renameSync(rec.path, dest);
+  ctx.store.journal.append('system', 'VoicemailGreetingRecorded', { data: { box: boxId, durationMs: ctx.engineMs() - start }, at: ctx.now() });
+  if (!leg.hungUp) await leg.play([dest, s.prompt('vm_greeting_saved')]).catch(() => {});
 }

@@ -5,6 +5,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SMTPServer } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
+import fs from 'node:fs';
+import path from 'node:path';
 import { startBox, journalWait, farWait, ended, demoConfig, TUESDAY_10AM, type Box } from './harness.js';
 import { assertRebuilds } from './harness.js';
 
@@ -59,12 +61,14 @@ test('an unanswered extension takes a voicemail, emailed with the WAV, heard wit
   await box.far.sim('onhook', 5);
   await down;
 
-  // 804 listens: *97 on its own phone needs no PIN; the message plays, then 2 saves it.
+  // 804's message lamp is lit: lifting the phone gives stutter dial tone.
+  // *97 on its own phone needs no PIN; 1 plays the message, 2 goes on.
   await box.far.sim('offhook', 8);
-  await farWait(box, (e) => e.event === 'SimToneHeard' && e.chan === 8 && e.tone === 'dial');
+  await farWait(box, (e) => e.event === 'SimToneHeard' && e.chan === 8 && e.tone === 'stutter');
   const listened = journalWait(box, (e) => e.event === 'VoicemailListened');
   await box.far.sim('dial', 8, { digits: '*97' });
   await listened;
+  await box.far.sim('dial', 8, { digits: '1' });
   await new Promise((r) => setTimeout(r, 200));
   await box.far.sim('dial', 8, { digits: '2' });
   await new Promise((r) => setTimeout(r, 300));
@@ -73,6 +77,30 @@ test('an unanswered extension takes a voicemail, emailed with the WAV, heard wit
   await down8;
   await new Promise((r) => setTimeout(r, 100));
   assert.is(box.sup.store.voicemail.list('804')[0]!.status, 'saved', 'heard messages are no longer new');
+});
+
+
+test('the owner records a greeting from the phone (*97, 9, speak, #); it replaces the default one', async () => {
+  // No new message any more: the lamp is off, plain dial tone.
+  await box.far.sim('offhook', 8);
+  await farWait(box, (e) => e.event === 'SimToneHeard' && e.chan === 8 && e.tone === 'dial');
+  const listened = journalWait(box, (e) => e.event === 'VoicemailListened');
+  await box.far.sim('dial', 8, { digits: '*97' });
+  await listened;
+  const recording = farWait(box, (e) => e.event === 'RecordingStarted' && e.chan === 8, 30000);
+  await box.far.sim('dial', 8, { digits: '9' });
+  await recording;
+  await box.far.sim('talk', 8, { freq: 523 });
+  await new Promise((r) => setTimeout(r, 150));
+  const saved = journalWait(box, (e) => e.event === 'VoicemailGreetingRecorded');
+  await box.far.sim('dial', 8, { digits: '#' });
+  const g = await saved;
+  assert.ok((g.data.durationMs as number) >= 1000);
+  const file = path.join(box.dataDir, 'voicemail', '804', 'greeting.wav');
+  assert.ok(fs.statSync(file).size > 44 + 8000, 'the greeting is a WAV with audio');
+  const down = farWait(box, (e) => e.event === 'HookChanged' && e.chan === 8 && e.offhook === false);
+  await box.far.sim('onhook', 8);
+  await down;
 });
 
 test.run();
