@@ -318,6 +318,49 @@ static void test_call_waiting_refused(void) {
   rig_close(&r);
 }
 
+/* ---- message waiting: what the phone hears when it goes off-hook ---- */
+
+/* The phone on FXS 7 goes off-hook with the lamp set to mwi and listens for
+ * 3 s: the tone it names first (empty when none). */
+static void mwi_offhook(rig_t *r, int mwi, char *heard, size_t cap) {
+  cmd(r, HL_OP_SET_MWI, 7, mwi, 0, 0, NULL, NULL);
+  nlog = 0;
+  evlog[0] = 0;
+  cmd(r, HL_OP_SIM_OFFHOOK, 7, 0, 0, 0, NULL, NULL);
+  run_ms(r, 3000);
+  char ev[HL_EVENT_JSON + 1];
+  heard[0] = 0;
+  if (find_event(ev, sizeof ev, "\"event\":\"SimToneHeard\"", "\"chan\":7,", NULL)) {
+    const char *t = strstr(ev, "\"tone\":\"");
+    if (t) snprintf(heard, cap, "%.*s", (int)strcspn(t + 8, "\""), t + 8);
+  }
+  int others = 0;
+  for (const char *p = evlog; (p = strstr(p, "\"event\":\"SimToneHeard\",")); p++) others++;
+  CHECK(others == 1, "lamp %s: the phone names one tone, named %d", mwi ? "on" : "off", others);
+  cmd(r, HL_OP_SIM_ONHOOK, 7, 0, 0, 0, NULL, NULL);
+  run_ms(r, 1500);   /* longer than a hook flash: the line is idle again */
+}
+
+/* The engine plays the zone's stutter dial tone (cn: 450+425 Hz) on off-hook
+ * while the lamp is on; the phone must tell it from plain dial tone (450 Hz),
+ * as its user would. */
+static void test_mwi_stutter(void) {
+  rig_t r;
+  if (rig_open(&r) != 0) return;
+  char heard[32];
+  mwi_offhook(&r, 1, heard, sizeof heard);
+  CHECK(!strcmp(heard, "stutter"), "lamp on: the phone hears stutter dial tone, heard '%s'", heard);
+  mwi_offhook(&r, 0, heard, sizeof heard);
+  CHECK(!strcmp(heard, "dial"), "lamp off: the phone hears dial tone, heard '%s'", heard);
+  mwi_offhook(&r, 1, heard, sizeof heard);
+  CHECK(!strcmp(heard, "stutter"), "lamp on again: stutter, heard '%s'", heard);
+  cmd(&r, HL_OP_SET_MWI, 1, 1, 0, 0, NULL, NULL);
+  run_ms(&r, 40);
+  char ev[HL_EVENT_JSON + 1];
+  CHECK(find_event(ev, sizeof ev, "CommandFailed", "\"chan\":1,", "wrong_kind"), "an FXO port has no lamp: %s", ev);
+  rig_close(&r);
+}
+
 /* ---- the recording writer, on a started engine ---- */
 
 static void sleep_ms(int ms) {
@@ -436,6 +479,7 @@ int main(void) {
   test_call_waiting(HL_CID_V23, 1);
   test_call_waiting(HL_CID_BELL202, 0);
   test_call_waiting_refused();
+  test_mwi_stutter();
   test_recording_writer();
   T_DONE("engine");
 }

@@ -82,6 +82,13 @@ static void test_zone_tones(void) {
   expect_tone("us", HL_ZT_DIAL, -10, 10, 2, HL_TONE_DIAL, 300, 0, 350, "us dial 350+440");
   expect_tone("eu", HL_ZT_BUSY, -10, 10, 3, HL_TONE_BUSY, 480, 480, 2000, "eu busy 425");
   expect_tone("eu", HL_ZT_CONGESTION, -10, 10, 3, HL_TONE_CONGESTION, 240, 240, 1000, "eu congestion");
+  /* Stutter dial tone (message waiting), instead of dial tone: cn and eu as
+   * a beating pair (450+425, 425+400), us as six interruptions first. */
+  expect_tone("cn", HL_ZT_STUTTER, -10, 10, 3, HL_TONE_STUTTER, 1250, 0, 1300, "cn stutter 450+425");
+  expect_tone("cn", HL_ZT_STUTTER, -25, 10, 3, HL_TONE_STUTTER, 1250, 0, 1300, "cn stutter -25 dBm0 at 10 dB SNR");
+  expect_tone("eu", HL_ZT_STUTTER, -10, 10, 3, HL_TONE_STUTTER, 1250, 0, 1300, "eu stutter 425+400");
+  expect_tone("us", HL_ZT_STUTTER, -10, 10, 2, HL_TONE_STUTTER, 100, 100, 1300, "us stutter (then steady dial tone)");
+  expect_tone("eu", HL_ZT_DIAL, -10, 10, 3, HL_TONE_DIAL, 1250, 0, 1300, "eu dial 425");
   CHECK(hl_tonedet_new("xx", NULL, NULL) == NULL, "unknown zone gives NULL");
 }
 
@@ -250,8 +257,49 @@ static void test_override(void) {
   free(b);
 }
 
+/* One report, naming want, for a tone program played in zone. */
+static void one_report_prog(const char *zone, const hl_tone_prog_t *p, float level, float snr, int seconds, int seed,
+                            int want, const char *what) {
+  int16_t *b = make(p, level, level - snr, seconds, 1, seed);
+  reps_t x = { .n = 0 };
+  hl_tonedet_t *d = hl_tonedet_new(zone, on_tone, &x);
+  run(d, b, (size_t)seconds * 8000, &x);
+  CHECK(x.n == 1 && x.r[0].tone == want, "%s: one report, %s; got %d (%s)", what, hl_tone_name(want), x.n,
+        x.n ? hl_tone_name(x.r[0].tone) : "-");
+  hl_tonedet_free(d);
+  free(b);
+}
+
+static void one_report(const char *zone, const char *prog, float level, float snr, int seconds, int seed, int want,
+                       const char *what) {
+  hl_tone_prog_t p;
+  hl_tone_prog_parse(prog, &p);
+  one_report_prog(zone, &p, level, snr, seconds, seed, want, what);
+}
+
+/* The beat tells the pair from one tone whatever the line does to both: an
+ * offset moves the two tones and the beat together, noise adds its own
+ * fluctuation to a single tone. */
+static void test_stutter_or_dial(void) {
+  one_report("cn", "464+438", -10, 10, 3, 41, HL_TONE_STUTTER, "cn stutter 3 % high");
+  one_report("cn", "437+412", -10, 10, 3, 42, HL_TONE_STUTTER, "cn stutter 3 % low");
+  one_report("cn", "450+425", -30, 10, 3, 43, HL_TONE_STUTTER, "cn stutter at -30 dBm0");
+  /* The pair's nulls sink into the noise: the tone is found later, but as stutter. */
+  for (int seed = 44; seed < 48; seed++)
+    one_report("cn", "450+425", -25, 6, 3, seed, HL_TONE_STUTTER, "cn stutter -25 dBm0 at 6 dB SNR");
+  for (int seed = 48; seed < 52; seed++) one_report("cn", "450", -10, 3, 3, seed, HL_TONE_DIAL, "cn dial at 3 dB SNR");
+  one_report("cn", "450", -25, 6, 3, 52, HL_TONE_DIAL, "cn dial -25 dBm0 at 6 dB SNR");
+  one_report("cn", "464", -10, 10, 3, 53, HL_TONE_DIAL, "cn dial 3 % high");
+  one_report("cn", "437", -10, 10, 3, 54, HL_TONE_DIAL, "cn dial 3 % low");
+  hl_zone_t z;
+  hl_zone_load("us", &z);
+  one_report_prog("us", &z.tones[HL_ZT_DIALRECALL], -10, 10, 2, 55, HL_TONE_DIAL,
+                  "us confirmation tone (three interruptions, not six) is dial, not stutter");
+}
+
 int main(void) {
   test_zone_tones();
+  test_stutter_or_dial();
   test_dial_fast();
   test_level_change();
   test_restart();
@@ -261,5 +309,6 @@ int main(void) {
   test_learning(520);
   test_override();
   CHECK(strcmp(hl_tone_name(HL_TONE_CONGESTION), "congestion") == 0, "tone names");
+  CHECK(strcmp(hl_tone_name(HL_TONE_STUTTER), "stutter") == 0, "stutter's name");
   T_DONE("tonedet");
 }

@@ -1,14 +1,16 @@
-/* Call-progress tone detection by cadence: is the line carrying the zone's dial,
- * busy, congestion or ringback tone? Energy at the zone's frequency (Goertzel)
- * against total energy decides on/off per 10 ms; on/off run lengths are matched
- * against the zone's cadences with tolerance. A learned cadence (per line) can
- * be added at run time. */
+/* Call-progress tone detection by cadence: is the line carrying the zone's
+ * dial, stutter dial, busy, congestion or ringback tone? Energy at the zone's
+ * frequency (Goertzel) against total energy decides on/off per 10 ms; on/off
+ * run lengths are matched against the zone's cadences with tolerance. A
+ * learned cadence (per line) can be added at run time. */
 #ifndef HL_TONEDET_H
 #define HL_TONEDET_H
 #include <stdint.h>
 
+/* HL_TONE_STUTTER: the zone's stutter dial tone (an analog phone's
+ * message-waiting indication), reported instead of dial tone. */
 enum hl_tone { HL_TONE_NONE = 0, HL_TONE_DIAL, HL_TONE_BUSY, HL_TONE_CONGESTION, HL_TONE_RINGBACK,
-               HL_TONE_CALLWAIT, HL_TONE_LEARNED, HL_TONE_COUNT };
+               HL_TONE_CALLWAIT, HL_TONE_LEARNED, HL_TONE_STUTTER, HL_TONE_COUNT };
 
 typedef struct hl_tone_report {
   int tone;        /* enum hl_tone */

@@ -271,7 +271,8 @@ void sig_tone(hl_engine_t *e, chan_t *c, const hl_tone_report_t *r) {
   hl_jw_int(&w, "offMs", r->off_ms);
   ev_push(e, &w);
   if (c->info->kind != HL_KIND_FXO) return;
-  if (c->dial_waiting && r->tone == HL_TONE_DIAL) { start_dialing(e, c); return; }
+  /* Stutter dial tone is dial tone with messages waiting on our own line. */
+  if (c->dial_waiting && (r->tone == HL_TONE_DIAL || r->tone == HL_TONE_STUTTER)) { start_dialing(e, c); return; }
   if ((c->st == HL_ST_UP || c->st == HL_ST_OUTRING) &&
       ((r->tone == HL_TONE_BUSY && (c->disc & HL_DISC_BUSY)) ||
        (r->tone == HL_TONE_CONGESTION && (c->disc & HL_DISC_CONGESTION)) ||

@@ -26,14 +26,30 @@
 #define GATE_MIN_SHARE 0.08f    /* each (twist up to about 8 dB) */
 #define HANGOVER_BLOCKS 4       /* scaled receivers run on this long, to see a digit end */
 
-/* 2 cos(2 pi f / 8000) for the eight DTMF frequencies: the Goertzel
- * recurrence, run for all eight in one pass over the window (spandsp's
- * goertzel_update, one filter a call, cost four times as much here). */
-static float gate_coef[8];
+/* The gate is on every loud block of every channel that listens for DTMF, so
+ * its cost is the engine's cost over bare spandsp. It runs four Goertzel
+ * filters at once, one per lane of a 4-float vector (GCC/Clang vector
+ * extensions: SSE2 on x86-64, NEON on AArch64, plain code elsewhere): the
+ * columns first, then the rows only when a column frequency holds the minimum
+ * share. Columns first because speech, the common loud signal, seldom has
+ * one there (8 % of its blocks, against 28 % for a row). About 1,100
+ * instructions a block on x86-64, where the same test in scalar code took
+ * 3,070 (2,370 in the two stages; 9,500 as a 32-bit integer Goertzel, which
+ * needs 64-bit products). Testing only every other block would halve it again
+ * but lets 2 % of 40 ms digits at +-1.5 % slip between two windows. */
+typedef float gate_v4 __attribute__((vector_size(16)));
+typedef int32_t gate_v4i __attribute__((vector_size(16)));
+typedef uint32_t gate_v4u __attribute__((vector_size(16)));
+
+/* 2 cos(2 pi f / 8000) for the rows and the columns. */
+static gate_v4 gate_row, gate_col;
 static pthread_once_t gate_once = PTHREAD_ONCE_INIT;
 static void gate_build(void) {
   static const double f[8] = { 697, 770, 852, 941, 1209, 1336, 1477, 1633 };
-  for (int i = 0; i < 8; i++) gate_coef[i] = (float)(2.0 * cos(2.0 * M_PI * f[i] / 8000.0));
+  for (int i = 0; i < 4; i++) {
+    gate_row[i] = (float)(2.0 * cos(2.0 * M_PI * f[i] / 8000.0));
+    gate_col[i] = (float)(2.0 * cos(2.0 * M_PI * f[4 + i] / 8000.0));
+  }
 }
 
 static void on_edge(void *user, int code, int level, int delay) {
@@ -76,31 +92,61 @@ void hl_dtmf_rx_release(hl_dtmf_rx_t *d) {
   memset(d, 0, sizeof(*d));
 }
 
+/* The window as floats, even and odd samples apart (xe[j] = x[2j],
+ * xo[j] = x[2j + 1]): a 32-bit lane of the input holds one of each, so eight
+ * samples convert in two vector steps. */
+typedef struct gate_win { gate_v4 xe[GATE_N / 8], xo[GATE_N / 8]; } gate_win_t;
+_Static_assert(GATE_N % 8 == 0, "the window converts eight samples a step");
+
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define LANE_FIRST(p) ((p) >> 16)
+#define LANE_SECOND(p) ((gate_v4i)((gate_v4u)(p) << 16) >> 16)
+#else
+#define LANE_FIRST(p) ((gate_v4i)((gate_v4u)(p) << 16) >> 16)
+#define LANE_SECOND(p) ((p) >> 16)
+#endif
+
+/* Goertzel over the window for four frequencies (coef = 2 cos w each); returns
+ * each one's share of the window's energy, k = 2 / (N E): a pure tone on a
+ * bin gives |X|^2 = (N A / 2)^2, half of N times the window's energy, so 1
+ * means all of it. */
+static gate_v4 gate_shares(const gate_win_t *w, gate_v4 coef, float k) {
+  const float *a = (const float *)w->xe, *b = (const float *)w->xo;
+  gate_v4 s1 = { 0 }, s2 = { 0 };
+  for (int j = 0; j < GATE_N / 2; j++) {
+    s2 = coef * s1 - s2 + a[j];
+    s1 = coef * s2 - s1 + b[j];
+  }
+  return (s1 * s1 + s2 * s2 - coef * s1 * s2) * k;
+}
+
+static float lane_max(gate_v4 v) {
+  float m = v[0];
+  for (int i = 1; i < 4; i++) if (v[i] > m) m = v[i];
+  return m;
+}
+
 int hl_dtmf_dual_tone(const int16_t *x, int n) {
   if (n < GATE_N) return 0;
   pthread_once(&gate_once, gate_build);
   x += n - GATE_N;
-  float e = 0;
-  for (int i = 0; i < GATE_N; i++) e += (float)x[i] * x[i];
+  gate_win_t w;
+  gate_v4 e4 = { 0 };
+  for (int i = 0; i < GATE_N / 8; i++) {
+    gate_v4i p;
+    memcpy(&p, x + 8 * i, sizeof p);
+    gate_v4 ev = __builtin_convertvector(LANE_FIRST(p), gate_v4), od = __builtin_convertvector(LANE_SECOND(p), gate_v4);
+    w.xe[i] = ev;
+    w.xo[i] = od;
+    e4 += ev * ev + od * od;
+  }
+  float e = e4[0] + e4[1] + e4[2] + e4[3];
   if (e < QUIET_MS * GATE_N) return 0;
-  float s1[8] = { 0 }, s2[8] = { 0 };
-  for (int i = 0; i < GATE_N; i++) {
-    float xi = x[i];
-    for (int k = 0; k < 8; k++) {
-      float s0 = gate_coef[k] * s1[k] - s2[k] + xi;
-      s2[k] = s1[k];
-      s1[k] = s0;
-    }
-  }
-  /* A pure tone on a bin gives |X|^2 = (N A / 2)^2, half of N times the
-   * window's energy: share = 2 |X|^2 / (N E), 1 for all of it. */
-  float best_row = 0, best_col = 0;
-  for (int k = 0; k < 8; k++) {
-    float share = 2.0f * (s1[k] * s1[k] + s2[k] * s2[k] - gate_coef[k] * s1[k] * s2[k]) / (e * GATE_N);
-    if (k < 4 && share > best_row) best_row = share;
-    if (k >= 4 && share > best_col) best_col = share;
-  }
-  return best_row + best_col >= GATE_SHARE && best_row >= GATE_MIN_SHARE && best_col >= GATE_MIN_SHARE;
+  float k = 2.0f / (e * GATE_N);
+  float best_col = lane_max(gate_shares(&w, gate_col, k));
+  if (best_col < GATE_MIN_SHARE) return 0;
+  float best_row = lane_max(gate_shares(&w, gate_row, k));
+  return best_row + best_col >= GATE_SHARE && best_row >= GATE_MIN_SHARE;
 }
 
 static void feed_scaled(hl_dtmf_rx_t *d, const int16_t *x, int n) {

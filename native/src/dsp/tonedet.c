@@ -5,7 +5,18 @@
  * "off". Each group's on/off decisions are debounced into runs, runs into
  * cycles, and cycles are matched against the cadences of that frequency.
  * Cadence learning (absent from spandsp) runs a 300..700 Hz Goertzel bank and
- * waits for two on/off cycles that agree with each other. */
+ * waits for two on/off cycles that agree with each other.
+ *
+ * Stutter dial tone (message waiting) comes in two shapes, both read from the
+ * zone's program. cn "450+425" and de "425+400" are steady pairs closer than
+ * a 10 ms block can resolve: the 450 Hz filter hears both, so the pair looks
+ * like dial tone, but it beats at the difference (25 Hz, the warble a user
+ * hears): the group's power from block to block swings with that period,
+ * where a single tone's stays flat. So a steady tone is reported as stutter
+ * when most 80 ms windows of its run swing at the beat frequency. us
+ * "!350+440/100,!0/100,..." interrupts the dial tone six times first: that is
+ * a cadence on the dial group, and the steady tail that follows belongs to it
+ * (no separate dial report). */
 #include "hl/tonedet.h"
 #include "hl/zone.h"
 #include <spandsp.h>
@@ -26,6 +37,12 @@
 #define LEARN_F0 300
 #define LEARN_STEP 25
 #define LEARN_BINS 17          /* 300..700 Hz */
+#define BEAT_W 8               /* blocks a beat is measured over (80 ms: two 25 Hz beats) */
+#define BEAT_MIN_HZ 15         /* a window holds at least one beat; */
+#define BEAT_MAX_HZ 40         /* the block rate resolves it, and one filter hears both tones */
+/* Power swing at the beat over the mean power: about 1 for an even pair (also
+ * 5 % off and at 6 dB SNR), under 0.25 for one tone down to 3 dB SNR. */
+#define BEAT_DEPTH 0.5f
 
 typedef struct cycle { int on, off; int64_t start; } cycle_t;
 
@@ -49,6 +66,10 @@ typedef struct group {
   int dial_ms;
   int reported;                /* tone reported for the running sequence */
   int dial_reported;
+  int beat_tone;               /* a steady pair beating within this group (stutter), 0: none */
+  float beat_c[BEAT_W], beat_s[BEAT_W];
+  float pw[BEAT_W];            /* the group's power in the last BEAT_W blocks (ring) */
+  int beat_yes, beat_n;        /* windows of the current on-run that swing at the beat / measured */
 } group_t;
 
 typedef struct cadence { int tone, group, on, off, need; } cadence_t;
@@ -74,7 +95,8 @@ struct hl_tonedet {
   int l_fn;
 };
 
-static const char *names[HL_TONE_COUNT] = { "none", "dial", "busy", "congestion", "ringback", "callwait", "learned" };
+static const char *names[HL_TONE_COUNT] = { "none", "dial", "busy", "congestion", "ringback", "callwait", "learned",
+                                            "stutter" };
 
 const char *hl_tone_name(int tone) {
   return (tone >= 0 && tone < HL_TONE_COUNT) ? names[tone] : "unknown";
@@ -154,6 +176,38 @@ static void load_prog(hl_tonedet_t *d, int tone, const hl_tone_prog_t *p) {
     put_cadence(d, tone, s[0].f1, s[0].f2, s[0].ms, s[1].ms);
 }
 
+/* Stutter dial tone: a steady tone at the end (see the top of this file). */
+static void load_stutter(hl_tonedet_t *d, const hl_tone_prog_t *p) {
+  if (p->nseg == 0 || p->loop_from < 0 || p->nseg - p->loop_from != 1) return;
+  const hl_tone_seg_t *s = &p->seg[p->loop_from];
+  if (!s->f1 || s->ms) return;
+  int beat = abs(s->f1 - s->f2);
+  if (s->f2 && beat >= BEAT_MIN_HZ && beat <= BEAT_MAX_HZ) {
+    int gi = group_for(d, s->f1, 0);
+    if (gi < 0) return;
+    group_t *g = &d->g[gi];
+    g->beat_tone = HL_TONE_STUTTER;
+    for (int i = 0; i < BEAT_W; i++) {
+      double w = 2 * M_PI * beat * i * BLK_MS / 1000.0;
+      g->beat_c[i] = (float)cos(w);
+      g->beat_s[i] = (float)sin(w);
+    }
+    return;
+  }
+  /* Interruptions first: f/on,0/off pairs, played once, of the steady tone. */
+  int cycles = 0;
+  for (int i = 0; i + 1 < p->loop_from; i += 2) {
+    const hl_tone_seg_t *on = &p->seg[i], *off = &p->seg[i + 1];
+    if (on->f1 != s->f1 || on->f2 != s->f2 || on->ms != p->seg[0].ms || off->f1 || off->ms != p->seg[1].ms) return;
+    cycles++;
+  }
+  if (cycles < 2 || p->loop_from != 2 * cycles) return;
+  put_cadence(d, HL_TONE_STUTTER, s->f1, s->f2, p->seg[0].ms, p->seg[1].ms);
+  /* All of them: us confirmation tone ("dialrecall") has the same prefix, three times. */
+  for (int k = 0; k < d->nc; k++)
+    if (d->c[k].tone == HL_TONE_STUTTER) d->c[k].need = cycles < HIST ? cycles : HIST;
+}
+
 hl_tonedet_t *hl_tonedet_new(const char *zone, hl_tone_cb cb, void *user) {
   hl_zone_t z;
   if (!zone || hl_zone_load(zone, &z) != 0) return NULL;
@@ -164,6 +218,7 @@ hl_tonedet_t *hl_tonedet_new(const char *zone, hl_tone_cb cb, void *user) {
   d->user = user;
   for (size_t i = 0; i < sizeof(zone_map) / sizeof(zone_map[0]); i++)
     load_prog(d, zone_map[i].tone, &z.tones[zone_map[i].zt]);
+  load_stutter(d, &z.tones[HL_ZT_STUTTER]);
   for (int i = 0; i < LEARN_BINS; i++) make_goertzel_descriptor(&d->ld[i], (float)(LEARN_F0 + i * LEARN_STEP), BLK);
   /* mean square of a sine at FLOOR_DBM0 */
   double a0 = 32768.0 * pow(10.0, (FLOOR_DBM0 - DBM0_MAX_SINE_POWER) / 20.0);
@@ -179,6 +234,8 @@ void hl_tonedet_reset(hl_tonedet_t *d) {
     group_t *g = &d->g[i];
     memset(&g->tr, 0, sizeof(g->tr));
     g->reported = g->dial_reported = 0;
+    g->beat_yes = g->beat_n = 0;
+    memset(g->pw, 0, sizeof g->pw);
     goertzel_reset(&g->g1);
     if (g->f2) goertzel_reset(&g->g2);
   }
@@ -276,6 +333,23 @@ static void match_group(hl_tonedet_t *d, int gi) {
   report(d, c->tone, son * BLK_MS / best_k, soff * BLK_MS / best_k, t->hist[t->nhist - best_k].start);
 }
 
+/* Does the group's power over the last BEAT_W blocks (up to blk) swing at its
+ * beat frequency? The mean is taken out first, so a steady tone gives
+ * nothing even when the window holds no whole number of beats. */
+static int beats(const group_t *g, int64_t blk) {
+  float mean = 0;
+  for (int i = 0; i < BEAT_W; i++) mean += g->pw[i];
+  if (mean <= 0) return 0;
+  mean /= BEAT_W;
+  float re = 0, im = 0;
+  for (int i = 0; i < BEAT_W; i++) {
+    float v = g->pw[(blk + 1 + i) % BEAT_W] - mean;   /* oldest first */
+    re += v * g->beat_c[i];
+    im += v * g->beat_s[i];
+  }
+  return sqrtf(re * re + im * im) * 2.0f / BEAT_W >= BEAT_DEPTH * mean;
+}
+
 static void group_block(hl_tonedet_t *d, int gi, int raw) {
   group_t *g = &d->g[gi];
   track_t *t = &g->tr;
@@ -292,6 +366,7 @@ static void group_block(hl_tonedet_t *d, int gi, int raw) {
       t->last_on_start = t->edge - len;
     }
   } else if (ev > 0) {                                 /* an off-run ended: a cycle is complete */
+    g->beat_yes = g->beat_n = 0;
     if (t->have_on) {
       push_cycle(t, t->last_on, len, t->last_on_start);
       t->have_on = 0;
@@ -303,9 +378,15 @@ static void group_block(hl_tonedet_t *d, int gi, int raw) {
     int has_dial = 0;
     for (int k = 0; k < d->nc; k++)
       if (d->c[k].group == gi && d->c[k].off == 0) has_dial = d->c[k].tone;
-    if (has_dial && !g->dial_reported && run * BLK_MS >= g->dial_ms) {
+    if (g->beat_tone && run >= BEAT_W) {
+      g->beat_n++;
+      g->beat_yes += beats(g, d->blk);
+    }
+    if ((has_dial || g->beat_tone) && !g->dial_reported && run * BLK_MS >= g->dial_ms) {
       g->dial_reported = 1;
-      report(d, has_dial, run * BLK_MS, 0, t->edge);
+      int tone = g->beat_tone && 2 * g->beat_yes > g->beat_n ? g->beat_tone : has_dial;
+      if (g->reported == HL_TONE_STUTTER) tone = 0;    /* the steady tail of a stutter prefix */
+      if (tone) report(d, tone, run * BLK_MS, 0, t->edge);
     }
   } else if (t->have_on || t->nhist) {
     if (run * BLK_MS > g->max_off + tol(g->max_off)) {   /* silence too long: the tone stopped */
@@ -373,6 +454,7 @@ static void process_block(hl_tonedet_t *d, const int16_t *x) {
       p += goertzel_result(&g->g2);
     }
     p /= (float)(BLK * BLK);
+    g->pw[d->blk % BEAT_W] = p;
     float share = e > 0.0f ? p / e : 0.0f;
     if (share > best_share) { best_share = share; best = i; best_p = p; }
   }
