@@ -1,11 +1,14 @@
 // Entry point of the hotline-engine process.
 //   hotline-engine [--profile sim-demo] [--speed 1] [--socket PATH] [--data-dir DIR]
+//   hotline-engine --driver dahdi [--root /] [--devroot /dev/dahdi] [--zone cn]
 // Defaults: HOTLINE_DATA_DIR (or ./data), the socket inside it.
 import path from 'node:path';
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { EngineServer } from './server.js';
-import { findProfile, simOptionsFromProfile } from './config.js';
+import { findProfile, simOptionsFromProfile, dahdiOptionsFromInventory } from './config.js';
+import { detectBoards } from '../boards/detect.js';
+import { loadProfiles } from '../boards/profiles.js';
 
 export function dataDir(): string {
   return path.resolve(process.env.HOTLINE_DATA_DIR ?? 'data');
@@ -19,6 +22,10 @@ export async function runEngine(argv: string[]): Promise<EngineServer> {
       speed: { type: 'string', default: '1' },
       socket: { type: 'string' },
       'data-dir': { type: 'string' },
+      driver: { type: 'string', default: 'sim' },
+      root: { type: 'string', default: '/' },
+      devroot: { type: 'string', default: '/dev/dahdi' },
+      zone: { type: 'string', default: 'cn' },
     },
     strict: true,
   });
@@ -27,12 +34,21 @@ export async function runEngine(argv: string[]): Promise<EngineServer> {
   const socketPath = values.socket ?? path.join(dir, 'engine.sock');
   const speed = Number(values.speed);
   if (!Number.isFinite(speed) || speed < 0 || speed > 1000) throw new Error(`--speed: ${values.speed} is not a number in 0..1000 (0 = as fast as possible)`);
-  const profile = findProfile(values.profile!);
-  if (profile.family !== 'sim') throw new Error(`profile ${profile.id} is a real card: the dahdi driver is started from the detected inventory, not yet from this command`);
+  let engine;
+  if (values.driver === 'dahdi') {
+    // Real boards: the channels DAHDI reports (run with --root to read a copied tree).
+    engine = dahdiOptionsFromInventory(detectBoards({ root: values.root, profiles: loadProfiles() }), values.devroot, values.zone);
+  } else if (values.driver === 'sim') {
+    const profile = findProfile(values.profile!);
+    if (profile.family !== 'sim') throw new Error(`profile ${profile.id} is a real card: run with --driver dahdi, which takes the channels DAHDI reports`);
+    engine = simOptionsFromProfile(profile, speed);
+  } else {
+    throw new Error(`--driver: "${values.driver}" is not sim or dahdi`);
+  }
   const server = new EngineServer({
     socketPath,
     dataDir: dir,
-    engine: simOptionsFromProfile(profile, speed),
+    engine,
     log: (msg, fields) => console.log(JSON.stringify({ level: 'info', msg, ...fields })),
   });
   await server.listen();
