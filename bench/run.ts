@@ -1,11 +1,12 @@
-// Bench runner: `npm run bench -- engine` prints one JSON object on stdout
-// (progress on stderr). See bench/README.md for what is measured and how.
+// Bench runner: `npm run bench -- engine` (or `calls`) prints one JSON object
+// on stdout (progress on stderr). See bench/README.md for what is measured and how.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { loadAddon, projectRoot } from '../src/native/addon.js';
+import { benchCalls } from './calls.js';
 
 const root = projectRoot();
 const log = (msg: string): void => { process.stderr.write(`[bench] ${msg}\n`); };
@@ -399,8 +400,12 @@ async function main(): Promise<void> {
     case 'engine':
       await benchEngine(rest);
       break;
+    case 'calls':
+      await benchCalls(rest);
+      break;
     default:
-      process.stderr.write('usage: npm run bench -- engine [--channels N] [--seconds S]\n');
+      process.stderr.write('usage: npm run bench -- engine [--channels N] [--seconds S]\n' +
+        '       npm run bench -- calls [--speed 5] [--seconds 600] [--rate 10] [--baseline-seconds 60] [--realtime-seconds 15] [--seed N]\n');
       process.exitCode = 2;
   }
 }

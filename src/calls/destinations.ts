@@ -15,6 +15,7 @@ import { talk } from './talk.js';
 import { decideRecording, startRecording } from './recording.js';
 import { planOutbound } from './outbound.js';
 import type { Extension } from '../config/schemas.js';
+import type { ClassOfService } from '../routing/dial-plan.js';
 
 const MAX_DEPTH = 12;
 
@@ -56,6 +57,7 @@ export async function goTo(s: CallSession, dest: Destination, depth = 0): Promis
     }
     case 'announcement': {
       await s.answerCaller();
+      s.selfService = true;
       await s.caller.play([s.ctx.prompt(dest.prompt.includes(':') ? dest.prompt : `custom:${dest.prompt}`, s.lang)]);
       if (dest.then) return next(dest.then);
       return;
@@ -85,7 +87,9 @@ async function tone(s: CallSession, t: 'busy' | 'congestion'): Promise<void> {
 export async function connect(s: CallSession, leg: Leg, who: { extension?: Extension; external?: string }): Promise<void> {
   await s.answerCaller();
   await s.ctx.engine.stopTone(s.caller.chan).catch(() => {});
-  s.journey.answered(s.ctx.engineMs(), { extension: who.extension?.ext ?? null, callee: who.extension?.ext ?? who.external ?? '' });
+  // An outside party answering keeps the extension the call is for (a
+  // forward, follow-me) or from (a phone dialing out) in the CDR.
+  s.journey.answered(s.ctx.engineMs(), who.extension ? { extension: who.extension.ext, callee: who.extension.ext } : { callee: who.external ?? '' });
   if (who.extension && s.callerNumber && s.caller.kind === 'fxo') s.ctx.lastCaller.set(who.extension.ext, s.callerNumber);
   const trunk = s.caller.kind === 'fxo' ? s.ctx.config.trunkByPort(s.caller.chan) : undefined;
   s.recordingMode = decideRecording(who.extension?.recording, s.recordingMode, trunk?.recording);
@@ -101,10 +105,11 @@ export async function callExtension(s: CallSession, extNo: string, depth: number
     await s.caller.play([s.prompt('not_in_service')]).catch(() => {});
     return;
   }
-  s.journey.set({ extension: ext.ext, callee: ext.ext });
+  // The CDR's extension is the one that takes the call (set at answer): a
+  // bare set here would be a CDR field the journal cannot rebuild.
   if (ext.forward.always) {
     s.journey.log('CallForwarded', s.ctx.engineMs(), { from: ext.ext, to: ext.forward.always, why: 'always' });
-    return forwardTo(s, ext.forward.always, depth);
+    return forwardTo(s, ext, ext.forward.always, depth);
   }
   const r = await ringExtension(s, ext, { number: s.callerNumber, name: s.callerName });
   if (r.outcome === 'answered') return connect(s, r.leg, { extension: ext });
@@ -112,7 +117,7 @@ export async function callExtension(s: CallSession, extNo: string, depth: number
   const fwd = why === 'noAnswer' ? ext.forward.noAnswer : ext.forward.busy;
   if (fwd) {
     s.journey.log('CallForwarded', s.ctx.engineMs(), { from: ext.ext, to: fwd, why });
-    return forwardTo(s, fwd, depth);
+    return forwardTo(s, ext, fwd, depth);
   }
   if (why === 'noAnswer' && ext.followMe.enabled && ext.followMe.numbers.length) {
     for (const n of ext.followMe.numbers) {
@@ -126,13 +131,15 @@ export async function callExtension(s: CallSession, extNo: string, depth: number
   await tone(s, 'busy');
 }
 
-async function forwardTo(s: CallSession, number: string, depth: number): Promise<void> {
+// A forward goes out with the forwarding extension's class of service: a
+// phone sets it with *72, and must not reach numbers it could not dial.
+async function forwardTo(s: CallSession, ext: Extension, number: string, depth: number): Promise<void> {
   if (s.ctx.config.extension(number)) return goTo(s, { type: 'extension', ext: number }, depth + 1);
-  return callExternal(s, number);
+  return callExternal(s, number, ext.cos);
 }
 
-async function tryExternal(s: CallSession, number: string, ringSec?: number): Promise<Leg | null> {
-  const plan = planOutbound(s.ctx, number, 'international');
+async function tryExternal(s: CallSession, number: string, ringSec?: number, cos: ClassOfService = 'international'): Promise<Leg | null> {
+  const plan = planOutbound(s.ctx, number, cos);
   if (!plan.ok) { s.journey.log('OutboundRefused', s.ctx.engineMs(), { number, reason: plan.reason, message: plan.message }); return null; }
   if (s.caller.answered) await s.ctx.engine.tone(s.caller.chan, 'ringback').catch(() => {});
   const r = await dialOut(s, plan.number, plan.trunks, { ringSec });
@@ -141,9 +148,9 @@ async function tryExternal(s: CallSession, number: string, ringSec?: number): Pr
   return null;
 }
 
-async function callExternal(s: CallSession, number: string): Promise<void> {
+async function callExternal(s: CallSession, number: string, cos?: ClassOfService): Promise<void> {
   await s.answerCaller();
-  const leg = await tryExternal(s, number);
+  const leg = await tryExternal(s, number, undefined, cos);
   if (leg) return connect(s, leg, { external: number });
   await tone(s, 'congestion');
 }

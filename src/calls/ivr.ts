@@ -17,6 +17,7 @@ export function extensionMatcher(s: CallSession): (digits: string) => ExtensionM
 
 export async function runIvr(s: CallSession, ivr: IvrDefinition): Promise<ExitDestination> {
   await s.answerCaller();
+  s.selfService = true;
   const leg = s.caller;
   const lang = ivr.language;
   const machine = new MenuMachine(ivr, { isExtension: extensionMatcher(s) });

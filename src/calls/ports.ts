@@ -32,7 +32,11 @@ export class PortTable {
     const p = this.ports.get(chan);
     if (!p || p.leg) return false;
     p.leg = leg;
-    leg.once('released', () => { if (p.leg === leg) p.leg = null; });
+    // The line is free for the next call as soon as this one's far end is gone,
+    // even while the call it belonged to is still winding down.
+    const free = () => { if (p.leg === leg) p.leg = null; };
+    leg.once('released', free);
+    leg.once('hangup', free);
     return true;
   }
 

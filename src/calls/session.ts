@@ -19,6 +19,8 @@ export class CallSession {
   recordingMode: 'always' | 'never' | 'on-demand' | undefined;
   recording: { chan: number; path: string; id: number; paused: boolean } | null = null;
   route: string | null = null;
+  // The caller was served by the IVR or an announcement.
+  selfService = false;
 
   // The party the call is about: the outside caller, or the phone that dialed.
   // A transfer hands the call on, so this can change.
@@ -69,7 +71,8 @@ export class CallSession {
     try {
       await body();
     } catch (e) {
-      if (!(e instanceof Hangup)) {
+      // A command refused because the caller just left is the hang-up, not a failure.
+      if (!(e instanceof Hangup) && !this.caller.hungUp) {
         this.log.error('call step failed', { error: (e as Error).message, stack: (e as Error).stack });
         this.journey.log('CallFailed', this.ctx.engineMs(), { error: (e as Error).message });
         this.disposition ??= this.journey.isAnswered ? undefined : 'failed';
@@ -88,6 +91,8 @@ export class CallSession {
     for (const leg of [...this.legs]) await releaseLeg(this.ctx, leg);
     const side = this.firstHangup?.who ?? 'system';
     const cause = this.firstHangup?.cause ?? 'normal';
+    // Served without a person (IVR, announcement) and ended by the box: not abandoned.
+    if (!this.disposition && !this.journey.isAnswered && side === 'system' && this.selfService) this.disposition = 'ivr';
     this.journey.end(this.ctx.engineMs(), { side, cause, disposition: this.disposition });
   }
 

@@ -53,7 +53,7 @@ export class CdrRepo {
     const row = toRow(c);
     const cols = Object.keys(row);
     this.store.write(() => {
-      this.store.db.prepare(`INSERT INTO cdr (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(...Object.values(row));
+      this.store.stmt(`INSERT INTO cdr (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(...Object.values(row));
     });
   }
 
@@ -62,30 +62,27 @@ export class CdrRepo {
     const cols = Object.keys(row);
     if (!cols.length) return;
     this.store.write(() => {
-      this.store.db.prepare(`UPDATE cdr SET ${cols.map((c) => `${c} = ?`).join(', ')} WHERE journey = ?`).run(...Object.values(row), journey);
+      this.store.stmt(`UPDATE cdr SET ${cols.map((c) => `${c} = ?`).join(', ')} WHERE journey = ?`).run(...Object.values(row), journey);
     });
   }
 
   get(journey: string): Cdr | undefined {
-    this.store.flush();
-    const r = this.store.db.prepare('SELECT * FROM cdr WHERE journey = ?').get(journey) as Record<string, unknown> | undefined;
+    const r = this.store.stmt('SELECT * FROM cdr WHERE journey = ?').get(journey) as Record<string, unknown> | undefined;
     return r ? fromRow(r) : undefined;
   }
 
   list(opts: { since?: string; until?: string; caller?: string; limit?: number; offset?: number } = {}): Cdr[] {
-    this.store.flush();
     const where: string[] = [];
     const args: unknown[] = [];
     if (opts.since) { where.push('started_at >= ?'); args.push(opts.since); }
     if (opts.until) { where.push('started_at < ?'); args.push(opts.until); }
     if (opts.caller) { where.push('caller = ?'); args.push(opts.caller); }
     const sql = `SELECT * FROM cdr ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC, rowid DESC LIMIT ? OFFSET ?`;
-    return (this.store.db.prepare(sql).all(...args, opts.limit ?? 1000, opts.offset ?? 0) as Record<string, unknown>[]).map(fromRow);
+    return (this.store.stmt(sql).all(...args, opts.limit ?? 1000, opts.offset ?? 0) as Record<string, unknown>[]).map(fromRow);
   }
 
   openRows(): Cdr[] {
-    this.store.flush();
-    return (this.store.db.prepare("SELECT * FROM cdr WHERE disposition = 'in_progress' ORDER BY started_at").all() as Record<string, unknown>[]).map(fromRow);
+    return (this.store.stmt("SELECT * FROM cdr WHERE disposition = 'in_progress' ORDER BY started_at").all() as Record<string, unknown>[]).map(fromRow);
   }
 }
 

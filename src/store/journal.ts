@@ -31,7 +31,7 @@ export class Journal {
     };
     const json = JSON.stringify(entry.data);
     this.store.write(() => {
-      this.store.db.prepare('INSERT INTO journal (at, engine_ms, journey, kind, event, data) VALUES (?, ?, ?, ?, ?, ?)')
+      this.store.stmt('INSERT INTO journal (at, engine_ms, journey, kind, event, data) VALUES (?, ?, ?, ?, ?, ?)')
         .run(entry.at, entry.engineMs, entry.journey, kind, event, json);
     });
     for (const l of this.listeners) l(entry);
@@ -44,19 +44,17 @@ export class Journal {
   }
 
   forJourney(journey: string): JournalEntry[] {
-    this.store.flush();
-    return (this.store.db.prepare('SELECT * FROM journal WHERE journey = ? ORDER BY id').all(journey) as Row[]).map(toEntry);
+    return (this.store.stmt('SELECT * FROM journal WHERE journey = ? ORDER BY id').all(journey) as Row[]).map(toEntry);
   }
 
   query(opts: { kind?: JournalKind; event?: string; since?: string; limit?: number } = {}): JournalEntry[] {
-    this.store.flush();
     const where: string[] = [];
     const args: unknown[] = [];
     if (opts.kind) { where.push('kind = ?'); args.push(opts.kind); }
     if (opts.event) { where.push('event = ?'); args.push(opts.event); }
     if (opts.since) { where.push('at >= ?'); args.push(opts.since); }
     const sql = `SELECT * FROM journal ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id LIMIT ?`;
-    return (this.store.db.prepare(sql).all(...args, opts.limit ?? 10000) as Row[]).map(toEntry);
+    return (this.store.stmt(sql).all(...args, opts.limit ?? 10000) as Row[]).map(toEntry);
   }
 }
 

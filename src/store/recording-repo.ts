@@ -20,26 +20,24 @@ export class RecordingRepo {
   // Returns the row id synchronously (the insert is committed with the batch).
   start(r: { journey: string; path: string; channel: number; stereo: boolean; at?: Date }): void {
     this.store.write(() => {
-      this.store.db.prepare('INSERT INTO recordings (journey, path, channel, stereo, started_at) VALUES (?, ?, ?, ?, ?)')
+      this.store.stmt('INSERT INTO recordings (journey, path, channel, stereo, started_at) VALUES (?, ?, ?, ?, ?)')
         .run(r.journey, r.path, r.channel, r.stereo ? 1 : 0, (r.at ?? new Date()).toISOString());
     });
   }
 
   finish(path: string, durationMs: number, status: 'finished' | 'interrupted' = 'finished'): void {
     this.store.write(() => {
-      this.store.db.prepare("UPDATE recordings SET ended_at = ?, duration_ms = ?, status = ? WHERE path = ? AND status = 'recording'")
+      this.store.stmt("UPDATE recordings SET ended_at = ?, duration_ms = ?, status = ? WHERE path = ? AND status = 'recording'")
         .run(new Date().toISOString(), durationMs, status, path);
     });
   }
 
   forJourney(journey: string): RecordingRow[] {
-    this.store.flush();
-    return (this.store.db.prepare('SELECT * FROM recordings WHERE journey = ? ORDER BY id').all(journey) as Record<string, unknown>[]).map(fromRow);
+    return (this.store.stmt('SELECT * FROM recordings WHERE journey = ? ORDER BY id').all(journey) as Record<string, unknown>[]).map(fromRow);
   }
 
   unfinished(): RecordingRow[] {
-    this.store.flush();
-    return (this.store.db.prepare("SELECT * FROM recordings WHERE status = 'recording'").all() as Record<string, unknown>[]).map(fromRow);
+    return (this.store.stmt("SELECT * FROM recordings WHERE status = 'recording'").all() as Record<string, unknown>[]).map(fromRow);
   }
 }
 

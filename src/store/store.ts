@@ -1,8 +1,14 @@
 // The supervisor's storage: one SQLite database, a journal and typed repos.
-// Writes are queued and committed together at the end of the current JS turn
-// (one fsync per batch instead of one per row); anything that must be on disk
-// before going on (a finished call) calls flush().
+// Writes run at once inside a transaction that stays open for a short window
+// and is committed then (one fsync per window instead of one per row); reads
+// on this connection see the writes before the commit. Anything that must be
+// on disk before going on (a finished call) calls flush().
+import type Database from 'better-sqlite3';
 import { openDatabase, type Db } from './db.js';
+
+// How long a batch of writes may wait for its commit. A finished call does
+// not wait: it flushes.
+const COMMIT_WINDOW_MS = 50;
 import { Journal } from './journal.js';
 import { CdrRepo } from './cdr-repo.js';
 import { ConfigRepo } from './config-repo.js';
@@ -15,9 +21,11 @@ export class Store {
   readonly config: ConfigRepo;
   readonly recordings: RecordingRepo;
   readonly voicemail: VoicemailRepo;
-  private queue: (() => void)[] = [];
-  private scheduled = false;
+  private inTx = false;
+  private commitTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  private statements = new Map<string, Database.Statement>();
+  commits = 0;
 
   constructor(readonly db: Db) {
     this.journal = new Journal(this);
@@ -31,22 +39,31 @@ export class Store {
     return new Store(openDatabase(file));
   }
 
-  // Queues a write for the next batch.
-  write(fn: () => void): void {
+  // Runs a write inside the open batch transaction (opening one if needed).
+  write<T>(fn: () => T): T {
     if (this.closed) throw new Error('store is closed');
-    this.queue.push(fn);
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => this.flush());
+    if (!this.inTx && !this.db.inTransaction) {
+      this.db.exec('BEGIN');
+      this.inTx = true;
+      this.commitTimer = setTimeout(() => this.flush(), COMMIT_WINDOW_MS);
     }
+    return fn();
   }
 
+  // A prepared statement, kept for reuse.
+  stmt(sql: string): Database.Statement {
+    let st = this.statements.get(sql);
+    if (!st) { st = this.db.prepare(sql); this.statements.set(sql, st); }
+    return st;
+  }
+
+  // Commits the open batch now.
   flush(): void {
-    this.scheduled = false;
-    if (!this.queue.length || this.closed) return;
-    const batch = this.queue;
-    this.queue = [];
-    this.db.transaction(() => { for (const fn of batch) fn(); })();
+    clearTimeout(this.commitTimer);
+    if (!this.inTx || this.closed) return;
+    this.inTx = false;
+    this.db.exec('COMMIT');
+    this.commits++;
   }
 
   close(): void {

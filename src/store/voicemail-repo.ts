@@ -19,25 +19,25 @@ export class VoicemailRepo {
   constructor(private store: Store) {}
 
   add(m: Omit<VoicemailMessage, 'id' | 'status' | 'emailedAt' | 'emailError'>): number {
+    const r = this.store.write(() => this.store.stmt('INSERT INTO voicemail (box, journey, caller, caller_name, received_at, duration_ms, path) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(m.box, m.journey, m.caller, m.callerName, m.receivedAt, m.durationMs, m.path));
+    // A message left is a finished thing: on disk before the caller hears it was saved.
     this.store.flush();
-    const r = this.store.db.prepare('INSERT INTO voicemail (box, journey, caller, caller_name, received_at, duration_ms, path) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(m.box, m.journey, m.caller, m.callerName, m.receivedAt, m.durationMs, m.path);
     return Number(r.lastInsertRowid);
   }
 
   setStatus(id: number, status: VoicemailMessage['status']): void {
-    this.store.write(() => { this.store.db.prepare('UPDATE voicemail SET status = ? WHERE id = ?').run(status, id); });
+    this.store.write(() => { this.store.stmt('UPDATE voicemail SET status = ? WHERE id = ?').run(status, id); });
   }
 
   emailed(id: number, error: string | null): void {
     this.store.write(() => {
-      this.store.db.prepare('UPDATE voicemail SET emailed_at = ?, email_error = ? WHERE id = ?').run(error ? null : new Date().toISOString(), error, id);
+      this.store.stmt('UPDATE voicemail SET emailed_at = ?, email_error = ? WHERE id = ?').run(error ? null : new Date().toISOString(), error, id);
     });
   }
 
   list(box: string, statuses: VoicemailMessage['status'][] = ['new', 'saved']): VoicemailMessage[] {
-    this.store.flush();
-    const rows = this.store.db.prepare(`SELECT * FROM voicemail WHERE box = ? AND status IN (${statuses.map(() => '?').join(',')}) ORDER BY status = 'saved', received_at`)
+    const rows = this.store.stmt(`SELECT * FROM voicemail WHERE box = ? AND status IN (${statuses.map(() => '?').join(',')}) ORDER BY status = 'saved', received_at`)
       .all(box, ...statuses) as Record<string, unknown>[];
     return rows.map((r) => ({
       id: r.id as number, box: r.box as string, journey: (r.journey as string | null) ?? null, caller: r.caller as string,
@@ -48,12 +48,10 @@ export class VoicemailRepo {
   }
 
   countNew(box: string): number {
-    this.store.flush();
-    return (this.store.db.prepare("SELECT COUNT(*) AS n FROM voicemail WHERE box = ? AND status = 'new'").get(box) as { n: number }).n;
+    return (this.store.stmt("SELECT COUNT(*) AS n FROM voicemail WHERE box = ? AND status = 'new'").get(box) as { n: number }).n;
   }
 
   olderThan(iso: string): Pick<VoicemailMessage, 'id' | 'box' | 'path'>[] {
-    this.store.flush();
-    return this.store.db.prepare("SELECT id, box, path FROM voicemail WHERE received_at < ? AND status != 'deleted'").all(iso) as Pick<VoicemailMessage, 'id' | 'box' | 'path'>[];
+    return this.store.stmt("SELECT id, box, path FROM voicemail WHERE received_at < ? AND status != 'deleted'").all(iso) as Pick<VoicemailMessage, 'id' | 'box' | 'path'>[];
   }
 }
