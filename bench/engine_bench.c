@@ -9,6 +9,11 @@
  *       Per-tick wall and thread-CPU time of hl_engine_step, and separately the
  *       sim board's far-end tick (timed through a wrapper around ops->tick), so
  *       the runner can subtract the virtual PSTN from the engine's work.
+ *   engine_bench idle <nlines> <ticks> <reps>
+ *       Exchange lines with no call (the common case of a large board): FXO
+ *       ports on silent lines, caller ID listening on auto. Per-tick thread-CPU
+ *       time of hl_engine_step less the sim tick, summarised; the measured
+ *       ticks go through bench_measured_tick as in ir mode, for callgrind.
  *
  * Output: one JSON object on stdout. Progress and errors on stderr. */
 #define _GNU_SOURCE
@@ -230,10 +235,64 @@ static int run_timing(int nchans, int ticks, int reps, const char *recdir) {
   return 0;
 }
 
+static int cmp_i64(const void *a, const void *b) {
+  int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+static int run_idle(int nlines, int ticks, int reps) {
+  int total = ticks * reps, k = 0;
+  int64_t *eng = calloc((size_t)total, sizeof *eng);
+  for (int rep = 0; rep < reps; rep++) {
+    int nspans = (nlines + SPAN_CHANS - 1) / SPAN_CHANS;
+    hl_sim_span_def_t *spans = calloc((size_t)nspans, sizeof *spans);
+    for (int s = 0, left = nlines; s < nspans; s++, left -= SPAN_CHANS) {
+      spans[s].kind = HL_KIND_FXO;
+      spans[s].nchans = left < SPAN_CHANS ? left : SPAN_CHANS;
+    }
+    rig_t r;
+    memset(&r, 0, sizeof r);
+    char err[200] = "";
+    int rc = hl_sim_driver_open(&r.drv, spans, nspans, "cn", HL_LAW_ALAW, err, sizeof err);
+    free(spans);
+    if (rc != 0) { fprintf(stderr, "sim driver: %s\n", err); return 1; }
+    hl_engine_config_t cfg;
+    memset(&cfg, 0, sizeof cfg);
+    strcpy(cfg.zone, "cn");
+    r.e = hl_engine_new(&r.drv, &cfg, err, sizeof err);
+    if (!r.e) { fprintf(stderr, "engine: %s\n", err); hl_sim_driver_close(&r.drv); return 1; }
+    r.nchans = nlines;
+    for (int t = 0; t < 10; t++) { hl_engine_step(r.e); drain(r.e); }
+    orig_ops = r.drv.ops;
+    timed_ops = *orig_ops;
+    timed_ops.tick = timed_tick;
+    r.drv.ops = &timed_ops;
+    for (int t = 0; t < ticks; t++, k++) {
+      sim_cpu_ns = 0;
+      int64_t c0 = clk(CLOCK_THREAD_CPUTIME_ID);
+      bench_measured_tick(r.e);
+      eng[k] = clk(CLOCK_THREAD_CPUTIME_ID) - c0 - sim_cpu_ns;
+      if (t % 10 == 9) drain(r.e);
+    }
+    rig_close(&r);
+    orig_ops = NULL;
+  }
+  double sum = 0;
+  for (int i = 0; i < total; i++) sum += (double)eng[i];
+  qsort(eng, (size_t)total, sizeof *eng, cmp_i64);
+  printf("{\"mode\":\"idle\",\"lines\":%d,\"ticks\":%d,\"engineMsPerTickMean\":%.4f,\"engineMsPerTickP50\":%.4f,"
+         "\"engineMsPerTickP99\":%.4f,\"engineUsPerLineTick\":%.3f}\n",
+         nlines, total, sum / total / 1e6, eng[total / 2] / 1e6, eng[(int)(total * 0.99)] / 1e6, sum / total / 1e3 / nlines);
+  free(eng);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   if (argc >= 5 && !strcmp(argv[1], "ir")) return run_ir(atoi(argv[2]), atof(argv[3]), argv[4]);
+  if (argc >= 5 && !strcmp(argv[1], "idle")) return run_idle(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]));
   if (argc >= 6 && !strcmp(argv[1], "timing")) return run_timing(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]), argv[5]);
   fprintf(stderr, "usage: engine_bench ir <nchans> <seconds> <recdir>\n"
-                  "       engine_bench timing <nchans> <ticks> <reps> <recdir>\n");
+                  "       engine_bench timing <nchans> <ticks> <reps> <recdir>\n"
+                  "       engine_bench idle <nlines> <ticks> <reps>\n");
   return 2;
 }

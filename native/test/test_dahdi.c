@@ -33,6 +33,7 @@ static char fake_root[256];
 static int fake_sigtype[FAKE_CHANS + 1];       /* per channel number; 0: no such channel */
 static struct { int fake, channo, law; struct dahdi_confinfo conf; } fk[FAKE_FDS];
 static int fake_writes[FAKE_CHANS + 1];
+static int fake_event[FAKE_CHANS + 1];         /* one pending event per channel, taken by GETEVENT */
 typedef struct { int channo; unsigned long req; struct dahdi_confinfo conf; } fake_call_t;
 static fake_call_t fake_log[LOG_MAX];
 static int fake_nlog;
@@ -92,7 +93,7 @@ int __wrap_ioctl(int fd, unsigned long req, ...) {
     return 0;
   }
   case DAHDI_SETLAW: fk[fd].law = *(int *)arg; return 0;
-  case DAHDI_GETEVENT: *(int *)arg = 0; return 0;
+  case DAHDI_GETEVENT: *(int *)arg = fake_event[ch]; fake_event[ch] = 0; return 0;
   case DAHDI_SPANSTAT: ((struct dahdi_spaninfo *)arg)->alarms = 0; return 0;
   case DAHDI_SETCONF: {
     /* The checks dahdi_ioctl_setconf makes. */
@@ -131,6 +132,7 @@ static void fake_reset(const int *sig, int n) {
   memset(fake_sigtype, 0, sizeof fake_sigtype);
   for (int i = 0; i < n && i < FAKE_CHANS; i++) fake_sigtype[i + 1] = sig[i];
   memset(fake_writes, 0, sizeof fake_writes);
+  memset(fake_event, 0, sizeof fake_event);
   fake_nlog = 0;
 }
 
@@ -370,6 +372,19 @@ static void test_engine_kernel_links(void) {
   hl_event_t ev[64];
 #define STEP(n) do { for (int k_ = 0; k_ < (n); k_++) { hl_engine_step(e); while (hl_engine_drain(e, ev, 64) > 0) {} hl_engine_collect(e); } } while (0)
   STEP(2);
+  /* Calls first (media needs one): the exchange rings 1 and 2, the phone on 4
+   * goes off-hook; all three answered. */
+  fake_event[1] = fake_event[2] = DAHDI_EVENT_RINGBEGIN;
+  fake_event[4] = DAHDI_EVENT_RINGOFFHOOK;
+  STEP(1);
+  for (int ch = 1; ch <= 4; ch += ch == 2 ? 2 : 1) {
+    memset(&c, 0, sizeof c); c.op = HL_OP_ANSWER; c.chan = ch;
+    hl_engine_submit(e, &c);
+  }
+  STEP(2);
+  hl_chan_state_t st[4];
+  CHECK(hl_engine_snapshot(e, st, 4) == 4 && st[0].state == HL_ST_UP && st[1].state == HL_ST_UP && st[3].state == HL_ST_UP,
+        "1, 2 and 4 in calls: states %d %d %d", st[0].state, st[1].state, st[3].state);
   int from = fake_nlog;
   memset(&c, 0, sizeof c); c.op = HL_OP_BRIDGE; c.chan = 1; c.chan2 = 2;
   hl_engine_submit(e, &c);

@@ -6,6 +6,7 @@
 #include "hl/sim.h"
 #include "hl/warp.h"
 #include "hl/wav.h"
+#include "hl/zone.h"
 #include "t.h"
 #include <spandsp.h>
 #include <math.h>
@@ -361,6 +362,137 @@ static void test_mwi_stutter(void) {
   rig_close(&r);
 }
 
+/* ---- media needs a call ---- */
+
+/* A media command with an id to find its result by; ptr: a playlist or recording. */
+static void media_cmd(rig_t *r, int op, int chan, int chan2, int id, int i1, void *ptr) {
+  hl_cmd_t c;
+  memset(&c, 0, sizeof c);
+  c.op = op; c.chan = chan; c.chan2 = chan2; c.id = id; c.i1 = i1; c.ptr = ptr;
+  if (op == HL_OP_SEND_DTMF) snprintf(c.s1, sizeof c.s1, "123");
+  hl_engine_submit(r->e, &c);
+}
+
+static hl_playlist_t *beep(void) {
+  hl_playlist_t *p = hl_playlist_new(0);
+  int16_t *x = calloc(800, sizeof *x);
+  for (int i = 0; i < 800; i++) x[i] = (int16_t)lrint(4000 * sin(2 * M_PI * 1000.0 * i / 8000));
+  hl_playlist_add(p, x, 800);
+  return p;
+}
+
+/* The command with this id failed with wrong_state (want 1) or did not fail (want 0). */
+static void check_refused(int id, int want, const char *what) {
+  char ev[HL_EVENT_JSON + 1], key[32];
+  snprintf(key, sizeof key, "\"id\":%d,", id);
+  int failed = find_event(ev, sizeof ev, "\"event\":\"CommandFailed\"", key, NULL);
+  if (want) CHECK(failed && strstr(ev, "\"code\":\"wrong_state\""), "%s: refused with wrong_state, got %s", what, failed ? ev : "no failure");
+  else CHECK(!failed, "%s: accepted, got %s", what, ev);
+}
+
+/* A supervisor racing a hang-up must not start media on a line with no call:
+ * it would run until that line's next call ends (and that call's own
+ * recording would fail as already_recording). FXO 1-4, FXS 5-8. */
+static void test_media_needs_call(void) {
+  rig_t r;
+  if (rig_open(&r) != 0) return;
+  char dir[] = "/tmp/hl_test_media.XXXXXX", path[200], err[200], ev[HL_EVENT_JSON + 1];
+  if (!mkdtemp(dir)) { CHECK(0, "mkdtemp"); rig_close(&r); return; }
+  /* 2 rings (not answered), 3 in a call, 4 dialing out, 6 off-hook with dial
+   * tone, 7 off-hook after we hung up on it (the busy tone's state). */
+  cmd(&r, HL_OP_SIM_CALL, 2, HL_CID_NONE, 0, 0, "5550102", NULL);
+  cmd(&r, HL_OP_SIM_CALL, 3, HL_CID_NONE, 0, 0, "5550103", NULL);
+  cmd(&r, HL_OP_SIM_OFFHOOK, 6, 0, 0, 0, NULL, NULL);
+  cmd(&r, HL_OP_SIM_OFFHOOK, 7, 0, 0, 0, NULL, NULL);
+  run_ms(&r, 1500);
+  cmd(&r, HL_OP_ANSWER, 3, 0, 0, 0, NULL, NULL);
+  cmd(&r, HL_OP_ANSWER, 7, 0, 0, 0, NULL, NULL);
+  cmd(&r, HL_OP_HANGUP, 7, 0, 0, 0, NULL, NULL);
+  cmd(&r, HL_OP_DIAL, 4, 0, 5000, 0, "123", NULL);
+  run_ms(&r, 100);
+  hl_chan_state_t st[8];
+  CHECK(hl_engine_snapshot(r.e, st, 8) == 8, "snapshot");
+  CHECK(st[0].state == HL_ST_IDLE && (st[1].state == HL_ST_RINGING || st[1].state == HL_ST_OFFERED) && st[2].state == HL_ST_UP &&
+        st[3].state == HL_ST_DIALING && st[4].state == HL_ST_IDLE && st[5].state == HL_ST_DIALTONE && st[6].state == HL_ST_HUNGUP,
+        "set-up states: %s %s %s %s %s %s %s", hl_state_name(st[0].state), hl_state_name(st[1].state), hl_state_name(st[2].state),
+        hl_state_name(st[3].state), hl_state_name(st[4].state), hl_state_name(st[5].state), hl_state_name(st[6].state));
+  nlog = 0; evlog[0] = 0;
+
+  /* Refused: an idle exchange line, a ringing one, an idle phone on-hook. */
+  snprintf(path, sizeof path, "%s/idle.wav", dir);
+  hl_recording_t *rec = hl_recording_open(path, 0, err, sizeof err);
+  CHECK(rec != NULL, "recording opened: %s", err);
+  media_cmd(&r, HL_OP_RECORD, 1, 0, 101, 0, rec);
+  media_cmd(&r, HL_OP_PLAY, 1, 0, 102, 0, beep());
+  media_cmd(&r, HL_OP_TONE, 1, 0, 103, HL_ZT_BUSY, NULL);
+  media_cmd(&r, HL_OP_SEND_DTMF, 1, 0, 104, 0, NULL);
+  media_cmd(&r, HL_OP_CONF_JOIN, 1, 0, 105, 5, NULL);
+  media_cmd(&r, HL_OP_PLAY, 2, 0, 106, 0, beep());
+  media_cmd(&r, HL_OP_TONE, 5, 0, 107, HL_ZT_RINGBACK, NULL);
+  media_cmd(&r, HL_OP_BRIDGE, 3, 1, 108, 0, NULL);     /* a call with an idle line */
+  media_cmd(&r, HL_OP_BRIDGE, 1, 3, 109, 0, NULL);
+  media_cmd(&r, HL_OP_TAP, 6, 1, 110, HL_TAP_LISTEN, NULL);   /* a supervisor on an idle line */
+  media_cmd(&r, HL_OP_TAP, 5, 3, 111, HL_TAP_LISTEN, NULL);   /* an idle phone as supervisor */
+  media_cmd(&r, HL_OP_RECORD_STOP, 1, 0, 112, 0, NULL);       /* stopping is not starting: not_recording */
+  run_ms(&r, 40);
+  check_refused(101, 1, "record on an idle exchange line");
+  check_refused(102, 1, "play on an idle exchange line");
+  check_refused(103, 1, "tone on an idle exchange line");
+  check_refused(104, 1, "DTMF on an idle exchange line");
+  check_refused(105, 1, "an idle exchange line joining a conference");
+  check_refused(106, 1, "play on a ringing exchange line");
+  check_refused(107, 1, "tone to an idle phone on-hook");
+  check_refused(108, 1, "a call bridged to an idle line");
+  check_refused(109, 1, "an idle line bridged to a call");
+  check_refused(110, 1, "a tap on an idle line");
+  check_refused(111, 1, "a tap from an idle phone");
+  CHECK(find_event(ev, sizeof ev, "\"id\":108,", "cannot bridge to channel 1 while it is idle", NULL), "the message names the idle peer: %s", ev);
+  CHECK(find_event(ev, sizeof ev, "\"id\":112,", "not_recording", NULL), "no recording was left running on 1: %s", ev);
+  CHECK(!find_event(ev, sizeof ev, "Started", NULL, NULL) && !find_event(ev, sizeof ev, "\"event\":\"BridgeCreated\"", NULL, NULL) &&
+        !find_event(ev, sizeof ev, "\"event\":\"ConferenceJoined\"", NULL, NULL), "nothing started: %s", ev);
+  hl_engine_snapshot(r.e, st, 8);
+  CHECK(!st[0].recording && !st[0].playing && st[0].tone < 0 && !st[0].bridged_to && !st[0].conf && !st[5].tap_target,
+        "channel 1 carries nothing");
+
+  /* Accepted: a call on an exchange line, a line dialing out, a phone
+   * off-hook with dial tone or after we hung up. */
+  nlog = 0; evlog[0] = 0;
+  media_cmd(&r, HL_OP_PLAY, 3, 0, 201, 0, beep());
+  media_cmd(&r, HL_OP_PLAY, 4, 0, 202, 0, beep());
+  media_cmd(&r, HL_OP_TONE, 6, 0, 203, HL_ZT_BUSY, NULL);
+  media_cmd(&r, HL_OP_TONE, 7, 0, 204, HL_ZT_BUSY, NULL);
+  media_cmd(&r, HL_OP_SEND_DTMF, 3, 0, 205, 0, NULL);
+  media_cmd(&r, HL_OP_BRIDGE, 3, 6, 206, 0, NULL);
+  media_cmd(&r, HL_OP_TAP, 7, 3, 207, HL_TAP_LISTEN, NULL);
+  media_cmd(&r, HL_OP_CONF_JOIN, 4, 0, 208, 5, NULL);
+  run_ms(&r, 40);
+  for (int id = 201; id <= 208; id++) {
+    char what[40];
+    snprintf(what, sizeof what, "command %d", id);
+    check_refused(id, 0, what);
+  }
+  CHECK(find_event(ev, sizeof ev, "\"event\":\"ToneStarted\"", "\"chan\":7,", NULL), "busy tone to the phone we hung up on: %s", ev);
+  CHECK(find_event(ev, sizeof ev, "\"event\":\"TapStarted\"", "\"chan\":7,", NULL), "tap from an off-hook phone: %s", ev);
+  CHECK(find_event(ev, sizeof ev, "\"event\":\"BridgeCreated\"", "\"chan\":3,", NULL), "bridge of a call and an off-hook phone: %s", ev);
+
+  /* The race of the load bench: a refused record on idle line 1, then 1's
+   * next call records as it should. */
+  cmd(&r, HL_OP_SIM_CALL, 1, HL_CID_NONE, 0, 0, "5550101", NULL);
+  run_ms(&r, 1000);
+  cmd(&r, HL_OP_ANSWER, 1, 0, 0, 0, NULL, NULL);
+  snprintf(path, sizeof path, "%s/call.wav", dir);
+  rec = hl_recording_open(path, 0, err, sizeof err);
+  media_cmd(&r, HL_OP_RECORD, 1, 0, 301, 0, rec);
+  run_ms(&r, 100);
+  check_refused(301, 0, "record on the line's next call");
+  CHECK(find_event(ev, sizeof ev, "\"event\":\"RecordingStarted\"", "\"recordingId\":301", NULL), "the next call is recorded: %s", ev);
+  rig_close(&r);
+  unlink(path);
+  snprintf(path, sizeof path, "%s/idle.wav", dir);
+  unlink(path);
+  rmdir(dir);
+}
+
 /* ---- the recording writer, on a started engine ---- */
 
 static void sleep_ms(int ms) {
@@ -480,6 +612,7 @@ int main(void) {
   test_call_waiting(HL_CID_BELL202, 0);
   test_call_waiting_refused();
   test_mwi_stutter();
+  test_media_needs_call();
   test_recording_writer();
   T_DONE("engine");
 }

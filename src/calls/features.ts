@@ -9,6 +9,7 @@ import { listenVoicemail } from './voicemail.js';
 import { parseFeature, featureTable } from './feature-codes.js';
 import type { Extension, FeatureName } from '../config/schemas.js';
 import { evaluate } from '../routing/time-conditions.js';
+import { planOutbound } from './outbound.js';
 
 // Codes that take a number after them end with # or the inter-digit pause.
 const WITH_ARG = new Set<FeatureName>(['forwardOn', 'forwardBusyOn', 'forwardNoAnswerOn', 'directedPickup', 'voicemailAny', 'recordPrompt']);
@@ -39,6 +40,13 @@ export async function runFeature(ctx: CallContext, leg: Leg, ext: Extension, nam
     case 'forwardOn': case 'forwardBusyOn': case 'forwardNoAnswerOn': {
       if (!/^[0-9]{2,24}$/.test(arg)) { await say('invalid'); return; }
       const key = name === 'forwardOn' ? 'always' : name === 'forwardBusyOn' ? 'busy' : 'noAnswer';
+      // A forward dials out for this phone: only where the phone itself may dial.
+      const plan = ctx.config.extension(arg) ? null : planOutbound(ctx, arg, ext.cos);
+      if (plan && !plan.ok) {
+        journal('FeatureRefused', { forward: key, to: arg, reason: plan.reason, message: plan.message });
+        await say('invalid');
+        return;
+      }
       save({ forward: { ...ext.forward, [key]: arg } });
       journal('FeatureUsed', { forward: key, to: arg });
       await say('feature_on');
@@ -56,7 +64,9 @@ export async function runFeature(ctx: CallContext, leg: Leg, ext: Extension, nam
     case 'blockLast': {
       const last = ctx.lastCaller.get(ext.ext);
       if (!last) { await say('invalid'); return; }
-      const id = `blk-${last}`.slice(0, 40);
+      // Caller ID may carry + * #, which an entry id may not: spell them out
+      // (dropping them would give +86… and 86… one entry).
+      const id = `blk-${last.replace(/[^0-9]/g, (c) => ({ '+': 'p', '*': 's', '#': 'h' })[c] ?? '_')}`.slice(0, 40);
       ctx.config.put('screening', id, { id, list: 'block', match: { type: 'exact', value: last }, action: 'busy', note: `blocked from extension ${ext.ext}`, addedBy: `ext:${ext.ext}` });
       journal('CallerBlocked', { number: last, entry: id });
       await say('blocked_number_added');

@@ -98,7 +98,7 @@ async function route(ctx: CallContext, leg: Leg, ext: Extension, dialed: string)
     const r = await dialOut(s, plan.number, plan.trunks);
     await ctx.engine.stopTone(leg.chan).catch(() => {});
     if (r.outcome === 'answered') return connect(s, r.leg, { external: plan.number });
-    s.disposition = r.outcome === 'busy' ? 'busy' : 'failed';
+    s.disposition = r.outcome === 'busy' ? 'busy' : r.outcome === 'no-answer' ? 'no_answer' : 'failed';
     await ctx.engine.tone(leg.chan, r.outcome === 'busy' ? 'busy' : 'congestion');
     await leg.pause(8000);
   });

@@ -21,17 +21,21 @@ export async function importRecordedPrompt(ctx: CallContext, leg: Leg, ext: Exte
   }
   const ms = ctx.engineMs() - start;
   await waitClosed(rec.path);
+  let saved: string;
   try {
     if (ms < 500) throw new Error('nothing was recorded');
     const p = await importPrompt(rec.path, name, { projectRoot: projectRoot(), dataDir: ctx.dataDir }, { replace: true });
     ctx.store.journal.append('system', 'PromptRecorded', { data: { ext: ext.ext, prompt: p.ref, durationMs: p.durationMs }, at: ctx.now() });
-    if (!leg.hungUp) await leg.play([p.path, ctx.prompt('vm_saved', lang)]);
+    saved = p.path;
   } catch (e) {
     ctx.store.journal.append('system', 'PromptRecordFailed', { data: { ext: ext.ext, prompt: name, error: (e as Error).message }, at: ctx.now() });
     if (!leg.hungUp) await leg.play([ctx.prompt('invalid', lang)]).catch(() => {});
+    return;
   } finally {
     fs.rm(rec.path, { force: true }, () => {});
   }
+  // The prompt is saved: hanging up during the playback does not undo that.
+  if (!leg.hungUp) await leg.play([saved, ctx.prompt('vm_saved', lang)]).catch(() => {});
 }
 
 async function waitClosed(file: string): Promise<void> {

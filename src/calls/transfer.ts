@@ -129,7 +129,6 @@ async function blind(s: CallSession, x: Leg, y: Leg, extNo: string): Promise<[Le
   if (r.outcome !== 'answered') {
     s.journey.log('TransferFailed', s.ctx.engineMs(), { to: extNo, outcome: r.outcome });
     // Nobody is left to take the caller back: the target's voicemail, if any.
-    s.journey.set({ extension: extNo });
     if (mailbox(s.ctx, extNo)) await leaveVoicemail(s, extNo);
     return null;
   }
@@ -149,8 +148,10 @@ async function threeWay(s: CallSession, legs: Leg[]): Promise<void> {
   try {
   for (const l of legs) await s.ctx.engine.confJoin(l.chan, conf);
   s.journey.log('ConferenceStarted', s.ctx.engineMs(), { conference: conf, chans: legs.map((l) => l.chan) });
-  // The conference lasts while two or more remain.
+  // The conference lasts while two or more remain; whoever leaves last but
+  // one ends the call.
   let left = [...legs];
+  let last = { who: 'caller', cause: 'normal' };
   while (left.length > 1) {
     try {
       await Promise.race(left.map((l) => l.gone()));
@@ -159,11 +160,12 @@ async function threeWay(s: CallSession, legs: Leg[]): Promise<void> {
       const gone = left.find((l) => l.chan === e.chan);
       left = left.filter((l) => l !== gone);
       if (gone) await gone.release();
+      last = { who: gone === s.caller ? 'caller' : 'callee', cause: e.cause };
       if (s.firstHangup) s.firstHangup = null;
     }
   }
   for (const l of left) await s.ctx.engine.confLeave(l.chan).catch(() => {});
-  s.firstHangup = { who: 'caller', cause: 'normal' };
+  s.firstHangup = last;
   } finally {
     conferencesInUse.delete(conf);
   }

@@ -30,6 +30,13 @@ typedef struct hl_cid_rx {
   int mask;                     /* which standards to listen for (bit = 1 << HL_CID_*) */
   int ready;
   hl_cid_t got;
+  /* The energy gate: the receivers sleep through quiet blocks (an idle line
+   * is nearly all of them) and wake on the first loud one, which they get
+   * after the quiet block before it, where the signal may have begun. */
+  int quiet;                    /* quiet blocks in a row; asleep at the hangover */
+  int16_t held[160];            /* the last block slept through */
+  int nheld;
+  uint64_t blocks, awake_blocks; /* blocks seen, blocks the receivers ran (for tests) */
 } hl_cid_rx_t;
 
 int hl_cid_rx_init(hl_cid_rx_t *r, int mask);

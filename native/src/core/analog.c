@@ -343,7 +343,7 @@ static int kind_is(hl_engine_t *e, chan_t *c, const hl_cmd_t *cmd, int kind, con
   return 0;
 }
 
-static void wrong_state(hl_engine_t *e, chan_t *c, const hl_cmd_t *cmd, const char *what) {
+void chan_wrong_state(hl_engine_t *e, const chan_t *c, const hl_cmd_t *cmd, const char *what) {
   char msg[120];
   snprintf(msg, sizeof msg, "cannot %s channel %d while it is %s", what, c->info->channo, hl_state_name(c->st));
   ev_error(e, cmd, "wrong_state", msg);
@@ -355,11 +355,11 @@ int sig_command(hl_engine_t *e, chan_t *c, const hl_cmd_t *cmd) {
   switch (cmd->op) {
   case HL_OP_ANSWER:
     if (c->info->kind == HL_KIND_FXO) {
-      if (c->st != HL_ST_RINGING && c->st != HL_ST_OFFERED) { wrong_state(e, c, cmd, "answer"); return 1; }
+      if (c->st != HL_ST_RINGING && c->st != HL_ST_OFFERED) { chan_wrong_state(e, c, cmd, "answer"); return 1; }
       hook(e, c, HL_OFFHOOK);
       c->cid_on = 0;
     } else if (c->info->kind == HL_KIND_FXS) {
-      if (!c->hook) { wrong_state(e, c, cmd, "answer"); return 1; }
+      if (!c->hook) { chan_wrong_state(e, c, cmd, "answer"); return 1; }
       c->tone.prog = NULL; c->tone_id = -1;
     }
     chan_set_state(e, c, HL_ST_UP);
@@ -374,7 +374,7 @@ int sig_command(hl_engine_t *e, chan_t *c, const hl_cmd_t *cmd) {
     return 1;
   case HL_OP_HANGUP:
     if (c->info->kind == HL_KIND_FXO) {
-      if (!c->hook && c->st == HL_ST_IDLE) { wrong_state(e, c, cmd, "hang up"); return 1; }
+      if (!c->hook && c->st == HL_ST_IDLE) { chan_wrong_state(e, c, cmd, "hang up"); return 1; }
       hook(e, c, HL_ONHOOK);
       hungup(e, c, "near", "normal");
       to_idle(e, c);
@@ -393,7 +393,7 @@ int sig_command(hl_engine_t *e, chan_t *c, const hl_cmd_t *cmd) {
     return 1;
   case HL_OP_DIAL:
     if (!kind_is(e, c, cmd, HL_KIND_FXO, "dialing out")) return 1;
-    if (c->st != HL_ST_IDLE) { wrong_state(e, c, cmd, "dial out on"); return 1; }
+    if (c->st != HL_ST_IDLE) { chan_wrong_state(e, c, cmd, "dial out on"); return 1; }
     snprintf(c->dial, sizeof c->dial, "%s", cmd->s1);
     c->dial_pulse = cmd->i1;
     c->dial_wait_ms = cmd->i2;
@@ -409,19 +409,19 @@ int sig_command(hl_engine_t *e, chan_t *c, const hl_cmd_t *cmd) {
     return 1;
   case HL_OP_FLASH:
     if (!kind_is(e, c, cmd, HL_KIND_FXO, "hook flash")) return 1;
-    if (!c->hook) { wrong_state(e, c, cmd, "flash"); return 1; }
+    if (!c->hook) { chan_wrong_state(e, c, cmd, "flash"); return 1; }
     e->drv->ops->hook(e->drv->state, c->info->channo, HL_FLASH);
     ev_simple(e, "HookFlashed", c->info->channo);
     return 1;
   case HL_OP_RING:
     if (!kind_is(e, c, cmd, HL_KIND_FXS, "ringing")) return 1;
-    if (c->st != HL_ST_IDLE) { wrong_state(e, c, cmd, "ring"); return 1; }
+    if (c->st != HL_ST_IDLE) { chan_wrong_state(e, c, cmd, "ring"); return 1; }
     {
       int cad[16], n = 0;
       for (int i = 0; i < 4; i++) { int v = (i < 2) ? (i == 0 ? cmd->i2 : cmd->i3) : 0; if (v > 0) cad[n++] = v; }
       if (n % 2) n = 0;
       e->drv->ops->set_cadence(e->drv->state, c->info->channo, cad, n);
-      if (e->drv->ops->hook(e->drv->state, c->info->channo, HL_RING) < 0) { wrong_state(e, c, cmd, "ring (phone off-hook)"); return 1; }
+      if (e->drv->ops->hook(e->drv->state, c->info->channo, HL_RING) < 0) { chan_wrong_state(e, c, cmd, "ring (phone off-hook)"); return 1; }
     }
     snprintf(c->ring_number, sizeof c->ring_number, "%s", cmd->s1);
     snprintf(c->ring_name, sizeof c->ring_name, "%s", cmd->s2);
@@ -432,7 +432,7 @@ int sig_command(hl_engine_t *e, chan_t *c, const hl_cmd_t *cmd) {
     return 1;
   case HL_OP_STOP_RING:
     if (!kind_is(e, c, cmd, HL_KIND_FXS, "stopping the ring")) return 1;
-    if (c->st != HL_ST_RINGING) { wrong_state(e, c, cmd, "stop ringing"); return 1; }
+    if (c->st != HL_ST_RINGING) { chan_wrong_state(e, c, cmd, "stop ringing"); return 1; }
     e->drv->ops->hook(e->drv->state, c->info->channo, HL_RINGOFF);
     c->cid_tx.active = 0; c->cid_due_ms = 0;
     chan_set_state(e, c, HL_ST_IDLE);
@@ -449,7 +449,7 @@ int sig_command(hl_engine_t *e, chan_t *c, const hl_cmd_t *cmd) {
   case HL_OP_CALL_WAITING:
     /* s1 number, s2 name, i1 caller-ID standard (Bell 202 or V.23) */
     if (!kind_is(e, c, cmd, HL_KIND_FXS, "call waiting")) return 1;
-    if (c->st != HL_ST_UP || !c->hook || c->cw_phase) { wrong_state(e, c, cmd, "alert a waiting call on"); return 1; }
+    if (c->st != HL_ST_UP || !c->hook || c->cw_phase) { chan_wrong_state(e, c, cmd, "alert a waiting call on"); return 1; }
     if (cmd->i1 != HL_CID_BELL202 && cmd->i1 != HL_CID_V23) {
       ev_error(e, cmd, "bad_standard", "call-waiting caller ID is Bell 202 or V.23 FSK");
       return 1;

@@ -180,6 +180,8 @@ void sig_tone(hl_engine_t *e, chan_t *c, const hl_tone_report_t *r);
 int sig_command(hl_engine_t *e, chan_t *c, const hl_cmd_t *cmd);
 void chan_reset_media(hl_engine_t *e, chan_t *c, const char *why);
 void chan_set_state(hl_engine_t *e, chan_t *c, int st);
+/* Fails cmd with wrong_state: "cannot <what> channel N while it is <state>". */
+void chan_wrong_state(hl_engine_t *e, const chan_t *c, const hl_cmd_t *cmd, const char *what);
 /* call waiting (callwait.c) */
 void cw_programs(hl_engine_t *e);
 void cw_start(hl_engine_t *e, chan_t *c, const char *number, const char *name, int standard);

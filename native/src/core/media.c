@@ -243,9 +243,62 @@ static void tone_event(hl_engine_t *e, chan_t *c, const char *name, int id) {
   ev_push(e, &w);
 }
 
+/* Whether a channel has a call whose audio path media can use. An exchange
+ * line on-hook (idle, ringing, offered) has none; neither has a port whose
+ * phone is on-hook with nothing going on. A phone off-hook has one in any
+ * state (dial tone, the busy tone after the far end left). Anything started
+ * on a channel without a call would outlive the race that started it: its
+ * media stops only when the channel's next call ends. */
+static int has_call(const chan_t *c) {
+  if (c->hook) return 1;
+  if (c->info->kind == HL_KIND_FXO) return c->st != HL_ST_IDLE && c->st != HL_ST_RINGING && c->st != HL_ST_OFFERED;
+  if (c->info->kind == HL_KIND_FXS) return c->st != HL_ST_IDLE;
+  return 1;   /* E1 channels: signalling is the supervisor's */
+}
+
+/* A recording that never started: its file is closed empty and handed back. */
+static void rec_refuse(hl_engine_t *e, hl_recording_t *r) {
+  atomic_store(&r->stopping, 1);
+  /* Refused before any audio: closing the empty file here is a rare, short
+   * write, accepted on this error path only. */
+  hl_wav_writer_close(&r->w);
+  garbage_push_rec(e, r);
+}
+
+/* The media commands that start something on the channel need a call on it
+ * (and on a bridge's peer or a tap's target); those that stop or adjust
+ * something never do. 1 when cmd was refused (and its payload handed back). */
+static int refuse_without_call(hl_engine_t *e, chan_t *c, const hl_cmd_t *cmd) {
+  const char *what = NULL;
+  switch (cmd->op) {
+  case HL_OP_PLAY: what = "play on"; break;
+  case HL_OP_TONE: what = "play a tone on"; break;
+  case HL_OP_SEND_DTMF: what = "send DTMF on"; break;
+  case HL_OP_RECORD: what = "record"; break;
+  case HL_OP_BRIDGE: what = "bridge"; break;
+  case HL_OP_CONF_JOIN: what = "conference"; break;
+  case HL_OP_TAP: what = "tap from"; break;
+  default: return 0;
+  }
+  const chan_t *bad = has_call(c) ? NULL : c;
+  if (!bad && (cmd->op == HL_OP_BRIDGE || cmd->op == HL_OP_TAP)) {
+    const chan_t *o = chan_get(e, cmd->chan2);
+    if (o && o->open && o != c && o->info->kind != HL_KIND_DCHAN && !has_call(o)) {
+      bad = o;
+      what = cmd->op == HL_OP_BRIDGE ? "bridge to" : "tap";
+    }
+  }
+  if (!bad) return 0;
+  chan_wrong_state(e, bad, cmd, what);
+  if (cmd->op == HL_OP_PLAY) garbage_push(e, cmd->ptr);
+  if (cmd->op == HL_OP_RECORD) rec_refuse(e, cmd->ptr);
+  return 1;
+}
+
 int media_command(hl_engine_t *e, chan_t *c, const hl_cmd_t *cmd) {
   char buf[HL_EVENT_JSON]; hl_jw_t w;
   chan_t *o;
+  if (refuse_without_call(e, c, cmd)) return 1;
   switch (cmd->op) {
   case HL_OP_PLAY: {
     hl_playlist_t *p = cmd->ptr;
@@ -285,11 +338,7 @@ int media_command(hl_engine_t *e, chan_t *c, const hl_cmd_t *cmd) {
     if (c->rec || slot < 0) {
       ev_error(e, cmd, c->rec ? "already_recording" : "too_many_recordings",
                c->rec ? "the channel is already being recorded" : "recording limit reached");
-      atomic_store(&r->stopping, 1);
-      /* Refused before any audio: closing the empty file here is a rare,
-       * short write, accepted on this error path only. */
-      hl_wav_writer_close(&r->w);
-      garbage_push_rec(e, r);
+      rec_refuse(e, r);
       return 1;
     }
     c->rec = r;

@@ -120,6 +120,31 @@ int hl_cid_rx_init(hl_cid_rx_t *r, int mask) {
   return 0;
 }
 
+/* The gate's floor: a block's mean square at -55 dBm0 (a sine at -45 dBm0
+ * has 8200; 0 dBm0 is 3.14 dB under A-law full scale). The receivers decode
+ * our own spills down to about -30 dBm0 (Bell 202, V.23) and -38 dBm0 (DTMF)
+ * and no lower, gate or not (test_cid), so a block under the floor holds no
+ * caller ID worth waking for: at worst the start of one, which the replay of
+ * the held block covers. A-law's idle codes (+-8) are 11 dB under it. */
+#define GATE_FLOOR_MS 820u
+#define GATE_HANGOVER 4         /* quiet blocks the receivers still run, to see a carrier or digit end */
+_Static_assert(sizeof ((hl_cid_rx_t *)0)->held >= HL_BLOCK * sizeof(int16_t), "the held block is a whole block");
+
+/* The block's energy on samples scaled by 1/8 (64 times under the true sum
+ * of squares; the floor is still 12.8 of these a sample): a square is at most
+ * 2^24, so a block sums in 32 bits, and over a whole block's constant count
+ * compilers vectorise it (pmaddwd on x86-64). An asleep block then costs
+ * about 265 instructions in all (callgrind), against 1,230 with a scalar sum
+ * and some 84,000 for the receivers it spares. */
+static int loud_block(const int16_t *x, int n) {
+  uint32_t acc = 0;
+  if (n == HL_BLOCK)
+    for (int i = 0; i < HL_BLOCK; i++) { int16_t y = (int16_t)(x[i] >> 3); acc += (uint32_t)(y * y); }
+  else
+    for (int i = 0; i < n; i++) { int16_t y = (int16_t)(x[i] >> 3); acc += (uint32_t)(y * y); }
+  return (uint64_t)acc * 64 >= (uint64_t)GATE_FLOOR_MS * (uint64_t)n;
+}
+
 void hl_cid_rx_reset(hl_cid_rx_t *r) {
   static const float f[4] = { 1200, 2200, 1300, 2100 };
   for (int i = 0; i < 4; i++) {
@@ -130,6 +155,8 @@ void hl_cid_rx_reset(hl_cid_rx_t *r) {
   r->e_bell = r->e_v23 = 0;
   r->ready = 0;
   r->dlen = 0;
+  r->quiet = GATE_HANGOVER;
+  r->nheld = 0;
 }
 
 void hl_cid_rx_set_mask(hl_cid_rx_t *r, int mask) {
@@ -147,9 +174,9 @@ void hl_cid_rx_release(hl_cid_rx_t *r) {
   memset(r, 0, sizeof(*r));
 }
 
-void hl_cid_rx_feed(hl_cid_rx_t *r, const int16_t *amp, int n) {
-  int fsk = r->mask & ((1 << HL_CID_BELL202) | (1 << HL_CID_V23));
-  if (fsk) {
+static void run_receivers(hl_cid_rx_t *r, const int16_t *amp, int n) {
+  r->awake_blocks++;
+  if (r->mask & ((1 << HL_CID_BELL202) | (1 << HL_CID_V23))) {
     /* Energy at each standard's mark/space pair, decayed so that an old
      * signal does not decide a new one. */
     float e[4];
@@ -163,10 +190,36 @@ void hl_cid_rx_feed(hl_cid_rx_t *r, const int16_t *amp, int n) {
     adsi_rx(r->fsk_class, amp, n);
     adsi_rx(r->fsk_clip, amp, n);
   }
-  if (r->mask & (1 << HL_CID_DTMF)) {
-    if (r->dlen && (r->dleft -= n) <= 0) r->dlen = 0;
-    hl_dtmf_rx(&r->dtmf, amp, n);
+  if (r->mask & (1 << HL_CID_DTMF)) hl_dtmf_rx(&r->dtmf, amp, n);
+}
+
+static void feed_block(hl_cid_rx_t *r, const int16_t *amp, int n) {
+  r->blocks++;
+  /* A DTMF spill in progress times out in line time, asleep or not. */
+  if ((r->mask & (1 << HL_CID_DTMF)) && r->dlen && (r->dleft -= n) <= 0) r->dlen = 0;
+  int loud = loud_block(amp, n);
+  if (!loud && r->quiet >= GATE_HANGOVER) {
+    /* Asleep: the energies decay as they would on this quiet block. */
+    r->e_bell *= 0.9f;
+    r->e_v23 *= 0.9f;
+    memcpy(r->held, amp, (size_t)n * sizeof amp[0]);
+    r->nheld = n;
+    return;
   }
+  if (loud) {
+    if (r->quiet >= GATE_HANGOVER && r->nheld) run_receivers(r, r->held, r->nheld);
+    r->quiet = 0;
+  } else {
+    r->quiet++;
+  }
+  r->nheld = 0;
+  run_receivers(r, amp, n);
+}
+
+void hl_cid_rx_feed(hl_cid_rx_t *r, const int16_t *amp, int n) {
+  if (!(r->mask & ((1 << HL_CID_BELL202) | (1 << HL_CID_V23) | (1 << HL_CID_DTMF)))) return;
+  for (int at = 0; at < n; at += HL_BLOCK)
+    feed_block(r, amp + at, n - at < HL_BLOCK ? n - at : HL_BLOCK);
 }
 
 int hl_cid_rx_take(hl_cid_rx_t *r, hl_cid_t *out) {
