@@ -84,6 +84,7 @@ export class Supervisor {
 
   async stop(): Promise<void> {
     clearInterval(this.housekeepingTimer);
+    this.ctx.stopping = true;
     this.engine.close();
     this.store.close();
   }

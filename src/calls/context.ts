@@ -23,6 +23,8 @@ export interface CallContext {
   engineMs(): number;
   prompt(name: string, lang?: 'zh' | 'en'): string;
   log: Logger;
+  // Set when the supervisor stops: flows still unwinding change nothing.
+  stopping?: boolean;
   // Phones ringing now, by port: pickup (group or directed) answers for them.
   ringing: Map<number, { ext: string; group: string | undefined; pickup(leg: Leg): void }>;
   parking: Parking;

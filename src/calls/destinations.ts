@@ -105,8 +105,12 @@ export async function callExtension(s: CallSession, extNo: string, depth: number
     await s.caller.play([s.prompt('not_in_service')]).catch(() => {});
     return;
   }
-  // The CDR's extension is the one that takes the call (set at answer): a
-  // bare set here would be a CDR field the journal cannot rebuild.
+  // Until someone answers, the CDR names the extension the call is for (so a
+  // missed call counts against it); the answer sets who took it.
+  if (!s.journey.isAnswered) {
+    s.journey.set({ extension: ext.ext, callee: ext.ext });
+    s.journey.log('ExtensionTargeted', s.ctx.engineMs(), { ext: ext.ext });
+  }
   if (ext.forward.always) {
     s.journey.log('CallForwarded', s.ctx.engineMs(), { from: ext.ext, to: ext.forward.always, why: 'always' });
     return forwardTo(s, ext, ext.forward.always, depth);

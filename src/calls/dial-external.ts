@@ -31,8 +31,9 @@ export async function dialOut(s: CallSession, number: string, trunkIds: string[]
           await leg.release();
           continue;
         }
-        s.journey.set({ trunk: id, port });
-        s.journey.log('TrunkConnected', s.ctx.engineMs(), { trunk: id, chan: port, number });
+        // The CDR keeps the line the call came in on; an outgoing call takes this one.
+        if (s.caller.kind !== 'fxo') s.journey.set({ trunk: id, port });
+        s.journey.log('TrunkConnected', s.ctx.engineMs(), { trunk: id, chan: port, number, primary: s.caller.kind !== 'fxo' });
         if (trunk.answerSupervision === 'none') return { outcome: 'answered', leg, trunk: id };
         const ans = await Promise.race([leg.wait((x) => x.event === 'ChannelAnswered', (opts.ringSec ?? 60) * 1000, since), watch.gone()]);
         if (!ans) { await leg.release(); return { outcome: 'no-answer' }; }

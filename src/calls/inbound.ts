@@ -17,8 +17,13 @@ export function cleanNumber(raw: unknown): string {
   return typeof raw === 'string' ? raw.replace(/[^0-9*#+]/g, '').slice(0, 24) : '';
 }
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+// Control characters (C0, C1) and bidirectional overrides go (they can make a
+// display lie about a number); the cut is by code point, never mid-character.
 export function cleanName(raw: unknown): string {
-  return typeof raw === 'string' ? raw.replace(/[\u0000-\u001f\u007f]/g, '').slice(0, 40) : '';
+  if (typeof raw !== 'string') return '';
+  return Array.from(raw.replace(LONE_SURROGATE, '').replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufffe\uffff]/g, '')).slice(0, 40).join('');
 }
 
 export async function inboundCall(ctx: CallContext, leg: Leg, first: EngineEvent): Promise<void> {
@@ -56,7 +61,10 @@ export async function inboundCall(ctx: CallContext, leg: Leg, first: EngineEvent
     if (hit?.entry.list === 'vip' && hit.entry.destination) {
       journey.tag('vip');
       journey.log('VipRecognized', ctx.engineMs(), { entry: hit.entry.id, why: hit.why, priority: hit.entry.priority });
-      if (route) applyRoute(s, route.id, route.recording);
+      if (route) {
+        applyRoute(s, route.id, route.recording);
+        journey.log('RouteChosen', ctx.engineMs(), { route: route.id, trace: ['VIP: the route sets recording only'], problems: [], destination: hit.entry.destination });
+      }
       return goTo(s, hit.entry.destination as Destination);
     }
     if (!route) {

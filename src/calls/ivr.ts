@@ -25,15 +25,16 @@ export async function runIvr(s: CallSession, ivr: IvrDefinition): Promise<ExitDe
   let timer: Timer | null = null;
   let timerFired = false;
   let playback: { machineId: number; engineId: number } | null = null;
-  let since: number | undefined;
   leg.clearDigits();
+  // Events are taken in order from here on: a key pressed while a command is
+  // on its way to the engine is not lost.
+  let cursor = leg.mark();
 
   const apply = async (actions: Action[]): Promise<ExitDestination | null> => {
     for (const a of actions) {
       switch (a.type) {
         case 'play': {
           const files = a.prompts.map((p) => s.ctx.prompt(p, lang));
-          since = leg.mark();
           const engineId = await s.ctx.engine.play(leg.chan, files);
           playback = { machineId: a.id, engineId };
           break;
@@ -64,11 +65,16 @@ export async function runIvr(s: CallSession, ivr: IvrDefinition): Promise<ExitDe
 
   let exit = await apply(machine.start());
   while (!exit) {
+    if (timerFired) {
+      timerFired = false;
+      exit = await apply(machine.onTimer());
+      continue;
+    }
     const e: EngineEvent | null = await leg.wait((x) =>
       x.event === 'DtmfReceived' || x.event === 'PulseDigitReceived' || x.event === 'IvrTimer'
-      || (x.event === 'PlaybackFinished' && playback !== null && x.playbackId === playback.engineId), undefined, since);
-    since = undefined;
+      || (x.event === 'PlaybackFinished' && playback !== null && x.playbackId === playback.engineId), undefined, cursor);
     if (!e) continue;
+    if (e.seq > 0) cursor = e.seq;
     if (e.event === 'IvrTimer') {
       if (!timerFired) continue;
       timerFired = false;

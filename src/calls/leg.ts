@@ -82,6 +82,11 @@ export class Leg extends EventEmitter {
     return this.recent.at(-1)?.seq ?? 0;
   }
 
+  // Whether a matching event arrived after `since`.
+  seen(match: (e: EngineEvent) => boolean, since: number): boolean {
+    return this.recent.some((e) => e.seq > since && match(e));
+  }
+
   // Waits for an event (one already received after `since` counts); resolves
   // null after timeoutMs of engine time.
   async wait(match: (e: EngineEvent) => boolean, timeoutMs?: number, since?: number): Promise<EngineEvent | null> {

@@ -84,7 +84,8 @@ export class CallSession {
 
   // Releases every leg still held and closes the CDR.
   async finish(): Promise<void> {
-    if (this.journey.ended) return;
+    // A supervisor that is stopping leaves its calls to the engine and the next start.
+    if (this.journey.ended || this.ctx.stopping) return;
     await this.stopRecording();
     for (const leg of [...this.borrowed]) { this.legs.delete(leg); this.journey.dropLeg(leg.chan); leg.emit('returned'); }
     this.borrowed.clear();

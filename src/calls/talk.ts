@@ -17,12 +17,15 @@ export async function talk(s: CallSession, a: Leg, b: Leg, opts: { bridged?: boo
   let bridged = opts.bridged ?? false;
   while (pair) {
     const [x, y]: [Leg, Leg] = pair;
+    // A flash while the bridge is being set up counts too.
+    const since = Math.min(x.mark(), y.mark());
     if (!bridged) {
       await s.ctx.engine.bridge(x.chan, y.chan);
       s.journey.log('PartiesBridged', s.ctx.engineMs(), { chans: [x.chan, y.chan] });
     }
     bridged = false;
-    const flasher: Leg = await untilFlash(s, x, y);
+    const early = [x, y].find((l) => l.kind === 'fxs' && l.seen((e) => e.event === 'HookFlashed', since));
+    const flasher: Leg = early ?? await untilFlash(s, x, y);
     await s.ctx.engine.unbridge(x.chan).catch(() => {});
     const other: Leg = flasher === x ? y : x;
     if (s.borrowed.has(flasher)) { pair = await giveBack(s, flasher, other); continue; }

@@ -29,7 +29,8 @@ export function cdrFromJournal(journey: string, entries: readonly Omit<JournalEn
       case 'RouteChosen': cdr.route = str(d.route) ?? null; break;
       case 'OutboundRouteChosen': cdr.route = str(d.route) ?? null; cdr.callee = str(d.number) ?? cdr.callee; break;
       case 'IvrExited': ivr.push(...((d.path as string[]) ?? [])); cdr.ivrPath = ivr.join(' '); break;
-      case 'TrunkConnected': cdr.trunk = str(d.trunk) ?? null; cdr.port = num(d.chan) ?? null; break;
+      case 'TrunkConnected': if (d.primary !== false) { cdr.trunk = str(d.trunk) ?? null; cdr.port = num(d.chan) ?? null; } break;
+      case 'ExtensionTargeted': cdr.extension = str(d.ext) ?? null; cdr.callee = str(d.ext) ?? cdr.callee; break;
       case 'CallAnswered':
         if (cdr.answerMs === null) {
           cdr.answerMs = e.engineMs;

@@ -41,7 +41,9 @@ export class Store {
 
   // Runs a write inside the open batch transaction (opening one if needed).
   write<T>(fn: () => T): T {
-    if (this.closed) throw new Error('store is closed');
+    // A call flow still unwinding after stop() writes nothing: the next start
+    // reconciles open calls with the engine.
+    if (this.closed) return undefined as T;
     if (!this.inTx && !this.db.inTransaction) {
       this.db.exec('BEGIN');
       this.inTx = true;
@@ -52,6 +54,7 @@ export class Store {
 
   // A prepared statement, kept for reuse.
   stmt(sql: string): Database.Statement {
+    if (this.closed) throw new Error('the store is closed (the supervisor is stopping)');
     let st = this.statements.get(sql);
     if (!st) { st = this.db.prepare(sql); this.statements.set(sql, st); }
     return st;

@@ -84,7 +84,7 @@ test('forward unconditional to an outside number: the exchange gets it with the 
     await released;
     const cdr = f.cdr(journey);
     assert.is(cdr.disposition, 'answered');
-    assert.is(cdr.extension, null, 'no extension took the call');
+    assert.is(cdr.extension, '802', 'the CDR names the extension the call was for');
     assert.is(cdr.callee, '613800138000');
     assert.is(cdr.trunk, 'pstn');
     assert.ok(f.events(journey).includes('TrunkSeized'));

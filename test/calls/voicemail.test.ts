@@ -57,6 +57,7 @@ test('an unanswered extension takes a voicemail, emailed with the WAV, heard wit
   assert.is(msgs[0]!.status, 'new');
   assert.ok(msgs[0]!.emailedAt, 'delivery recorded');
   assert.is(box.sup.store.cdr.get(journey)!.disposition, 'voicemail');
+  assertRebuilds(box, journey);
   const down = farWait(box, (e) => e.event === 'HookChanged' && e.chan === 5 && e.offhook === false);
   await box.far.sim('onhook', 5);
   await down;

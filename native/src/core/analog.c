@@ -278,6 +278,12 @@ void sig_tone(hl_engine_t *e, chan_t *c, const hl_tone_report_t *r) {
        (r->tone == HL_TONE_CONGESTION && (c->disc & HL_DISC_CONGESTION)) ||
        (r->tone == HL_TONE_LEARNED && (c->disc & HL_DISC_BUSY))))
     far_hangup(e, c, r->tone == HL_TONE_CONGESTION ? "congestion" : "busy");
+  /* Dial tone just after we answered: the caller left at that moment and we
+   * seized an idle line. Only then: later in a call a steady tone near 450 Hz
+   * may be anything (music, a held note), and loop or tones clear the call. */
+  else if (c->st == HL_ST_UP && e->now - c->st_ms < 5000 && (r->tone == HL_TONE_DIAL || r->tone == HL_TONE_STUTTER) &&
+           (c->disc & (HL_DISC_BUSY | HL_DISC_CONGESTION)))
+    far_hangup(e, c, "dialtone");
 }
 
 /* Timers, once per block. */
