@@ -470,6 +470,7 @@ int sig_command(hl_engine_t *e, chan_t *c, const hl_cmd_t *cmd) {
   case HL_OP_LEARN_CADENCE:
     hl_tonedet_learn_start(c->tdet);
     c->tdet_on = 1;
+    c->learning = 1;
     return 1;
   default:
     return 0;

@@ -67,6 +67,7 @@ typedef struct chan {
   int cid_on;
   hl_tonedet_t *tdet;
   int tdet_on;
+  int learning;        /* learnCadence asked: report the cadence once measured */
   int tone_heard;
   /* transmit */
   hl_playlist_t *play[PLAY_QUEUE];

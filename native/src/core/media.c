@@ -49,6 +49,20 @@ void media_rx(hl_engine_t *e, chan_t *c) {
   if (c->dtmf_on) hl_dtmf_rx(&c->dtmf, c->rx, HL_BLOCK);
   if (c->cid_on) hl_cid_rx_feed(&c->cid, c->rx, HL_BLOCK);
   if (c->tdet_on) hl_tonedet_rx(c->tdet, c->rx, HL_BLOCK);
+  int freq, on, off;
+  if (c->learning && hl_tonedet_learned(c->tdet, &freq, &on, &off)) {
+    /* From now on this line reports that cadence as the "learned" tone (a
+     * disconnect tone where busy tone is a disconnect method). */
+    c->learning = 0;
+    hl_tonedet_set_cadence(c->tdet, HL_TONE_LEARNED, freq, on, off);
+    char buf[HL_EVENT_JSON];
+    hl_jw_t w;
+    ev_begin(e, &w, buf, "CadenceLearned", c->info->channo);
+    hl_jw_int(&w, "freq", freq);
+    hl_jw_int(&w, "onMs", on);
+    hl_jw_int(&w, "offMs", off);
+    ev_push(e, &w);
+  }
 }
 
 /* ---- playback ---- */
