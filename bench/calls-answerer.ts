@@ -113,18 +113,16 @@ async function startSupervisor(socketPath: string, dataDir: string, configFile: 
   };
 }
 
-// Times every transaction the store commits (Store.flush runs one per batch).
-// Measurement only: the wrapped function behaves as the original.
+// Times every commit of the store (Store.flush commits the open batch).
+// Measurement only: the wrapped method behaves as the original.
 function timeTransactions(sup: Supervisor): number[] {
   const times: number[] = [];
-  const db = sup.store.db as unknown as { transaction: (fn: (...a: unknown[]) => unknown) => (...a: unknown[]) => unknown };
-  const original = db.transaction.bind(db);
-  db.transaction = (fn) => {
-    const tx = original(fn);
-    return (...a) => {
-      const t0 = performance.now();
-      try { return tx(...a); } finally { times.push(performance.now() - t0); }
-    };
+  const store = sup.store as unknown as { flush: () => void; commits: number };
+  const original = store.flush.bind(store);
+  store.flush = () => {
+    const before = store.commits;
+    const t0 = performance.now();
+    try { original(); } finally { if (store.commits !== before) times.push(performance.now() - t0); }
   };
   return times;
 }
