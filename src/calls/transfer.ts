@@ -11,6 +11,7 @@ import { Hangup, type Leg } from './leg.js';
 import { ringExtension } from './dial-extension.js';
 import { codeOf } from './feature-codes.js';
 import { leaveVoicemail, mailbox } from './voicemail.js';
+import type { Extension } from '../config/schemas.js';
 
 export async function hold(s: CallSession, leg: Leg): Promise<void> {
   await s.ctx.engine.play(leg.chan, [s.ctx.prompt('moh:default')], { loop: true }).catch(() => {});
@@ -47,7 +48,20 @@ async function dialFromPhone(s: CallSession, x: Leg, held: Leg): Promise<{ digit
 
 export async function flashTransfer(s: CallSession, x: Leg, y: Leg): Promise<[Leg, Leg] | null> {
   await hold(s, y);
-  const { digits, flashed } = await dialFromPhone(s, x, y);
+  let dialed: { digits: string; flashed: boolean };
+  try {
+    dialed = await dialFromPhone(s, x, y);
+  } catch (e) {
+    // The phone hung up before finishing a number: the held party is not dropped.
+    const ext = x.kind === 'fxs' ? s.ctx.config.extensionByPort(x.chan) : undefined;
+    if (!(e instanceof Hangup) || e.chan !== x.chan || !ext) throw e;
+    if (s.firstHangup) s.firstHangup = null;
+    if (s.caller === x) s.caller = y;
+    await x.release();
+    await unhold(s, y);
+    return recall(s, y, ext);
+  }
+  const { digits, flashed } = dialed;
   if (!digits || (flashed && !digits)) {
     await s.ctx.engine.stopTone(x.chan).catch(() => {});
     await unhold(s, y);
@@ -207,6 +221,16 @@ async function park(s: CallSession, x: Leg, y: Leg): Promise<[Leg, Leg] | null> 
   s.journey.log('ParkTimedOut', s.ctx.engineMs(), { slot: parked.slot });
   if (!parker) return null;
   await unhold(s, y);
-  const r = await ringExtension(s, parker, { number: s.callerNumber, name: s.callerName }, { watch: y, ringbackTo: y });
-  return r.outcome === 'answered' ? [y, r.leg] : null;
+  return recall(s, y, parker);
+}
+
+// The held party goes back to the extension that left it (a park that timed
+// out, a transfer abandoned half-dialed): its phone rings; unanswered, the
+// caller can leave that extension a message.
+async function recall(s: CallSession, y: Leg, ext: Extension): Promise<[Leg, Leg] | null> {
+  s.journey.log('CallRecalled', s.ctx.engineMs(), { ext: ext.ext });
+  const r = await ringExtension(s, ext, { number: s.callerNumber, name: s.callerName }, { watch: y, ringbackTo: y });
+  if (r.outcome === 'answered') return [y, r.leg];
+  if (mailbox(s.ctx, ext.ext)) await leaveVoicemail(s, ext.ext);
+  return null;
 }
