@@ -33,6 +33,7 @@ export class Supervisor {
   readonly ctx: CallContext;
   private clockOffsetMs = 0;
   private housekeepingTimer: NodeJS.Timeout | undefined;
+  private configTimer: NodeJS.Timeout | undefined;
 
   private constructor(opts: SupervisorOptions) {
     const log = opts.log ?? createLogger({ app: 'hotline' });
@@ -72,6 +73,12 @@ export class Supervisor {
     const tidy = () => { void housekeeping(s.ctx).catch((e: Error) => s.ctx.log.error('housekeeping failed', { error: e.message })); };
     tidy();
     s.housekeepingTimer = setInterval(tidy, 3600_000).unref();
+    // A configuration imported by another process (the CLI) applies within seconds.
+    s.configTimer = setInterval(() => {
+      try {
+        if (s.config.reloadIfChanged()) s.store.journal.append('system', 'ConfigReloaded', {});
+      } catch (e) { s.ctx.log.warn('config reload failed', { error: (e as Error).message }); }
+    }, 2000).unref();
     s.store.journal.append('system', 'SupervisorStarted', { data: { pid: process.pid, engine: s.engine.engine ?? null } });
     return s;
   }
@@ -84,6 +91,7 @@ export class Supervisor {
 
   async stop(): Promise<void> {
     clearInterval(this.housekeepingTimer);
+    clearInterval(this.configTimer);
     this.ctx.stopping = true;
     this.engine.close();
     this.store.close();

@@ -91,5 +91,20 @@ test('a corrupt prompt file is refused on upload and cannot be referenced', asyn
   refused(() => c.put('inboundRoute', 'main', { ...demo().inboundRoute!.main, byState: { default: { type: 'announcement', prompt: 'custom:greeting' } } }), 'prompt custom:greeting does not exist');
 });
 
+test('a configuration imported by another process is picked up by the running one', () => {
+  const file = path.join(dataDir, 'shared.db');
+  const env = { promptExists: (r: string, l: 'zh' | 'en') => promptExists(r, l, dirs) };
+  const running = new ConfigService(Store.open(file), env);
+  running.importBundle(demo());
+  assert.not.ok(running.reloadIfChanged(), 'its own writes are not a change from outside');
+  const cli = new ConfigService(Store.open(file), env);
+  const next = demo();
+  next.extension!['801'] = { ...next.extension!['801'], name: 'Front desk' };
+  cli.importBundle(next);
+  assert.is(running.extension('801')!.name, 'Operator');
+  assert.ok(running.reloadIfChanged());
+  assert.is(running.extension('801')!.name, 'Front desk');
+});
+
 test.after(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 test.run();

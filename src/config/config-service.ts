@@ -28,10 +28,27 @@ export function zodErrors(err: z.ZodError, prefix = ''): FieldError[] {
 
 export class ConfigService extends EventEmitter {
   private docs!: ConfigDocs;
+  private version = '';
 
   constructor(private store: Store, private env: CheckEnv) {
     super();
     this.reload();
+  }
+
+  // A fingerprint of the stored configuration: another process (hotline
+  // config import) changing it shows here.
+  storedVersion(): string {
+    const r = this.store.stmt('SELECT COUNT(*) AS n, MAX(updated_at) AS at FROM config').get() as { n: number; at: string | null };
+    return `${r.n}/${r.at ?? ''}`;
+  }
+
+  // Picks up a configuration another process stored; true when it changed.
+  reloadIfChanged(): boolean {
+    const v = this.storedVersion();
+    if (v === this.version) return false;
+    this.reload();
+    this.emit('changed', { kind: '*', id: '*' });
+    return true;
   }
 
   reload(): void {
@@ -44,6 +61,7 @@ export class ConfigService extends EventEmitter {
       }
     }
     this.docs = docs;
+    this.version = this.storedVersion();
   }
 
   get settings(): Settings {
@@ -73,6 +91,7 @@ export class ConfigService extends EventEmitter {
     if (errors.length) throw new ConfigError(errors.map((e) => ({ path: e.path, message: e.message })));
     this.store.config.put(kind, id, r.data);
     this.docs = next;
+    this.version = this.storedVersion();
     this.emit('changed', { kind, id });
     return r.data;
   }
@@ -84,6 +103,7 @@ export class ConfigService extends EventEmitter {
     if (errors.length) throw new ConfigError(errors.map((e) => ({ path: `${e.kind}.${e.id}.${e.path}`, message: `${e.message} (still refers to ${kind} ${id})` })));
     this.store.config.remove(kind, id);
     this.docs = next;
+    this.version = this.storedVersion();
     this.emit('changed', { kind, id });
     return true;
   }
@@ -110,6 +130,7 @@ export class ConfigService extends EventEmitter {
     for (const kind of Object.keys(next) as ConfigKind[]) for (const [id, doc] of next[kind]) rows.push({ kind, id, doc });
     this.store.config.replaceAll(rows);
     this.docs = next;
+    this.version = this.storedVersion();
     this.emit('changed', { kind: '*', id: '*' });
   }
 
