@@ -158,7 +158,9 @@ export const verbs: Record<string, Verb> = {
   'sim.call': verb({
     op: 'simCall', needsChan: true,
     schema: z.object({
-      from: number.default(''),
+      // FSK caller ID carries any printable bytes, so the exchange can send a
+      // hostile number too (DTMF caller ID only digits: the sim refuses others).
+      from: z.string().regex(/^[\x20-\x7e]{0,20}$/, 'a caller number is up to 20 printable ASCII characters').default(''),
       name: cidName.default(''),
       callerId: z.enum(['bell202', 'v23', 'dtmf', 'none']).default('bell202'),
       callerIdWhen: z.enum(keys(CID_WHEN)).default('after-first-ring'),
