@@ -7,11 +7,13 @@ import { Hangup, type Leg } from './leg.js';
 import type { Extension } from '../config/schemas.js';
 import { importPrompt } from '../prompts/library.js';
 import { projectRoot } from '../native/addon.js';
+import { recordingClosed } from './recording.js';
 
 export async function importRecordedPrompt(ctx: CallContext, leg: Leg, ext: Extension, name: string): Promise<void> {
   const lang = ext.language ?? ctx.config.settings.language;
   await leg.play([ctx.prompt('tone:beep')]);
   const rec = await ctx.engine.record(leg.chan, { name: `prompt-${name}-${Date.now()}`, stereo: false });
+  const closed = recordingClosed(ctx, rec.path);
   const start = ctx.engineMs();
   try {
     await leg.wait((e) => e.event === 'DtmfReceived' && e.digit === '#', 5 * 60 * 1000);
@@ -20,7 +22,7 @@ export async function importRecordedPrompt(ctx: CallContext, leg: Leg, ext: Exte
     if (!(e instanceof Hangup)) throw e;
   }
   const ms = ctx.engineMs() - start;
-  await waitClosed(rec.path);
+  await closed;
   let saved: string;
   try {
     if (ms < 500) throw new Error('nothing was recorded');
@@ -38,12 +40,3 @@ export async function importRecordedPrompt(ctx: CallContext, leg: Leg, ext: Exte
   if (!leg.hungUp) await leg.play([saved, ctx.prompt('vm_saved', lang)]).catch(() => {});
 }
 
-async function waitClosed(file: string): Promise<void> {
-  let last = -1;
-  for (let i = 0; i < 30; i++) {
-    const size = fs.existsSync(file) ? fs.statSync(file).size : -1;
-    if (size >= 44 && size === last) return;
-    last = size;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

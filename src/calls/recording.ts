@@ -5,6 +5,8 @@
 // on-demand recording, *9 pauses it while sensitive data is spoken.
 import type { CallSession } from './session.js';
 import type { Leg } from './leg.js';
+import type { CallContext } from './context.js';
+import type { EngineEvent } from '../telephony/protocol.js';
 import { diskLow } from '../housekeeping/housekeeping.js';
 
 export type RecordingMode = 'always' | 'never' | 'on-demand';
@@ -53,4 +55,16 @@ export async function togglePause(s: CallSession): Promise<void> {
   if (s.recording.paused) await s.ctx.engine.recordPause(s.recording.chan);
   else await s.ctx.engine.recordResume(s.recording.chan);
   s.journey.log(s.recording.paused ? 'RecordingPaused' : 'RecordingResumed', s.ctx.engineMs(), { recordingId: s.recording.id });
+}
+
+// Resolves once the engine has closed (and synced) the recording file at
+// `path`, or after timeoutMs as a safety net. Call it right after the record
+// command, before anything can stop the recording, so the event is not missed.
+export function recordingClosed(ctx: CallContext, path: string, timeoutMs = 5000): Promise<void> {
+  return new Promise((resolve) => {
+    const on = (e: EngineEvent) => { if (e.event === 'RecordingFinished' && e.path === path) done(); };
+    const timer = setTimeout(done, timeoutMs);
+    function done(): void { clearTimeout(timer); ctx.engine.off('event', on); resolve(); }
+    ctx.engine.on('event', on);
+  });
 }

@@ -7,6 +7,7 @@ import type { CallSession } from './session.js';
 import type { CallContext } from './context.js';
 import { Hangup, type Leg } from './leg.js';
 import { sendVoicemailMail } from '../voicemail/mailer.js';
+import { recordingClosed } from './recording.js';
 import { stopRecording } from './recording.js';
 
 export interface BoxInfo { id: string; name: string; pin: string | undefined; emails: string[]; attachAudio: boolean; lampExts: string[] }
@@ -56,6 +57,7 @@ export async function leaveVoicemail(s: CallSession, boxId: string): Promise<voi
   await stopRecording(s, 'voicemail');
   const maxMs = ctx.config.settings.voicemail.maxMessageSec * 1000;
   const rec = await ctx.engine.record(s.caller.chan, { name: `vm-${boxId}-${s.journey.id}`, stereo: false });
+  const closed = recordingClosed(ctx, rec.path);
   const startMs = ctx.engineMs();
   s.journey.log('VoicemailRecording', startMs, { box: boxId, recordingId: rec.recordingId });
   let hungUp = false;
@@ -70,23 +72,23 @@ export async function leaveVoicemail(s: CallSession, boxId: string): Promise<voi
   if (durationMs < 1000) {
     // Nothing said: no message, no lamp, no email.
     s.journey.log('VoicemailEmpty', ctx.engineMs(), { box: boxId });
-    setTimeout(() => fs.rm(rec.path, { force: true }, () => {}), 1000).unref();
+    void closed.then(() => fs.rm(rec.path, { force: true }, () => {}));
     if (hungUp) throw s.caller.hungUp!;
     return;
   }
   const id = ctx.store.voicemail.add({ box: boxId, journey: s.journey.id, caller: s.callerNumber, callerName: s.callerName, receivedAt: ctx.now().toISOString(), durationMs, path: rec.path });
   s.journey.log('VoicemailLeft', ctx.engineMs(), { box: boxId, messageId: id, durationMs });
   await updateLamps(ctx, box);
-  if (box.emails.length) void emailMessage(ctx, box, id, { caller: s.callerNumber, callerName: s.callerName, durationMs, path: rec.path });
+  if (box.emails.length) void emailMessage(ctx, box, id, { caller: s.callerNumber, callerName: s.callerName, durationMs, path: rec.path }, closed);
   if (hungUp) throw s.caller.hungUp!;
   await s.caller.play([s.prompt('vm_saved'), s.prompt('goodbye')]).catch(() => {});
 }
 
-async function emailMessage(ctx: CallContext, box: BoxInfo, id: number, m: { caller: string; callerName: string; durationMs: number; path: string }): Promise<void> {
+async function emailMessage(ctx: CallContext, box: BoxInfo, id: number, m: { caller: string; callerName: string; durationMs: number; path: string }, closed: Promise<void>): Promise<void> {
   const smtp = ctx.config.settings.smtp;
   if (!smtp) { ctx.store.voicemail.emailed(id, 'no SMTP server is configured'); return; }
   // The engine closes the file when the recording stops; wait for it to be complete.
-  await waitForFile(m.path);
+  await closed;
   for (const to of box.emails) {
     try {
       await sendVoicemailMail(smtp, { to, box: box.id, caller: m.caller, callerName: m.callerName, receivedAt: ctx.now(), durationMs: m.durationMs, wav: box.attachAudio ? m.path : null });
@@ -96,16 +98,6 @@ async function emailMessage(ctx: CallContext, box: BoxInfo, id: number, m: { cal
       ctx.store.voicemail.emailed(id, (e as Error).message);
       ctx.store.journal.append('system', 'VoicemailEmailFailed', { data: { box: box.id, messageId: id, to, error: (e as Error).message } });
     }
-  }
-}
-
-async function waitForFile(file: string): Promise<void> {
-  let last = -1;
-  for (let i = 0; i < 50; i++) {
-    const size = fs.existsSync(file) ? fs.statSync(file).size : -1;
-    if (size > 44 && size === last) return;
-    last = size;
-    await new Promise((r) => setTimeout(r, 100));
   }
 }
 
@@ -166,6 +158,7 @@ async function recordGreeting(s: CallSession, leg: Leg, boxId: string): Promise<
   await leg.play([s.prompt('vm_greeting_record'), ctx.prompt('tone:beep')]);
   leg.clearDigits();
   const rec = await ctx.engine.record(leg.chan, { name: `greeting-${boxId}-${s.journey.id}`, stereo: false });
+  const closed = recordingClosed(ctx, rec.path);
   const start = ctx.engineMs();
   try {
     await leg.wait((e) => e.event === 'DtmfReceived' && e.digit === '#', 60_000);
@@ -173,7 +166,7 @@ async function recordGreeting(s: CallSession, leg: Leg, boxId: string): Promise<
   } catch (e) {
     if (!(e instanceof Hangup)) throw e;
   }
-  await waitForFile(rec.path);
+  await closed;
   if (ctx.engineMs() - start < 1000) {
     fs.rmSync(rec.path, { force: true });
     if (!leg.hungUp) await leg.play([s.prompt('invalid')]).catch(() => {});

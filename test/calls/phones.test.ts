@@ -5,37 +5,21 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startBox, journalWait, farWait, ended, farCall, TUESDAY_10AM, type Box } from './harness.js';
+import { farEnd, sleep } from './far-end.js';
 import { assertRebuilds } from './harness.js';
 
 let box: Box;
-test.before(async () => { box = await startBox(undefined, { at: TUESDAY_10AM }); });
+let f: ReturnType<typeof farEnd>;
+test.before(async () => { box = await startBox(undefined, { at: TUESDAY_10AM }); f = farEnd(box); });
 test.after(async () => { await box.stop(); });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const events = (journey: string) => box.sup.store.journal.forJourney(journey).map((e) => e.event);
 
-async function lift(chan: number): Promise<void> {
-  const tone = farWait(box, (e) => e.event === 'SimToneHeard' && e.chan === chan && e.tone === 'dial');
-  await box.far.sim('offhook', chan);
-  await tone;
-}
 
-// Puts the phone down and waits until the box saw it (over a second on-hook:
-// shorter is a hook flash).
-async function hangUp(chan: number): Promise<void> {
-  const down = farWait(box, (e) => e.event === 'HookChanged' && e.chan === chan && e.offhook === false);
-  await box.far.sim('onhook', chan);
-  await down;
-}
 
-async function hears(chan: number, freq: number): Promise<boolean> {
-  const w = farWait(box, (e) => e.event === 'SimAudioMeasured' && e.chan === chan);
-  await box.far.sim('listen', chan, { freq, ms: 300 });
-  return (await w).heard as boolean;
-}
 
 test('801 dials 803: the phone rings with 801 as caller ID, they talk, 801 hangs up', async () => {
-  await lift(5);
+  await f.lift(5);
   const cid = farWait(box, (e) => e.event === 'SimCallerIdReceived' && e.chan === 7);
   const dialed = journalWait(box, (e) => e.event === 'CallDialed');
   await box.far.sim('dial', 5, { digits: '803' });
@@ -46,9 +30,9 @@ test('801 dials 803: the phone rings with 801 as caller ID, they talk, 801 hangs
   await box.far.sim('answer', 7);
   await up;
   await box.far.sim('talk', 7, { freq: 900 });
-  assert.ok(await hears(5, 900), '801 hears 803');
+  assert.ok(await f.hears(5, 900), '801 hears 803');
   const done = journalWait(box, ended(journey));
-  await hangUp(5);
+  await f.hangUp(5);
   await done;
   const cdr = box.sup.store.cdr.get(journey)!;
   assertRebuilds(box, journey);
@@ -59,11 +43,11 @@ test('801 dials 803: the phone rings with 801 as caller ID, they talk, 801 hangs
   assert.is(cdr.hangupSide, 'caller');
   // 803 still off-hook hears busy tone until it hangs up.
   await farWait(box, (e) => e.event === 'SimToneHeard' && e.chan === 7 && e.tone === 'busy');
-  await hangUp(7);
+  await f.hangUp(7);
 });
 
 test('802 dials 9 + a city number: the exchange gets the digits without the 9, and the call connects', async () => {
-  await lift(6);
+  await f.lift(6);
   const got = farWait(box, (e) => e.event === 'SimDigitsReceived');
   const dialed = journalWait(box, (e) => e.event === 'CallDialed');
   await box.far.sim('dial', 6, { digits: '983215566' });
@@ -73,7 +57,7 @@ test('802 dials 9 + a city number: the exchange gets the digits without the 9, a
   const line = digits.chan as number;
   await box.far.sim('answer', line);
   await box.far.sim('talk', line, { freq: 1300 });
-  assert.ok(await hears(6, 1300), 'the phone hears the far party');
+  assert.ok(await f.hears(6, 1300), 'the phone hears the far party');
   const done = journalWait(box, ended(journey));
   await box.far.sim('hangup', line);
   await done;
@@ -84,11 +68,11 @@ test('802 dials 9 + a city number: the exchange gets the digits without the 9, a
   assert.is(cdr.trunk, 'pstn');
   assert.is(cdr.route, 'city');
   assert.is(cdr.disposition, 'answered');
-  await hangUp(6);
+  await f.hangUp(6);
 });
 
 test('807 (internal only) cannot call a mobile: refused, journaled, congestion tone', async () => {
-  await lift(11);
+  await f.lift(11);
   const refused = journalWait(box, (e) => e.event === 'OutboundRefused');
   const tone = farWait(box, (e) => e.event === 'SimToneHeard' && e.chan === 11 && e.tone === 'congestion');
   await box.far.sim('dial', 11, { digits: '913912345678' });
@@ -96,7 +80,7 @@ test('807 (internal only) cannot call a mobile: refused, journaled, congestion t
   assert.is(r.data.reason, 'forbidden');
   await tone;
   const done = journalWait(box, ended(r.journey!));
-  await hangUp(11);
+  await f.hangUp(11);
   await done;
   assert.is(box.sup.store.cdr.get(r.journey!)!.disposition, 'failed');
 });
@@ -122,11 +106,11 @@ test('attended transfer: 802 takes an outside call, flashes, consults 804, hangs
   await box.far.sim('answer', 8);
   await consult;
   const moved = journalWait(box, (e) => e.event === 'CallTransferred' && e.journey === journey);
-  await hangUp(6);
+  await f.hangUp(6);
   const t = await moved;
   assert.is(t.data.kind, 'attended');
   await box.far.sim('talk', 1, { freq: 600 });
-  assert.ok(await hears(8, 600), '804 hears the caller');
+  assert.ok(await f.hears(8, 600), '804 hears the caller');
   const done = journalWait(box, ended(journey));
   await box.far.sim('hangup', 1);
   await done;
@@ -138,7 +122,7 @@ test('attended transfer: 802 takes an outside call, flashes, consults 804, hangs
   assert.is(cdr.recordings.length, 1, 'one recording for the whole journey');
   const recs = box.sup.store.recordings.forJourney(journey);
   assert.is(recs.length, 1);
-  await hangUp(8);
+  await f.hangUp(8);
 });
 
 test('park: 803 parks an outside caller, hears slot 71; 805 dials 71 and talks to the caller', async () => {
@@ -156,15 +140,15 @@ test('park: 803 parks an outside caller, hears slot 71; 805 dials 71 and talks t
   await box.far.sim('dial', 7, { digits: '70' });
   assert.is((await parked).data.slot, 71);
   await sleep(200);
-  await hangUp(7);
-  await lift(9);
+  await f.hangUp(7);
+  await f.lift(9);
   const picked = journalWait(box, (e) => e.event === 'ParkedCallPickedUp' && e.journey === journey);
   await box.far.sim('dial', 9, { digits: '71' });
   await picked;
   await box.far.sim('talk', 2, { freq: 800 });
-  assert.ok(await hears(9, 800), '805 hears the parked caller');
+  assert.ok(await f.hears(9, 800), '805 hears the parked caller');
   const done = journalWait(box, ended(journey));
-  await hangUp(9);
+  await f.hangUp(9);
   await done;
   assert.ok(events(journey).includes('CallParked'));
   assert.is(box.sup.store.cdr.get(journey)!.disposition, 'answered');
@@ -172,36 +156,36 @@ test('park: 803 parks an outside caller, hears slot 71; 805 dials 71 and talks t
 });
 
 test('group pickup: 802 answers a call ringing on 801 with *40', async () => {
-  await lift(7);
+  await f.lift(7);
   const rang = farWait(box, (e) => e.event === 'SimPhoneRang' && e.chan === 5);
   const dialed = journalWait(box, (e) => e.event === 'CallDialed');
   await box.far.sim('dial', 7, { digits: '801' });
   const journey = (await dialed).journey!;
   await rang;
-  await lift(6);
+  await f.lift(6);
   const picked = journalWait(box, (e) => e.event === 'CallPickedUpBy' && e.journey === journey);
   await box.far.sim('dial', 6, { digits: '*40' });
   assert.is((await picked).data.chan, 6);
   await box.far.sim('talk', 6, { freq: 1000 });
-  assert.ok(await hears(7, 1000), '803 talks to 802 who picked up');
+  assert.ok(await f.hears(7, 1000), '803 talks to 802 who picked up');
   const done = journalWait(box, ended(journey));
-  await hangUp(7);
+  await f.hangUp(7);
   await done;
-  await hangUp(6);
+  await f.hangUp(6);
 });
 
 test('do-not-disturb by feature code: *78 sets it, a call to that phone goes to voicemail, *79 clears it', async () => {
-  await lift(10);
+  await f.lift(10);
   const used = journalWait(box, (e) => e.event === 'FeatureUsed');
   await box.far.sim('dial', 10, { digits: '*78' });
   await used;
-  await hangUp(10);
+  await f.hangUp(10);
   assert.is(box.sup.config.extension('806')!.dnd, true);
-  await lift(10);
+  await f.lift(10);
   const cleared = journalWait(box, (e) => e.event === 'FeatureUsed');
   await box.far.sim('dial', 10, { digits: '*79' });
   await cleared;
-  await hangUp(10);
+  await f.hangUp(10);
   assert.is(box.sup.config.extension('806')!.dnd, false);
 });
 

@@ -4,27 +4,19 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startBox, journalWait, farWait, ended, farCall, demoConfig, assertRebuilds, TUESDAY_10AM, type Box } from './harness.js';
+import { farEnd, sleep } from './far-end.js';
 
 let box: Box;
+let f: ReturnType<typeof farEnd>;
 test.before(async () => {
   const config = demoConfig();
   config.settings!.main = { ...(config.settings!.main as object), park: { timeoutSec: 10 } };
   config.extension!['803'] = { ...(config.extension!['803'] as object), ringSec: 6 };
   box = await startBox(config, { at: TUESDAY_10AM });
+  f = farEnd(box);
 });
 test.after(async () => { await box.stop(); });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function hears(chan: number, freq: number): Promise<boolean> {
-  const w = farWait(box, (e) => e.event === 'SimAudioMeasured' && e.chan === chan);
-  await box.far.sim('listen', chan, { freq, ms: 300 });
-  return (await w).heard as boolean;
-}
-async function hangUp(chan: number): Promise<void> {
-  const down = farWait(box, (e) => e.event === 'HookChanged' && e.chan === chan && e.offhook === false);
-  await box.far.sim('onhook', chan);
-  await down;
-}
 async function answeredCall(line: number, from: string, key: string, phone: number): Promise<string> {
   const ivr = journalWait(box, (e) => e.event === 'IvrStarted');
   await farCall(box, line, from);
@@ -44,20 +36,20 @@ test('802 flashes, dials one digit and hangs up: its phone rings again and the c
   await farWait(box, (e) => e.event === 'SimToneHeard' && e.chan === 6 && e.tone === 'dial');
   await box.far.sim('dial', 6, { digits: '8' });
   const recalled = journalWait(box, (e) => e.event === 'CallRecalled' && e.journey === journey);
-  await hangUp(6);
+  await f.hangUp(6);
   assert.is((await recalled).data.ext, '802');
   await farWait(box, (e) => e.event === 'SimPhoneRang' && e.chan === 6);
   const back = journalWait(box, (e) => e.event === 'PartiesBridged' && e.journey === journey);
   await box.far.sim('answer', 6);
   await back;
   await box.far.sim('talk', 1, { freq: 700 });
-  assert.ok(await hears(6, 700), '802 talks to the caller again');
+  assert.ok(await f.hears(6, 700), '802 talks to the caller again');
   const done = journalWait(box, ended(journey));
   await box.far.sim('hangup', 1);
   await done;
   assert.is(box.sup.store.cdr.get(journey)!.disposition, 'answered');
   assertRebuilds(box, journey);
-  await hangUp(6);
+  await f.hangUp(6);
 });
 
 test('a parked call nobody picks up rings the parker, then takes a message for the parker', async () => {
@@ -68,7 +60,7 @@ test('a parked call nobody picks up rings the parker, then takes a message for t
   await box.far.sim('dial', 7, { digits: '70' });
   await parked;
   await sleep(150);
-  await hangUp(7);
+  await f.hangUp(7);
   const timedOut = journalWait(box, (e) => e.event === 'ParkTimedOut' && e.journey === journey, 20000);
   const rang = farWait(box, (e) => e.event === 'SimPhoneRang' && e.chan === 7, 20000);
   await timedOut;
