@@ -35,10 +35,15 @@ export function farEnd(box: Box) {
     await down;
   }
 
+  // Listens up to four times 300 ms: audio that starts a moment late (a bridge
+  // still being set up) counts, and silence must hold for all four.
   async function hears(chan: number, freq: number): Promise<boolean> {
-    const w = farWait(box, (e) => e.event === 'SimAudioMeasured' && e.chan === chan && e.freq === freq);
-    await box.far.sim('listen', chan, { freq, ms: 300 });
-    return (await w).heard as boolean;
+    for (let i = 0; i < 4; i++) {
+      const w = farWait(box, (e) => e.event === 'SimAudioMeasured' && e.chan === chan && e.freq === freq);
+      await box.far.sim('listen', chan, { freq, ms: 300 });
+      if ((await w).heard) return true;
+    }
+    return false;
   }
 
   // An outside call on a line; resolves with its journey once the box rings.

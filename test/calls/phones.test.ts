@@ -164,8 +164,11 @@ test('group pickup: 802 answers a call ringing on 801 with *40', async () => {
   await rang;
   await f.lift(6);
   const picked = journalWait(box, (e) => e.event === 'CallPickedUpBy' && e.journey === journey);
+  const bridged = journalWait(box, (e) => e.event === 'PartiesBridged' && e.journey === journey);
   await box.far.sim('dial', 6, { digits: '*40' });
   assert.is((await picked).data.chan, 6);
+  // The pickup is journaled before the two phones are bridged.
+  await bridged;
   await box.far.sim('talk', 6, { freq: 1000 });
   assert.ok(await f.hears(7, 1000), '803 talks to 802 who picked up');
   const done = journalWait(box, ended(journey));
