@@ -35,7 +35,7 @@ const seedConfig = JSON.parse(fs.readFileSync(path.join(root, 'config/demo.json'
 const supervisor = await Supervisor.start({ dataDir, socketPath, seedConfig });
 const client = new EngineClient({ socketPath, name: 'status-page' });
 await client.connect();
-startStatusServer({ port, host: '127.0.0.1', dataDir, client, store: supervisor.store });
+startStatusServer({ port, host: '127.0.0.1', dataDir, client, store: supervisor.store, acd: () => supervisor.acdStatus() });
 console.log(`Hotline demo box: ${client.channels.length} channels on the simulated board, extensions ${supervisor.config.extensions().map((e) => e.ext).join(' ')}`);
 console.log(`Status page: http://localhost:${port}/?token=${accessToken(dataDir)}`);
 const stop = () => { engine.removeAllListeners('exit'); void supervisor.stop(); engine.kill('SIGTERM'); process.exit(0); };

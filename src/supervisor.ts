@@ -16,6 +16,8 @@ import { createLogger, type Logger } from './log.js';
 import { promptExists, resolvePrompt, musicOnHoldPath, type PromptDirs } from './prompts/library.js';
 import { projectRoot } from './native/addon.js';
 import { housekeeping } from './housekeeping/housekeeping.js';
+import { Acd } from './acd/acd.js';
+import { acdStatus, type AcdStatus } from './acd/live-stats.js';
 
 export interface SupervisorOptions {
   dataDir: string;
@@ -61,7 +63,10 @@ export class Supervisor {
       parking: new Parking(() => this.config.settings.park),
       waitingCalls: new CallWaiting(),
       lastCaller: new Map(),
+      acd: undefined as unknown as Acd,
     };
+    // The ACD reads the context it belongs to.
+    this.ctx.acd = new Acd(this.ctx);
     this.calls = new CallManager(this.ctx);
   }
 
@@ -70,6 +75,7 @@ export class Supervisor {
     const s = new Supervisor(opts);
     await s.engine.connect();
     await s.calls.start();
+    s.ctx.acd.start();
     const tidy = () => { void housekeeping(s.ctx).catch((e: Error) => s.ctx.log.error('housekeeping failed', { error: e.message })); };
     tidy();
     s.housekeepingTimer = setInterval(tidy, 3600_000).unref();
@@ -87,6 +93,11 @@ export class Supervisor {
   // for an installer checking what happens at a given time.
   setClock(at: Date): void {
     this.clockOffsetMs = at.getTime() - Date.now();
+  }
+
+  // Queues and agents now, with today's figures (status page, API).
+  acdStatus(): AcdStatus {
+    return acdStatus(this.ctx);
   }
 
   async stop(): Promise<void> {

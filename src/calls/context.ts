@@ -9,6 +9,7 @@ import type { Logger } from '../log.js';
 import type { Leg } from './leg.js';
 import type { Parking } from './parking.js';
 import type { CallWaiting } from './call-waiting.js';
+import type { Acd } from '../acd/acd.js';
 
 export interface CallContext {
   engine: EngineClient;
@@ -31,4 +32,5 @@ export interface CallContext {
   waitingCalls: CallWaiting;
   // The last outside caller each extension talked to (for "block last caller").
   lastCaller: Map<string, string>;
+  acd: Acd;
 }

@@ -14,6 +14,7 @@ import { leaveVoicemail, mailbox } from './voicemail.js';
 import { talk } from './talk.js';
 import { decideRecording, startRecording } from './recording.js';
 import { planOutbound } from './outbound.js';
+import { enqueue } from '../acd/queue-call.js';
 import type { Extension } from '../config/schemas.js';
 import type { ClassOfService } from '../routing/dial-plan.js';
 
@@ -69,10 +70,11 @@ export async function goTo(s: CallSession, dest: Destination, depth = 0): Promis
     }
     case 'busy': return tone(s, 'busy');
     case 'congestion': return tone(s, 'congestion');
-    case 'queue':
-      // Queues are configured only once the ACD exists; validation refuses them.
-      s.journey.log('RoutingProblem', s.ctx.engineMs(), { problem: `queue ${dest.queue} is not available` });
-      return next({ type: 'operator' });
+    case 'queue': {
+      const then = await enqueue(s, dest.queue);
+      if (then) return next(then);
+      return;
+    }
   }
 }
 
@@ -95,6 +97,9 @@ export async function connect(s: CallSession, leg: Leg, who: { extension?: Exten
   s.recordingMode = decideRecording(who.extension?.recording, s.recordingMode, trunk?.recording);
   if (s.recordingMode === 'always') await startRecording(s, s.caller, 'policy');
   await talk(s, s.caller, leg);
+  const then = s.next;
+  s.next = null;
+  if (then) await goTo(s, then);
 }
 
 export async function callExtension(s: CallSession, extNo: string, depth: number): Promise<void> {

@@ -10,9 +10,11 @@ import { parseFeature, featureTable } from './feature-codes.js';
 import type { Extension, FeatureName } from '../config/schemas.js';
 import { evaluate } from '../routing/time-conditions.js';
 import { planOutbound } from './outbound.js';
+import { agentCode, superviseFromPhone } from '../acd/phone-codes.js';
 
 // Codes that take a number after them end with # or the inter-digit pause.
-const WITH_ARG = new Set<FeatureName>(['forwardOn', 'forwardBusyOn', 'forwardNoAnswerOn', 'directedPickup', 'voicemailAny', 'recordPrompt']);
+const WITH_ARG = new Set<FeatureName>(['forwardOn', 'forwardBusyOn', 'forwardNoAnswerOn', 'directedPickup', 'voicemailAny', 'recordPrompt',
+  'agentLogin', 'agentPause', 'listen', 'whisper', 'barge']);
 
 export function featureComplete(ctx: CallContext, dialed: string): boolean {
   const settings = ctx.config.settings;
@@ -102,6 +104,12 @@ export async function runFeature(ctx: CallContext, leg: Leg, ext: Extension, nam
     }
     case 'recordPrompt':
       await recordPrompt(ctx, leg, ext, arg);
+      return;
+    case 'agentLogin': case 'agentLogout': case 'agentPause': case 'agentReady':
+      await agentCode(ctx, leg, ext, name, arg);
+      return;
+    case 'listen': case 'whisper': case 'barge':
+      await superviseFromPhone(ctx, leg, ext, name, arg);
       return;
     case 'record': case 'recordPause': case 'park':
       // In-call codes: dialed on their own they do nothing.

@@ -60,6 +60,7 @@ export async function inboundCall(ctx: CallContext, leg: Leg, first: EngineEvent
     const route = matchInbound(ctx.config.list('inboundRoute'), { trunk: trunk?.id ?? String(leg.chan), did: '', caller: number });
     if (hit?.entry.list === 'vip' && hit.entry.destination) {
       journey.tag('vip');
+      s.priority = hit.entry.priority;
       journey.log('VipRecognized', ctx.engineMs(), { entry: hit.entry.id, why: hit.why, priority: hit.entry.priority });
       if (route) {
         applyRoute(s, route.id, route.recording);

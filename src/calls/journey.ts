@@ -79,7 +79,13 @@ export class Journey {
 
   // A person (extension, agent, external party) answered.
   answered(engineMs: number, patch: Partial<Omit<Cdr, 'journey'>> = {}): void {
-    if (this.answerMs !== null) { this.set(patch); return; }
+    // A later answer (a transfer, a second queue) changes who the call is
+    // with; it is journaled too, so the CDR rebuilds from the journal alone.
+    if (this.answerMs !== null) {
+      this.set(patch);
+      if (Object.keys(patch).length) this.log('CallAnswered', engineMs, patch as Record<string, unknown>);
+      return;
+    }
     this.answerMs = engineMs;
     this.disposition = 'answered';
     this.set({ ...patch, answeredAt: this.wallAt(engineMs), answerMs: engineMs, waitS: secs(engineMs - this.startMs), disposition: 'in_progress' });

@@ -17,5 +17,6 @@ export function planOutbound(ctx: CallContext, dialed: string, cos: ClassOfServi
 export function dialComplete(ctx: CallContext, dialed: string, _ext: Extension): DialState {
   const { first, count } = ctx.config.settings.park;
   const slots = Array.from({ length: count }, (_, i) => String(first + i));
-  return dialState(dialed, [...ctx.config.extensions().map((e) => e.ext), ...slots], ctx.config.list('outboundRoute'));
+  const queues = ctx.config.list('queue').flatMap((q) => (q.number ? [q.number] : []));
+  return dialState(dialed, [...ctx.config.extensions().map((e) => e.ext), ...queues, ...slots], ctx.config.list('outboundRoute'));
 }

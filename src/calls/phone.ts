@@ -6,7 +6,7 @@ import type { CallContext } from './context.js';
 import { CallSession } from './session.js';
 import { Journey } from './journey.js';
 import { Hangup, type Leg } from './leg.js';
-import { callExtension, connect } from './destinations.js';
+import { callExtension, connect, goTo } from './destinations.js';
 import { dialOut } from './dial-external.js';
 import { planOutbound, dialComplete } from './outbound.js';
 import { runFeature, featureComplete } from './features.js';
@@ -71,7 +71,8 @@ async function route(ctx: CallContext, leg: Leg, ext: Extension, dialed: string)
     await leg.play([ctx.prompt('park_empty')]);
     return;
   }
-  const internal = !!ctx.config.extension(dialed);
+  const queue = ctx.config.list('queue').find((q) => q.number === dialed);
+  const internal = !!ctx.config.extension(dialed) || !!queue;
   const journey = new Journey(ctx.store, {
     direction: internal ? 'internal' : 'outbound', caller: ext.ext, callerName: ext.name, callee: dialed,
     port: leg.chan, extension: ext.ext, legs: [leg.chan], engineMs: ctx.engineMs(),
@@ -83,6 +84,7 @@ async function route(ctx: CallContext, leg: Leg, ext: Extension, dialed: string)
   leg.handedOver = true;   // the session ends the leg, not the phone loop
   await s.run(async () => {
     await s.answerCaller();
+    if (queue) return goTo(s, { type: 'queue', queue: queue.id });
     if (internal) return callExtension(s, dialed, 0);
     const plan = planOutbound(ctx, dialed, ext.cos);
     if (!plan.ok) {

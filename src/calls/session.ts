@@ -7,6 +7,7 @@ import { Journey } from './journey.js';
 import { Hangup, Leg } from './leg.js';
 import type { Disposition } from '../store/cdr-repo.js';
 import type { Logger } from '../log.js';
+import type { Destination } from '../routing/destination.js';
 
 export class CallSession {
   readonly legs = new Set<Leg>();
@@ -21,6 +22,11 @@ export class CallSession {
   route: string | null = null;
   // The caller was served by the IVR or an announcement.
   selfService = false;
+  // Queue priority (a VIP jumps ahead) and skills the caller needs (an IVR choice can set them).
+  priority = 0;
+  skills: Record<string, number> = {};
+  // Where the call goes once its current conversation is over (a transfer to a queue).
+  next: Destination | null = null;
 
   // The party the call is about: the outside caller, or the phone that dialed.
   // A transfer hands the call on, so this can change.

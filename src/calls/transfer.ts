@@ -43,6 +43,7 @@ async function dialFromPhone(s: CallSession, x: Leg, held: Leg): Promise<{ digit
     digits += String(e.digit);
     if (digits === codeOf(settings, 'park')) return { digits, flashed: false };
     if (s.ctx.config.extension(digits) && !s.ctx.config.extensions().some((x2) => x2.ext !== digits && x2.ext.startsWith(digits))) return { digits, flashed: false };
+    if (s.ctx.config.list('queue').some((q) => q.number === digits)) return { digits, flashed: false };
   }
 }
 
@@ -68,6 +69,8 @@ export async function flashTransfer(s: CallSession, x: Leg, y: Leg): Promise<[Le
     return [x, y];
   }
   if (digits === codeOf(s.ctx.config.settings, 'park')) return park(s, x, y);
+  const queue = s.ctx.config.list('queue').find((q) => q.number === digits);
+  if (queue) return toQueue(s, x, y, queue.id);
   const ext = s.ctx.config.extension(digits);
   const xExt = x.kind === 'fxs' ? s.ctx.config.extensionByPort(x.chan) : undefined;
   if (!ext) {
@@ -118,6 +121,19 @@ export async function flashTransfer(s: CallSession, x: Leg, y: Leg): Promise<[Le
     }
     throw e;
   }
+  return null;
+}
+
+// A queue's number dialed after a flash: the held party goes to that queue
+// (a blind transfer) once this phone's part is done.
+async function toQueue(s: CallSession, x: Leg, y: Leg, queue: string): Promise<null> {
+  await s.ctx.engine.stopTone(x.chan).catch(() => {});
+  s.journey.log('TransferredToQueue', s.ctx.engineMs(), { from: x.chan, queue });
+  s.next = { type: 'queue', queue };
+  if (s.caller === x) s.caller = y;
+  if (s.firstHangup && x.hungUp) s.firstHangup = null;
+  await unhold(s, y);
+  await x.release();
   return null;
 }
 

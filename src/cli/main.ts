@@ -7,6 +7,7 @@ import { runSupervisor } from '../main.js';
 import { configCommand } from './config.js';
 import { previewCommand } from './preview.js';
 import { promptCommand } from './prompt.js';
+import { reportCommand } from './report.js';
 
 const USAGE = `usage: hotline <command>
   scenario run FILE... [--socket PATH] [--speed N]   run scenario files against an engine
@@ -17,6 +18,8 @@ const USAGE = `usage: hotline <command>
   config validate|import|export FILE [--data-dir DIR] check, load or save the whole configuration
   preview --caller N [--trunk ID] [--did N] [--at ISO] what the box would do with a call at that time
   prompt import FILE NAME [--replace] | prompt list    custom prompts (WAV/MP3) for menus and announcements
+  report acd [--from ISO] [--to ISO] [--group-by queue|agent|hour|day|month] [--tz ZONE] [--csv]
+                                                     queue and agent figures for a period, from the journal
   repair-wav FILE                                    fix a recording's header after a crash
 `;
 
@@ -30,6 +33,7 @@ export async function main(argv: string[]): Promise<number> {
     case 'config': return configCommand(rest);
     case 'preview': return previewCommand(rest);
     case 'prompt': return promptCommand(rest);
+    case 'report': return reportCommand(rest);
     case 'repair-wav': {
       if (rest.length !== 1) { process.stderr.write('usage: hotline repair-wav FILE\n'); return 2; }
       try {

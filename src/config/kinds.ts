@@ -9,6 +9,7 @@ import { timeConditionSchema } from '../routing/time-conditions.js';
 import { destinationSchema, type Destination } from '../routing/destination.js';
 import { ivrSchema } from '../ivr/definition.js';
 import { validateIvr, type IvrContext } from '../ivr/validate.js';
+import { queueSchema, agentSchema } from '../acd/schemas.js';
 
 
 export const KIND_SCHEMAS = {
@@ -21,6 +22,8 @@ export const KIND_SCHEMAS = {
   inboundRoute: inboundRouteSchema,
   outboundRoute: outboundRouteSchema,
   ivr: ivrSchema,
+  queue: queueSchema,
+  agent: agentSchema,
 } as const satisfies Record<string, z.ZodTypeAny>;
 
 export type ConfigKind = keyof typeof KIND_SCHEMAS;
@@ -67,7 +70,7 @@ export function crossCheck(d: ConfigDocs, env: CheckEnv): CrossError[] {
   const dest = (kind: ConfigKind, id: string, path: string, x: Destination): void => {
     switch (x.type) {
       case 'extension': if (!d.extension.has(x.ext)) err(kind, id, `${path}.ext`, `extension ${x.ext} does not exist`); break;
-      case 'queue': err(kind, id, `${path}.queue`, `queue ${x.queue} does not exist (queues come with the ACD)`); break;
+      case 'queue': if (!d.queue.has(x.queue)) err(kind, id, `${path}.queue`, `queue ${x.queue} does not exist`); break;
       case 'ivr': if (!d.ivr.has(x.menu)) err(kind, id, `${path}.menu`, `IVR ${x.menu} does not exist`); break;
       case 'voicemail': if (!boxExists(x.box)) err(kind, id, `${path}.box`, `voicemail box ${x.box} does not exist`); break;
       case 'timecondition': if (!d.timeCondition.has(x.id)) err(kind, id, `${path}.id`, `time condition ${x.id} does not exist`); break;
@@ -89,6 +92,33 @@ export function crossCheck(d: ConfigDocs, env: CheckEnv): CrossError[] {
     if (s.action === 'announcement' && !s.prompt) err('screening', id, 'prompt', 'an announcement needs a prompt');
     if (s.action === 'voicemail' && !settings?.operator) err('screening', id, 'action', 'voicemail for blocked callers goes to the operator\'s box: set an operator');
   }
+  for (const [id, a] of d.agent) {
+    sameId('agent', id, 'id', a.id);
+    if (!d.extension.has(a.ext)) err('agent', id, 'ext', `extension ${a.ext} does not exist`);
+    else if (d.extension.get(a.ext)!.port === undefined) err('agent', id, 'ext', `extension ${a.ext} has no phone port to ring`);
+  }
+  for (const [id, q] of d.queue) {
+    sameId('queue', id, 'id', q.id);
+    if (q.number && d.extension.has(q.number)) err('queue', id, 'number', `${q.number} is an extension`);
+    if (q.number && [...d.queue.values()].some((o) => o.id !== id && o.number === q.number)) err('queue', id, 'number', `${q.number} is another queue's number`);
+    const seen = new Set<string>();
+    q.members.forEach((m, i) => {
+      if (!d.agent.has(m.agent)) err('queue', id, `members.${i}.agent`, `agent ${m.agent} does not exist`);
+      if (seen.has(m.agent)) err('queue', id, `members.${i}.agent`, `agent ${m.agent} is listed twice`);
+      seen.add(m.agent);
+    });
+    for (const [why, x] of Object.entries(q.overflow)) if (x) {
+      if (x.type === 'queue' && x.queue === id) err('queue', id, `overflow.${why}`, 'a queue cannot overflow into itself');
+      else dest('queue', id, `overflow.${why}`, x);
+    }
+    for (const [key, x] of Object.entries(q.exitKeys)) dest('queue', id, `exitKeys.${key}`, x);
+    if (q.callback.enabled && q.exitKeys[q.callback.key]) err('queue', id, 'callback.key', `key ${q.callback.key} is also an exit key`);
+    if (q.callback.trunk && !d.trunk.has(q.callback.trunk)) err('queue', id, 'callback.trunk', `trunk ${q.callback.trunk} does not exist`);
+    const music = q.music.includes(':') ? q.music : `moh:${q.music}`;
+    if (!music.startsWith('moh:') && !env.promptExists(music, settings?.language ?? 'zh')) err('queue', id, 'music', `prompt ${q.music} does not exist`);
+    if (q.announce.entry && !env.promptExists(q.announce.entry.includes(':') ? q.announce.entry : `custom:${q.announce.entry}`, settings?.language ?? 'zh')) err('queue', id, 'announce.entry', `prompt ${q.announce.entry} does not exist`);
+  }
+  for (const sup of settings?.acd.supervisors ?? []) if (!d.extension.has(sup.ext)) err('settings', 'main', 'acd.supervisors', `extension ${sup.ext} does not exist`);
   for (const [id, tc] of d.timeCondition) for (const [state, x] of Object.entries(tc.destinations)) dest('timeCondition', id, `destinations.${state}`, x);
   for (const [id, r] of d.inboundRoute) {
     sameId('inboundRoute', id, 'id', r.id);
@@ -104,7 +134,7 @@ export function crossCheck(d: ConfigDocs, env: CheckEnv): CrossError[] {
   const ivrCtx: IvrContext = {
     promptExists: (ref, lang) => env.promptExists(ref, lang),
     extensionExists: (e) => d.extension.has(e),
-    queueExists: () => false,
+    queueExists: (q) => d.queue.has(q),
     voicemailExists: boxExists,
     ivrExists: (i) => d.ivr.has(i),
   };

@@ -96,6 +96,7 @@ export const FEATURE_CODES = {
   voicemailAny: '*98', forwardOn: '*72', forwardOff: '*73', forwardBusyOn: '*90', forwardBusyOff: '*91',
   forwardNoAnswerOn: '*92', forwardNoAnswerOff: '*93', dndOn: '*78', dndOff: '*79', blockLast: '*60',
   dayNight: '*50', recordPrompt: '*77',
+  agentLogin: '*45', agentLogout: '*46', agentPause: '*47', agentReady: '*48', listen: '*41', whisper: '*42', barge: '*43',
 } as const;
 export type FeatureName = keyof typeof FEATURE_CODES;
 
@@ -118,6 +119,15 @@ export const settingsSchema = z.object({
   storage: z.object({
     recordingRetentionDays: z.number().int().min(0).max(3650).default(0).describe('0 keeps recordings until deleted by hand'),
     minFreeMb: z.number().int().min(50).max(1000000).default(500).describe('below this free space no new recording starts'),
+  }).strict().default({}),
+  acd: z.object({
+    pauseReasons: z.record(z.string().regex(/^[0-9]$/), z.string().regex(/^[a-z][a-z0-9_-]{0,30}$/)).default({ 1: 'lunch', 2: 'training', 3: 'meeting', 4: 'break' })
+      .describe('the digit keyed after the pause code, to its reason'),
+    supervisors: z.array(z.object({
+      ext: extNumber.describe('the supervisor\'s phone'),
+      may: z.array(z.enum(['listen', 'whisper', 'barge'])).default(['listen', 'whisper', 'barge']),
+      queues: z.array(z.string().max(40)).default([]).describe('agents of these queues; empty: every agent'),
+    }).strict()).max(50).default([]).describe('phones that may monitor agents by feature code'),
   }).strict().default({}),
   smtp: z.object({
     host: z.string().min(1).max(200),

@@ -18,7 +18,7 @@ export function cdrFromJournal(journey: string, entries: readonly Omit<JournalEn
         trunk: str(d.trunk) ?? null, port: num(d.port) ?? null, did: str(d.did) ?? null, startedAt: String(d.startedAt),
         answeredAt: null, endedAt: null, startMs: e.engineMs, answerMs: null, talkS: null, waitS: null,
         disposition: 'in_progress', hangupSide: null, hangupCause: null, route: str(d.route) ?? null, ivrPath: null,
-        queue: null, agent: null, extension: str(d.extension) ?? null, recordings: [], tags: [],
+        queue: str(d.queue) ?? null, agent: null, extension: str(d.extension) ?? null, recordings: [], tags: [],
       };
       continue;
     }
@@ -38,8 +38,11 @@ export function cdrFromJournal(journey: string, entries: readonly Omit<JournalEn
           cdr.waitS = secs((e.engineMs ?? 0) - (cdr.startMs ?? 0));
         }
         if ('extension' in d) cdr.extension = str(d.extension) ?? null;
+        if (str(d.agent) !== undefined) cdr.agent = str(d.agent)!;
         if (str(d.callee) !== undefined) cdr.callee = str(d.callee)!;
         break;
+      case 'QueueJoined': cdr.queue = str(d.queue) ?? cdr.queue; break;
+      case 'QueueAnswered': cdr.agent = str(d.agent) ?? cdr.agent; break;
       case 'CallTransferred': cdr.extension = str(d.to) ?? cdr.extension; break;
       case 'RecordingStarted': if (num(d.recordingId) !== undefined) cdr.recordings.push(num(d.recordingId)!); break;
       case 'CallTagged': if (str(d.tag) && !cdr.tags.includes(str(d.tag)!)) cdr.tags.push(str(d.tag)!); break;

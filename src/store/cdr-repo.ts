@@ -4,7 +4,7 @@
 import type { Store } from './store.js';
 
 export type Direction = 'inbound' | 'outbound' | 'internal';
-export type Disposition = 'in_progress' | 'answered' | 'no_answer' | 'busy' | 'failed' | 'abandoned' | 'blocked' | 'voicemail' | 'ivr' | 'interrupted';
+export type Disposition = 'in_progress' | 'answered' | 'no_answer' | 'busy' | 'failed' | 'abandoned' | 'blocked' | 'voicemail' | 'ivr' | 'interrupted' | 'callback';
 
 export interface Cdr {
   journey: string;

@@ -24,6 +24,8 @@ const PAGE = `<!doctype html><html lang="en"><meta charset="utf-8"><title>Hotlin
 #log{font:12px monospace;white-space:pre-wrap;max-height:40em;overflow:auto;background:#f7f7f7;padding:1em}</style>
 <h1>Hotline engine</h1><p id="info"></p><table id="ch"><thead><tr><th>chan</th><th>kind</th><th>state</th><th>off-hook</th><th>bridged</th><th>caller</th></tr></thead><tbody></tbody></table>
 <h2>Recent calls</h2><table id="calls"><thead><tr><th>started</th><th>direction</th><th>caller</th><th>name</th><th>callee</th><th>route / IVR</th><th>disposition</th><th>talk s</th><th>hang-up</th></tr></thead><tbody></tbody></table>
+<h2>Queues</h2><table id="queues"><thead><tr><th>queue</th><th>waiting</th><th>longest wait s</th><th>agents in</th><th>offered today</th><th>answered</th><th>abandoned</th><th>service level</th></tr></thead><tbody></tbody></table>
+<h2>Agents</h2><table id="agents"><thead><tr><th>agent</th><th>phone</th><th>state</th><th>reason</th><th>calls today</th></tr></thead><tbody></tbody></table>
 <h2>Events</h2><div id="log"></div>
 <script>
 const tb = document.querySelector('#ch tbody'), log = document.getElementById('log');
@@ -42,13 +44,22 @@ async function calls() {
   for (const c of rows) { const tr = document.createElement('tr');
     [c.startedAt, c.direction, c.caller, c.callerName, c.callee, [c.route, c.ivrPath].filter(Boolean).join(' / '), c.disposition, c.talkS, c.hangupSide].forEach((v) => cell(tr, v)); b.appendChild(tr); }
 }
-setInterval(calls, 2000); calls();
+async function acd() {
+  const r = await fetch('/api/acd'); if (!r.ok) return;
+  const s = await r.json();
+  const qb = document.querySelector('#queues tbody'); qb.replaceChildren();
+  for (const q of s.queues) { const tr = document.createElement('tr');
+    [q.id, q.waiting, q.longestWaitSec, q.loggedIn, q.offered, q.answered, q.abandoned, q.serviceLevel == null ? '' : Math.round(q.serviceLevel * 100) + ' %'].forEach((v) => cell(tr, v)); qb.appendChild(tr); }
+  const ab = document.querySelector('#agents tbody'); ab.replaceChildren();
+  for (const a of s.agents) { const tr = document.createElement('tr'); [a.id, a.ext, a.state, a.reason, a.calls].forEach((v) => cell(tr, v)); ab.appendChild(tr); }
+}
+setInterval(calls, 2000); calls(); setInterval(acd, 2000); acd();
 const es = new EventSource('/api/events');
 es.onmessage = (m) => { const line = document.createElement('div'); line.textContent = m.data; log.prepend(line); while (log.childNodes.length > 300) log.lastChild.remove(); refresh(); };
 refresh();
 </script></html>`;
 
-export function startStatusServer(opts: { port: number; host: string; dataDir: string; client: EngineClient; store?: Store }): Server {
+export function startStatusServer(opts: { port: number; host: string; dataDir: string; client: EngineClient; store?: Store; acd?: () => unknown }): Server {
   const token = accessToken(opts.dataDir);
   const app = new Koa();
   const session = crypto.randomBytes(24).toString('base64url');
@@ -76,6 +87,7 @@ export function startStatusServer(opts: { port: number; host: string; dataDir: s
     if (ctx.path === '/') { ctx.type = 'html'; ctx.body = PAGE; return; }
     if (ctx.path === '/api/state') { ctx.body = await opts.client.request('state'); return; }
     // Caller ID is line data: the page puts every field in with textContent.
+    if (ctx.path === '/api/acd') { ctx.body = opts.acd ? opts.acd() : { queues: [], agents: [] }; return; }
     if (ctx.path === '/api/calls') { ctx.body = opts.store ? opts.store.cdr.list({ limit: 50 }) : []; return; }
     if (ctx.path === '/api/events') {
       ctx.req.socket.setTimeout(0);

@@ -1,0 +1,105 @@
+// The ACD's feature codes on an analog phone: agent login, logout, pause
+// with a reason, ready; and a supervisor phone listening, whispering or
+// barging into an agent's call.
+import type { CallContext } from '../calls/context.js';
+import type { Leg } from '../calls/leg.js';
+import type { Extension } from '../config/schemas.js';
+import { AcdError } from './acd.js';
+import type { EngineEvent } from '../telephony/protocol.js';
+
+type AgentCode = 'agentLogin' | 'agentLogout' | 'agentPause' | 'agentReady';
+type TapMode = 'listen' | 'whisper' | 'barge';
+
+export async function agentCode(ctx: CallContext, leg: Leg, ext: Extension, name: AgentCode, arg: string): Promise<void> {
+  const acd = ctx.acd;
+  const say = (p: string) => leg.play([ctx.prompt(p, ext.language)]).catch(() => 'done' as const);
+  // The agent at this phone: logged in here, else configured on this extension.
+  const here = [...acd.agents.values()].find((a) => a.state !== 'logged-out' && a.ext === ext.ext)
+    ?? [...acd.agents.values()].find((a) => acd.agentConfig(a.id)?.ext === ext.ext);
+  try {
+    switch (name) {
+      case 'agentLogin': {
+        const [id, pin] = arg ? arg.split('*') : [here?.id];
+        const cfg = id ? acd.agentConfig(id) : undefined;
+        if (!cfg) { await say('invalid'); return; }
+        // Logging in at another agent's phone needs the agent's PIN when one is set.
+        if (cfg.pin && cfg.pin !== pin && cfg.ext !== ext.ext) { await say('invalid'); return; }
+        if (cfg.pin && pin !== undefined && cfg.pin !== pin) { await say('invalid'); return; }
+        acd.login(cfg.id, 'phone', { ext: ext.ext });
+        await say('agent_logged_in');
+        return;
+      }
+      case 'agentLogout':
+        if (!here || here.state === 'logged-out') { await say('invalid'); return; }
+        acd.logout(here.id, 'phone');
+        await say('agent_logged_out');
+        return;
+      case 'agentPause': {
+        if (!here || here.state === 'logged-out') { await say('invalid'); return; }
+        const reasons = ctx.config.settings.acd.pauseReasons;
+        const reason = arg ? reasons[arg] : 'break';
+        if (!reason) { await say('invalid'); return; }
+        acd.pause(here.id, reason, 'phone');
+        await say('agent_paused');
+        return;
+      }
+      case 'agentReady':
+        if (!here || here.state === 'logged-out') { await say('invalid'); return; }
+        acd.resume(here.id, 'phone');
+        await say('agent_ready');
+        return;
+    }
+  } catch (e) {
+    if (!(e instanceof AcdError)) throw e;
+    ctx.log.warn('agent code refused', { ext: ext.ext, code: name, error: e.message });
+    await say('invalid');
+  }
+}
+
+// Whether this phone may monitor that agent in this way.
+export function maySupervise(ctx: CallContext, supervisorExt: string, agent: string, mode: TapMode): boolean {
+  const sup = ctx.config.settings.acd.supervisors.find((x) => x.ext === supervisorExt);
+  if (!sup || !sup.may.includes(mode)) return false;
+  if (!sup.queues.length) return true;
+  return ctx.acd.queuesOf(agent).some((q) => sup.queues.includes(q));
+}
+
+// A supervisor's phone taps the agent's channel until either hangs up; keys
+// 4, 5 and 6 switch between listen, whisper and barge (each allowed mode).
+export async function superviseFromPhone(ctx: CallContext, leg: Leg, ext: Extension, mode: TapMode, agent: string): Promise<void> {
+  const acd = ctx.acd;
+  const say = (p: string) => leg.play([ctx.prompt(p, ext.language)]).catch(() => 'done' as const);
+  const a = acd.agents.get(agent);
+  if (!a || !maySupervise(ctx, ext.ext, agent, mode)) {
+    ctx.store.journal.append('agent', 'SupervisionRefused', { data: { agent, mode, by: ext.ext }, at: ctx.now(), engineMs: ctx.engineMs() });
+    await say('invalid');
+    return;
+  }
+  if (!a.call) { await say('invalid'); return; }
+  const call = a.call;
+  const log = (m: TapMode | 'stop') => acd.supervised(agent, m, `ext:${ext.ext}`, call.journey);
+  await ctx.engine.tap(leg.chan, call.agentChan, mode);
+  log(mode);
+  let current = mode;
+  const keys: Record<string, TapMode> = { 4: 'listen', 5: 'whisper', 6: 'barge' };
+  const onKey = (e: EngineEvent) => {
+    if (e.event !== 'DtmfReceived') return;
+    const m = keys[String(e.digit)];
+    if (!m || m === current || !maySupervise(ctx, ext.ext, agent, m)) return;
+    current = m;
+    void ctx.engine.tap(leg.chan, call.agentChan, m).then(() => log(m), () => {});
+  };
+  leg.on('event', onKey);
+  try {
+    // Ends when the supervisor hangs up (Hangup thrown) or the agent's call ends.
+    await new Promise<void>((resolve, reject) => {
+      const check = (id: string) => { if (id === agent && a.call?.journey !== call.journey) { acd.off('agent', check); resolve(); } };
+      acd.on('agent', check);
+      leg.gone().catch((err) => { acd.off('agent', check); reject(err); });
+    });
+  } finally {
+    leg.off('event', onKey);
+    await ctx.engine.untap(leg.chan).catch(() => {});
+    log('stop');
+  }
+}
