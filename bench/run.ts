@@ -7,6 +7,7 @@ import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { loadAddon, projectRoot } from '../src/native/addon.js';
 import { benchCalls } from './calls.js';
+import { benchAcd } from './acd.js';
 
 const root = projectRoot();
 const log = (msg: string): void => { process.stderr.write(`[bench] ${msg}\n`); };
@@ -403,9 +404,13 @@ async function main(): Promise<void> {
     case 'calls':
       await benchCalls(rest);
       break;
+    case 'acd':
+      await benchAcd(rest);
+      break;
     default:
       process.stderr.write('usage: npm run bench -- engine [--channels N] [--seconds S]\n' +
-        '       npm run bench -- calls [--speed 5] [--seconds 600] [--rate 10] [--baseline-seconds 60] [--realtime-seconds 15] [--seed N]\n');
+        '       npm run bench -- calls [--speed 5] [--seconds 600] [--rate 10] [--baseline-seconds 60] [--realtime-seconds 15] [--seed N]\n' +
+        '       npm run bench -- acd [--callers 10000] [--agents 500] [--queues 20] [--decisions 20000] [--rounds 30] [--skip-reports]\n');
       process.exitCode = 2;
   }
 }

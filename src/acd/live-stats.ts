@@ -10,7 +10,7 @@ import type { Store } from '../store/store.js';
 import type { CallContext } from '../calls/context.js';
 import type { AgentState } from './events.js';
 import { AcdFold, Attendance, answeredWithin, emptyCounters, type Interval } from '../reports/acd-fold.js';
-import { dayBounds, loadFromRollup, queueFigures, agentFigures } from '../reports/acd-report.js';
+import { dayBucket, loadFromRollup, queueFigures, agentFigures } from '../reports/acd-report.js';
 import { isValidTimeZone } from '../routing/calendar.js';
 
 export interface LiveStatsOptions {
@@ -59,7 +59,7 @@ export class LiveStats extends EventEmitter {
   start(): this {
     if (this.unsubscribe) return this;
     const now = this.now().getTime();
-    this.fold = new AcdFold({ bounds: dayBounds(this.tz, now) });
+    this.fold = new AcdFold(dayBucket(this.tz, now));
     const open: Interval[] = [];
     loadFromRollup(this.store.db, this.fold, now, (iv) => open.push(iv));
     for (const iv of open.sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'login' ? -1 : 1))) this.attendance.adopt(iv);
@@ -132,7 +132,7 @@ export class LiveStats extends EventEmitter {
   // A new local day: counts start from zero; open logins and pauses go on.
   private rollIfPast(ms: number): void {
     if (!(ms >= this.fold.to)) return;
-    this.fold = new AcdFold({ bounds: dayBounds(this.tz, ms) });
+    this.fold = new AcdFold(dayBucket(this.tz, ms));
     this.emit('changed', { queues: [], agents: [], day: this.day });
   }
 

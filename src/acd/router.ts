@@ -85,6 +85,8 @@ interface QueueRec {
   // Sorted: priority desc, joinedMs asc, seq asc.
   waiting: CallerRec[];
   unoffered: number;
+  // The earliest joinedMs among waiting callers (the most widened needs).
+  oldestMs: number;
   lastOrder: number;
   // Removed from the configuration; kept while callers still wait in it.
   removed: boolean;
@@ -131,7 +133,7 @@ export class Router {
     const strategy = STRATEGIES[cfg.strategy];
     if (!strategy) throw new Error(`unknown strategy ${cfg.strategy}`);
     if (!q) {
-      q = { id: cfg.id, strategy, weight: 0, skills: {}, widenMs: 0, members: [], byAgent: new Map(), waiting: [], unoffered: 0, lastOrder: -1, removed: false };
+      q = { id: cfg.id, strategy, weight: 0, skills: {}, widenMs: 0, members: [], byAgent: new Map(), waiting: [], unoffered: 0, oldestMs: Infinity, lastOrder: -1, removed: false };
       this.queues.set(cfg.id, q);
     }
     q.strategy = strategy;
@@ -207,6 +209,7 @@ export class Router {
     };
     q.waiting.splice(insertAt(q.waiting, rec), 0, rec);
     q.unoffered++;
+    if (rec.joinedMs < q.oldestMs) q.oldestMs = rec.joinedMs;
     this.callers.set(c.id, rec);
   }
 
@@ -217,6 +220,10 @@ export class Router {
     const i = indexOf(q.waiting, c);
     if (i >= 0) q.waiting.splice(i, 1);
     if (!c.offered) q.unoffered--;
+    if (c.joinedMs === q.oldestMs) {
+      q.oldestMs = Infinity;
+      for (const w of q.waiting) if (w.joinedMs < q.oldestMs) q.oldestMs = w.joinedMs;
+    }
     this.callers.delete(id);
     if (q.removed && !q.waiting.length) this.queues.delete(q.id);
   }
@@ -279,7 +286,8 @@ export class Router {
     let best: { caller: CallerRec; cands: MemberRec[] } | null = null;
     for (const q of queues) {
       if (best && q.weight < best.caller.queue.weight) continue;
-      const freeMembers = this.freeMembers(q);
+      const freeMembers = this.freeMembers(q, nowMs);
+      if (!freeMembers.length) continue;
       for (const c of q.waiting) {
         if (c.offered) continue;
         // Later callers of this queue rank lower than the best found so far.
@@ -291,13 +299,23 @@ export class Router {
     return best;
   }
 
-  private freeMembers(q: QueueRec): MemberRec[] {
+  // Free members of the queue who meet its own requirements as far as its
+  // longest-waiting caller has widened them: nobody else can take any of its
+  // callers, so a queue none of the free agents is skilled for costs nothing.
+  private freeMembers(q: QueueRec, nowMs: number): MemberRec[] {
     const out: MemberRec[] = [];
+    const base = Object.entries(q.skills);
+    const widen = base.length && q.widenMs > 0 && q.oldestMs !== Infinity ? Math.floor(Math.max(0, nowMs - q.oldestMs) / q.widenMs) : 0;
+    const fits = (m: MemberRec) => !base.length || hasSkills(m.agent.skills, base, widen);
     if (this.free.size < q.members.length) {
-      for (const a of this.free) { const m = q.byAgent.get(a.id); if (m) out.push(m); }
+      for (const a of this.free) { const m = q.byAgent.get(a.id); if (m && fits(m)) out.push(m); }
       out.sort((x, y) => x.order - y.order);
     } else {
-      for (const m of q.members) if (this.free.has(m.agent)) out.push(m);
+      for (const m of q.members) if (this.free.has(m.agent) && fits(m)) out.push(m);
+    }
+    if (!out.length && base.length && q.widenMs > 0 && q.oldestMs !== Infinity && this.free.size) {
+      const next = q.oldestMs + (widen + 1) * q.widenMs;
+      if (next < this.wakeAtMs) this.wakeAtMs = next;
     }
     return out;
   }

@@ -53,8 +53,10 @@ export function emptyCounters(): Counters {
   };
 }
 
+const FIELDS: readonly CounterField[] = ROLLUP_COLUMNS.map(([f]) => f);
+
 export function addCounters(into: Counters, c: Counters): void {
-  for (const [f] of ROLLUP_COLUMNS) into[f] += c[f];
+  for (let i = 0; i < FIELDS.length; i++) into[FIELDS[i]!] += c[FIELDS[i]!];
   for (const k in c.waitHist) into.waitHist[k] = (into.waitHist[k] ?? 0) + c.waitHist[k]!;
 }
 
@@ -198,8 +200,10 @@ export class Attendance {
 export interface FoldEntry { at: string; kind: string; event: string; data: Record<string, unknown> }
 
 // Periods a fold counts into: boundaries b[0] < b[1] < ... < b[n] (unix ms),
-// bucket i = [b[i], b[i+1]).
-export interface Buckets { bounds: number[] }
+// bucket i = [b[i], b[i+1]). With `tz`, every inner boundary is the start of
+// a local hour (chunkSec 3600) or day (86400), or there is one bucket
+// (chunkSec 0): the rollup can then be summed in SQL.
+export interface Buckets { bounds: number[]; tz?: string; chunkSec?: number }
 
 export function bucketOf(b: Buckets, ms: number): number {
   const a = b.bounds;
@@ -271,11 +275,12 @@ export class AcdFold {
   }
 }
 
-export function parseData(s: string): Record<string, unknown> {
+// An entry's data; undefined when it is not JSON (the triggers skip those too).
+export function parseData(s: string): Record<string, unknown> | undefined {
   try {
     const d = JSON.parse(s) as unknown;
     return d !== null && typeof d === 'object' && !Array.isArray(d) ? d as Record<string, unknown> : {};
-  } catch { return {}; }
+  } catch { return undefined; }
 }
 
 // ---- the rollup tables ----
@@ -298,6 +303,37 @@ export function readRollupRows(db: Db, fromSlot: number, toSlot: number, fn: (sl
   return n;
 }
 
+// Rollup sums over [fromSlot, toSlot) by local chunk: k = (slot + offSec) /
+// chunkSec, or one group when chunkSec is 0 (the offset must not change in the range).
+export function readRollupGrouped(db: Db, fromSlot: number, toSlot: number, offSec: number, chunkSec: number,
+  fn: (k: number, dim: Dim, id: string, c: Counters) => void): number {
+  // Bound numbers arrive as REAL: cast, or the division is not an integer one.
+  const k = chunkSec ? '(slot + CAST(? AS INTEGER)) / CAST(? AS INTEGER)' : '0 * ? * ?';
+  const args = [offSec, chunkSec, fromSlot, toSlot];
+  const sums = db.prepare(`SELECT ${k} AS k, dim, id, ${ROLLUP_COLUMNS.map(([, c]) => `SUM(${c})`).join(', ')}, COUNT(*)
+    FROM acd_rollup WHERE slot >= ? AND slot < ? GROUP BY 1, 2, 3`).raw(true);
+  const hist = db.prepare(`SELECT ${k} AS k, id, wait_hist FROM acd_rollup WHERE slot >= ? AND slot < ? AND dim = 'queue' AND wait_hist <> '{}'`).raw(true);
+  const got = new Map<string, Counters>();
+  let rows = 0;
+  for (const r of sums.iterate(...args) as Iterable<unknown[]>) {
+    const c = emptyCounters();
+    for (let i = 0; i < ROLLUP_COLUMNS.length; i++) c[ROLLUP_COLUMNS[i]![0]] = r[i + 3] as number;
+    rows += r[ROLLUP_COLUMNS.length + 3] as number;
+    got.set(`${String(r[0])}\0${String(r[1])}\0${String(r[2])}`, c);
+  }
+  for (const [kk, id, h] of hist.iterate(...args) as Iterable<[number, string, string]>) {
+    const c = got.get(`${kk}\0queue\0${id}`);
+    if (!c) continue;
+    const part = JSON.parse(h) as Record<string, number>;
+    for (const bin in part) c.waitHist[bin] = (c.waitHist[bin] ?? 0) + part[bin]!;
+  }
+  for (const [key, c] of got) {
+    const [kk, dim, id] = key.split('\0') as [string, Dim, string];
+    fn(Number(kk), dim, id, c);
+  }
+  return rows;
+}
+
 export function readIntervals(db: Db, fromIso: string, toIso: string): Interval[] {
   const cols = 'agent, kind, reason, start_at AS startAt, end_at AS endAt';
   return db.prepare(`SELECT ${cols} FROM acd_interval WHERE end_at > ? AND start_at < ?
@@ -317,6 +353,7 @@ export function recomputeAcdRollup(db: Db): { rows: RollupRow[]; intervals: Inte
   const st = db.prepare("SELECT at, kind, event, data FROM journal WHERE kind IN ('queue', 'agent') ORDER BY id").raw(true);
   for (const [at, kind, event, data] of st.iterate() as Iterable<[string, string, string, string]>) {
     const d = parseData(data);
+    if (!d) continue;
     if (kind === 'agent') att.apply(event, d, at);
     const ms = Date.parse(at);
     if (Number.isNaN(ms)) continue;
