@@ -3,6 +3,8 @@
 // (an agent ready, a phone put down, a caller joining, wrap-up ending) marks
 // the router and schedules one dispatch; nothing polls.
 import type { CallContext } from '../calls/context.js';
+import type { CallSession } from '../calls/session.js';
+import type { Leg } from '../calls/leg.js';
 import type { Queue, Agent } from './schemas.js';
 import type { AgentState, QueueEvents, AgentEvents } from './events.js';
 import { Router, type Offer } from './router.js';
@@ -43,8 +45,10 @@ export class Acd extends EventEmitter {
   private queueIds = new Set<string>();
   // Wakes the router when a waiting caller's skill requirement widens.
   private widenTimer: { at: number; timer: Timer } | null = null;
-  // Calls a supervisor ended (so the agent's part counts as ended by them).
+  // Calls a supervisor ended or took over (the agent's part counts as ended by them).
   readonly supervisedEnd = new Set<string>();
+  // Each agent's call in progress: its session and the agent's leg.
+  readonly live = new Map<string, { session: CallSession; leg: Leg }>();
 
   constructor(private ctx: CallContext, opts: { random?: () => number } = {}) {
     super();
@@ -259,6 +263,20 @@ export class Acd extends EventEmitter {
     this.supervised(agent, 'hangup', by, call.journey);
     await this.ctx.engine.hangup(call.callerChan).catch(() => {});
     if (call.agentChan !== call.callerChan) await this.ctx.engine.hangup(call.agentChan).catch(() => {});
+  }
+
+  // A supervisor takes the agent's caller over on their own phone's leg; the
+  // agent's phone is released.
+  intercept(agent: string, leg: Leg, by: string): void {
+    const live = this.live.get(agent);
+    if (!live) throw new AcdError('wrong_state', `agent ${agent} is not in a call`);
+    const journey = live.session.journey.id;
+    this.supervisedEnd.add(journey);
+    if (!live.session.takeover?.(leg, live.leg)) {
+      this.supervisedEnd.delete(journey);
+      throw new AcdError('wrong_state', `agent ${agent}'s call is not in a conversation now (on hold or being transferred)`);
+    }
+    this.supervised(agent, 'intercept', by, journey);
   }
 
   // ---- availability and dispatch ----

@@ -41,6 +41,8 @@ export class LiveStats extends EventEmitter {
   private unsubscribe: (() => void) | undefined;
   private midnight: NodeJS.Timeout | undefined;
   private changed: { queues: Set<string>; agents: Set<string> } | null = null;
+  failures = 0;
+  lastFailure: Error | undefined;
 
   // One per store, started on first use (the supervisor's acdStatus, the API).
   static for(store: Store, opts: LiveStatsOptions = {}): LiveStats {
@@ -63,7 +65,8 @@ export class LiveStats extends EventEmitter {
     const open: Interval[] = [];
     loadFromRollup(this.store.db, this.fold, now, (iv) => open.push(iv));
     for (const iv of open.sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'login' ? -1 : 1))) this.attendance.adopt(iv);
-    this.unsubscribe = this.store.journal.subscribe((e) => this.entry(e));
+    // A fault here must not fail the journal write of a call.
+    this.unsubscribe = this.store.journal.subscribe((e) => { try { this.entry(e); } catch (err) { this.failures++; this.lastFailure = err as Error; } });
     this.scheduleMidnight();
     return this;
   }

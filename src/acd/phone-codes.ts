@@ -9,6 +9,7 @@ import type { EngineEvent } from '../telephony/protocol.js';
 
 type AgentCode = 'agentLogin' | 'agentLogout' | 'agentPause' | 'agentReady';
 type TapMode = 'listen' | 'whisper' | 'barge';
+type Permission = TapMode | 'intercept';
 
 export async function agentCode(ctx: CallContext, leg: Leg, ext: Extension, name: AgentCode, arg: string): Promise<void> {
   const acd = ctx.acd;
@@ -57,7 +58,7 @@ export async function agentCode(ctx: CallContext, leg: Leg, ext: Extension, name
 }
 
 // Whether this phone may monitor that agent in this way.
-export function maySupervise(ctx: CallContext, supervisorExt: string, agent: string, mode: TapMode): boolean {
+export function maySupervise(ctx: CallContext, supervisorExt: string, agent: string, mode: Permission): boolean {
   const sup = ctx.config.settings.acd.supervisors.find((x) => x.ext === supervisorExt);
   if (!sup || !sup.may.includes(mode)) return false;
   if (!sup.queues.length) return true;
@@ -65,7 +66,8 @@ export function maySupervise(ctx: CallContext, supervisorExt: string, agent: str
 }
 
 // A supervisor's phone taps the agent's channel until either hangs up; keys
-// 4, 5 and 6 switch between listen, whisper and barge (each allowed mode).
+// 4, 5 and 6 switch between listen, whisper and barge (each allowed mode),
+// and 7 takes the caller over from the agent.
 export async function superviseFromPhone(ctx: CallContext, leg: Leg, ext: Extension, mode: TapMode, agent: string): Promise<void> {
   const acd = ctx.acd;
   const say = (p: string) => leg.play([ctx.prompt(p, ext.language)]).catch(() => 'done' as const);
@@ -82,24 +84,53 @@ export async function superviseFromPhone(ctx: CallContext, leg: Leg, ext: Extens
   log(mode);
   let current = mode;
   const keys: Record<string, TapMode> = { 4: 'listen', 5: 'whisper', 6: 'barge' };
+  let tookOver!: () => void;
+  const takeOver = new Promise<void>((r) => { tookOver = r; });
   const onKey = (e: EngineEvent) => {
     if (e.event !== 'DtmfReceived') return;
+    if (String(e.digit) === '7' && maySupervise(ctx, ext.ext, agent, 'intercept')) { tookOver(); return; }
     const m = keys[String(e.digit)];
     if (!m || m === current || !maySupervise(ctx, ext.ext, agent, m)) return;
     current = m;
     void ctx.engine.tap(leg.chan, call.agentChan, m).then(() => log(m), () => {});
   };
   leg.on('event', onKey);
+  let intercept = false;
   try {
-    // Ends when the supervisor hangs up (Hangup thrown) or the agent's call ends.
+    // Ends when the supervisor hangs up (Hangup thrown), the agent's call
+    // ends, or the supervisor takes the call over.
     await new Promise<void>((resolve, reject) => {
       const check = (id: string) => { if (id === agent && a.call?.journey !== call.journey) { acd.off('agent', check); resolve(); } };
       acd.on('agent', check);
+      void takeOver.then(() => { acd.off('agent', check); intercept = true; resolve(); });
       leg.gone().catch((err) => { acd.off('agent', check); reject(err); });
     });
   } finally {
     leg.off('event', onKey);
     await ctx.engine.untap(leg.chan).catch(() => {});
-    log('stop');
+    if (!intercept) log('stop');
+  }
+  if (intercept) await takeOverCall(ctx, leg, ext, agent, say);
+}
+
+// `*44<agent>#`: the supervisor's phone takes the agent's caller over.
+export async function interceptFromPhone(ctx: CallContext, leg: Leg, ext: Extension, agent: string): Promise<void> {
+  const say = (p: string) => leg.play([ctx.prompt(p, ext.language)]).catch(() => 'done' as const);
+  if (!ctx.acd.agents.has(agent) || !maySupervise(ctx, ext.ext, agent, 'intercept')) {
+    ctx.store.journal.append('agent', 'SupervisionRefused', { data: { agent, mode: 'intercept', by: ext.ext }, at: ctx.now(), engineMs: ctx.engineMs() });
+    await say('invalid');
+    return;
+  }
+  await takeOverCall(ctx, leg, ext, agent, say);
+}
+
+async function takeOverCall(ctx: CallContext, leg: Leg, ext: Extension, agent: string, say: (p: string) => Promise<unknown>): Promise<void> {
+  try {
+    ctx.acd.intercept(agent, leg, `ext:${ext.ext}`);
+    // The caller's call owns this phone's leg now.
+    leg.handedOver = true;
+  } catch (e) {
+    if (!(e instanceof AcdError)) throw e;
+    await say('invalid');
   }
 }

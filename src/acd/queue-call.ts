@@ -164,11 +164,13 @@ async function serve(s: CallSession, q: Queue, t: Taken, joinedMs: number): Prom
     else if (e.event === 'TransferStarted' || e.event === 'CallTransferred') transferredTo = `extension:${String(e.data.to)}`;
   });
   let done = false;
+  acd.live.set(t.agent, { session: s, leg: t.leg });
   const complete = () => {
     if (done) return;
     done = true;
     offJournal();
-    const endedBy = s.caller.hungUp ? 'caller' : acd.supervisedEnd.has(s.journey.id) ? 'supervisor' : transferredTo ? 'transfer' : 'agent';
+    if (acd.live.get(t.agent)?.session === s) acd.live.delete(t.agent);
+    const endedBy = acd.supervisedEnd.has(s.journey.id) ? 'supervisor' : s.caller.hungUp ? 'caller' : transferredTo ? 'transfer' : 'agent';
     if (endedBy === 'transfer') acd.queueLog(s.journey.id, 'QueueTransferred', { queue: q.id, agent: t.agent, to: transferredTo! });
     acd.queueLog(s.journey.id, 'QueueCallCompleted', { queue: q.id, agent: t.agent, talkSec: secs(ctx.engineMs() - answerMs), endedBy });
     acd.router.recordCall(t.agent, q.id, ctx.engineMs(), secs(ctx.engineMs() - answerMs));

@@ -10,11 +10,11 @@ import { parseFeature, featureTable } from './feature-codes.js';
 import type { Extension, FeatureName } from '../config/schemas.js';
 import { evaluate } from '../routing/time-conditions.js';
 import { planOutbound } from './outbound.js';
-import { agentCode, superviseFromPhone } from '../acd/phone-codes.js';
+import { agentCode, superviseFromPhone, interceptFromPhone } from '../acd/phone-codes.js';
 
 // Codes that take a number after them end with # or the inter-digit pause.
 const WITH_ARG = new Set<FeatureName>(['forwardOn', 'forwardBusyOn', 'forwardNoAnswerOn', 'directedPickup', 'voicemailAny', 'recordPrompt',
-  'agentLogin', 'agentPause', 'listen', 'whisper', 'barge']);
+  'agentLogin', 'agentPause', 'listen', 'whisper', 'barge', 'intercept']);
 
 export function featureComplete(ctx: CallContext, dialed: string): boolean {
   const settings = ctx.config.settings;
@@ -110,6 +110,9 @@ export async function runFeature(ctx: CallContext, leg: Leg, ext: Extension, nam
       return;
     case 'listen': case 'whisper': case 'barge':
       await superviseFromPhone(ctx, leg, ext, name, arg);
+      return;
+    case 'intercept':
+      await interceptFromPhone(ctx, leg, ext, arg);
       return;
     case 'record': case 'recordPause': case 'park':
       // In-call codes: dialed on their own they do nothing.

@@ -27,6 +27,10 @@ export class CallSession {
   skills: Record<string, number> = {};
   // Where the call goes once its current conversation is over (a transfer to a queue).
   next: Destination | null = null;
+  // Set while two parties talk: hands the conversation from one leg to
+  // another (a supervisor intercepting an agent's call). False if `replaces`
+  // is not in the conversation.
+  takeover: ((leg: Leg, replaces: Leg) => boolean) | null = null;
 
   // The party the call is about: the outside caller, or the phone that dialed.
   // A transfer hands the call on, so this can change.

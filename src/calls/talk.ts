@@ -2,7 +2,6 @@
 // starts or stops an on-demand recording, *9 pauses it, and a hook flash
 // starts a transfer (see transfer.ts). Returns when the call is over.
 import type { CallSession } from './session.js';
-import type { Leg } from './leg.js';
 import type { EngineEvent } from '../telephony/protocol.js';
 import { toggleRecording, togglePause } from './recording.js';
 import { flashTransfer } from './transfer.js';
@@ -10,7 +9,7 @@ import { featureCode } from './feature-codes.js';
 import { hold, unhold } from './transfer.js';
 import type { WaitingCall } from './call-waiting.js';
 import { lendPhone } from './dial-extension.js';
-import { Hangup } from './leg.js';
+import { Hangup, Leg } from './leg.js';
 
 export async function talk(s: CallSession, a: Leg, b: Leg, opts: { bridged?: boolean } = {}): Promise<void> {
   let pair: [Leg, Leg] | null = [a, b];
@@ -24,9 +23,19 @@ export async function talk(s: CallSession, a: Leg, b: Leg, opts: { bridged?: boo
       s.journey.log('PartiesBridged', s.ctx.engineMs(), { chans: [x.chan, y.chan] });
     }
     bridged = false;
-    const early = [x, y].find((l) => l.kind === 'fxs' && l.seen((e) => e.event === 'HookFlashed', since));
-    const flasher: Leg = early ?? await untilFlash(s, x, y);
+    const early: Leg | undefined = [x, y].find((l) => l.kind === 'fxs' && l.seen((e: EngineEvent) => e.event === 'HookFlashed', since));
+    const got: Leg | { leg: Leg; replaces: Leg } = early ?? await untilFlash(s, x, y);
     await s.ctx.engine.unbridge(x.chan).catch(() => {});
+    if (!(got instanceof Leg)) {
+      // Someone took the call over: the leg replaced leaves, the new one talks.
+      const keep: Leg = got.replaces === x ? y : x;
+      s.adopt(got.leg);
+      s.journey.log('CallTakenOver', s.ctx.engineMs(), { from: got.replaces.chan, to: got.leg.chan });
+      await got.replaces.release();
+      pair = [keep, got.leg];
+      continue;
+    }
+    const flasher: Leg = got;
     const other: Leg = flasher === x ? y : x;
     if (s.borrowed.has(flasher)) { pair = await giveBack(s, flasher, other); continue; }
     const waiting = flasher.kind === 'fxs' ? s.ctx.waitingCalls.get(flasher.chan) : undefined;
@@ -35,13 +44,24 @@ export async function talk(s: CallSession, a: Leg, b: Leg, opts: { bridged?: boo
 }
 
 // Waits while two legs talk: handles digit features, returns the phone that
-// flashed, or throws Hangup when either side leaves.
-function untilFlash(s: CallSession, x: Leg, y: Leg): Promise<Leg> {
-  return new Promise<Leg>((resolve, reject) => {
+// flashed or a takeover, or throws Hangup when either side leaves.
+function untilFlash(s: CallSession, x: Leg, y: Leg): Promise<Leg | { leg: Leg; replaces: Leg }> {
+  return new Promise<Leg | { leg: Leg; replaces: Leg }>((resolve, reject) => {
     const typed = new Map<Leg, { digits: string; at: number }>();
     const listeners: [Leg, (e: EngineEvent) => void][] = [];
     x.talking = y.talking = true;
-    const done = () => { x.talking = y.talking = false; for (const [l, f] of listeners) l.off('event', f); };
+    const takeover = (leg: Leg, replaces: Leg) => {
+      if (replaces !== x && replaces !== y) return false;
+      done();
+      resolve({ leg, replaces });
+      return true;
+    };
+    s.takeover = takeover;
+    const done = () => {
+      x.talking = y.talking = false;
+      if (s.takeover === takeover) s.takeover = null;
+      for (const [l, f] of listeners) l.off('event', f);
+    };
     for (const leg of [x, y]) {
       if (leg.kind !== 'fxs') continue;
       leg.clearDigits();

@@ -96,7 +96,7 @@ export const FEATURE_CODES = {
   voicemailAny: '*98', forwardOn: '*72', forwardOff: '*73', forwardBusyOn: '*90', forwardBusyOff: '*91',
   forwardNoAnswerOn: '*92', forwardNoAnswerOff: '*93', dndOn: '*78', dndOff: '*79', blockLast: '*60',
   dayNight: '*50', recordPrompt: '*77',
-  agentLogin: '*45', agentLogout: '*46', agentPause: '*47', agentReady: '*48', listen: '*41', whisper: '*42', barge: '*43',
+  agentLogin: '*45', agentLogout: '*46', agentPause: '*47', agentReady: '*48', listen: '*41', whisper: '*42', barge: '*43', intercept: '*44',
 } as const;
 export type FeatureName = keyof typeof FEATURE_CODES;
 
@@ -125,7 +125,7 @@ export const settingsSchema = z.object({
       .describe('the digit keyed after the pause code, to its reason'),
     supervisors: z.array(z.object({
       ext: extNumber.describe('the supervisor\'s phone'),
-      may: z.array(z.enum(['listen', 'whisper', 'barge'])).default(['listen', 'whisper', 'barge']),
+      may: z.array(z.enum(['listen', 'whisper', 'barge', 'intercept'])).default(['listen', 'whisper', 'barge', 'intercept']),
       queues: z.array(z.string().max(40)).default([]).describe('agents of these queues; empty: every agent'),
     }).strict()).max(50).default([]).describe('phones that may monitor agents by feature code'),
   }).strict().default({}),

@@ -302,6 +302,54 @@ test('a supervisor whispers from phone 801: the agent hears the supervisor\'s to
   await answerAndHangUp2(journey, 1, 8);
 });
 
+test('a supervisor intercepts from phone 801: the caller talks to the supervisor, the agent\'s phone is released, the queue call counts as ended by the supervisor', async () => {
+  setQueue({ wrapUpSec: 0 });
+  await only('2001');
+  const ring = nextRing();
+  const journey = await callQueue(1, '13988880002');
+  await ring;
+  const up = journalWait(box, (e) => e.event === 'QueueAnswered' && e.journey === journey);
+  await box.far.sim('answer', 8);
+  await up;
+  await f.lift(5);
+  const took = journalWait(box, (e) => e.event === 'AgentSupervised' && e.data.mode === 'intercept');
+  const completed = journalWait(box, (e) => e.event === 'QueueCallCompleted' && e.journey === journey);
+  await box.far.sim('dial', 5, { digits: '*442001#' });
+  assert.is((await took).data.journey, journey);
+  assert.is((await completed).data.endedBy, 'supervisor');
+  await box.far.sim('talk', 1, { freq: 1100 });
+  assert.ok(await f.hears(5, 1100), 'the supervisor hears the caller');
+  await box.far.sim('talk', 5, { freq: 1700 });
+  assert.ok(await f.hears(1, 1700), 'the caller hears the supervisor');
+  assert.not.ok(await f.hears(8, 1100), 'the agent is out of the call');
+  await f.hangUp(8);
+  assert.is(acd().agents.get('2001')!.state, 'ready');
+  await answerAndHangUp2(journey, 1, 5);
+  const cdr = f.cdr(journey);
+  assert.is(cdr.agent, '2001');
+  assert.is(cdr.disposition, 'answered');
+});
+
+test('a supervisor ends an agent\'s call from the console: both parties are released and the journal says who', async () => {
+  setQueue({ wrapUpSec: 0 });
+  await only('2001');
+  const ring = nextRing();
+  const journey = await callQueue(2, '13988880003');
+  await ring;
+  const up = journalWait(box, (e) => e.event === 'QueueAnswered' && e.journey === journey);
+  await box.far.sim('answer', 8);
+  await up;
+  const done = journalWait(box, ended(journey));
+  const completed = journalWait(box, (e) => e.event === 'QueueCallCompleted' && e.journey === journey);
+  await acd().forceHangup('2001', 'user:boss');
+  assert.is((await completed).data.endedBy, 'supervisor');
+  await done;
+  const sup = box.sup.store.journal.query({ kind: 'agent', event: 'AgentSupervised' }).filter((e) => e.data.journey === journey);
+  assert.equal(sup.map((e) => [e.data.mode, e.data.by]), [['hangup', 'user:boss']]);
+  await f.hangUp(8);
+  await f.settled();
+});
+
 async function answerAndHangUp2(journey: string, caller: number, phone: number): Promise<void> {
   const done = journalWait(box, ended(journey));
   await box.far.sim('hangup', caller);
