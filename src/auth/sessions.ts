@@ -40,6 +40,11 @@ export class SessionsRepo {
     return { id: r.id, userId: r.user_id, csrfToken: r.csrf_token, createdAt: r.created_at, expiresAt: r.expires_at };
   }
 
+  byId(id: string): Session | undefined {
+    const r = this.store.stmt('SELECT * FROM sessions WHERE id = ?').get(id) as Row | undefined;
+    return r ? { id: r.id, userId: r.user_id, csrfToken: r.csrf_token, createdAt: r.created_at, expiresAt: r.expires_at } : undefined;
+  }
+
   remove(id: string): void {
     this.store.write(() => this.store.stmt('DELETE FROM sessions WHERE id = ?').run(id));
   }
