@@ -10,6 +10,7 @@ import { projectRoot } from '../native/addon.js';
 import { createLogger } from '../log.js';
 import { startApiServer, type ApiServer, type ApiServerOptions } from './http-server.js';
 import type { Role } from '../auth/users-repo.js';
+import { WebSocket } from 'ws';
 
 export interface TestApi { api: ApiServer; store: Store; dir: string; logs: string[]; stop(): Promise<void> }
 
@@ -79,4 +80,57 @@ export async function userClient(t: TestApi, admin: Client, role: Role, username
   const c = new Client(t.api.url);
   await c.ok('auth/session/login', { username, password: `${role}-password-1` });
   return c;
+}
+
+// A WebSocket client of /api/ws that pairs results with requests by id.
+export class WsClient {
+  private nextId = 1;
+  private waiters = new Map<number | string, (m: any) => void>();
+  readonly events: any[] = [];
+  private eventWaiters: { match: (m: any) => boolean; resolve: (m: any) => void }[] = [];
+
+  private constructor(readonly ws: WebSocket) {
+    ws.on('message', (raw) => {
+      const m = JSON.parse(raw.toString());
+      if (m.type === 'result') { this.waiters.get(m.id)?.(m); this.waiters.delete(m.id); return; }
+      if (m.type === 'event') {
+        this.events.push(m);
+        this.eventWaiters = this.eventWaiters.filter((w) => (w.match(m) ? (w.resolve(m), false) : true));
+      }
+    });
+  }
+
+  static connect(base: string, opts: { cookie?: string; bearer?: string; origin?: string | null } = {}): Promise<WsClient> {
+    const headers: Record<string, string> = {};
+    if (opts.cookie) headers.cookie = opts.cookie;
+    if (opts.bearer) headers.authorization = `Bearer ${opts.bearer}`;
+    const ws = new WebSocket(`${base.replace(/^http/, 'ws')}/api/ws`, { headers, ...(opts.origin === null ? {} : { origin: opts.origin ?? base }) });
+    return new Promise((resolve, reject) => {
+      ws.once('open', () => resolve(new WsClient(ws)));
+      ws.once('unexpected-response', (_req, res) => reject(new Error(`refused: ${res.statusCode}`)));
+      ws.once('error', reject);
+    });
+  }
+
+  send(m: Record<string, unknown>): Promise<any> {
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.waiters.set(id, resolve);
+      this.ws.send(JSON.stringify({ ...m, id }));
+    });
+  }
+
+  request(command: string, input: unknown = {}): Promise<any> { return this.send({ type: 'request', command, input }); }
+  subscribe(topic: string, filter?: unknown): Promise<any> { return this.send({ type: 'subscribe', topic, filter }); }
+
+  nextEvent(match: (m: any) => boolean = () => true, timeoutMs = 3000): Promise<any> {
+    const seen = this.events.find(match);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no matching event within ${timeoutMs} ms; got ${JSON.stringify(this.events.slice(-3))}`)), timeoutMs);
+      this.eventWaiters.push({ match, resolve: (m) => { clearTimeout(timer); resolve(m); } });
+    });
+  }
+
+  close(): void { this.ws.close(); }
 }
