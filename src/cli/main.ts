@@ -7,6 +7,7 @@ import { runSupervisor } from '../main.js';
 import { configCommand } from './config.js';
 import { previewCommand } from './preview.js';
 import { promptCommand } from './prompt.js';
+import { userCommand } from './user.js';
 
 const USAGE = `usage: hotline <command>
   scenario run FILE... [--socket PATH] [--speed N]   run scenario files against an engine
@@ -18,6 +19,7 @@ const USAGE = `usage: hotline <command>
   preview --caller N [--trunk ID] [--did N] [--at ISO] what the box would do with a call at that time
   prompt import FILE NAME [--replace] | prompt list    custom prompts (WAV/MP3) for menus and announcements
   repair-wav FILE                                    fix a recording's header after a crash
+  user reset-admin [--data-dir DIR]                  set the admin password (read from stdin) from the console
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -30,6 +32,7 @@ export async function main(argv: string[]): Promise<number> {
     case 'config': return configCommand(rest);
     case 'preview': return previewCommand(rest);
     case 'prompt': return promptCommand(rest);
+    case 'user': return userCommand(rest);
     case 'repair-wav': {
       if (rest.length !== 1) { process.stderr.write('usage: hotline repair-wav FILE\n'); return 2; }
       try {
