@@ -2,7 +2,7 @@
 // envelope; configuration goes through the config service's own checks.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startTestApi, adminClient, type TestApi, type Client } from './test-kit.js';
+import { startTestApi, adminClient, Client, type TestApi } from './test-kit.js';
 
 let t: TestApi;
 let admin: Client;
@@ -36,6 +36,17 @@ test('a configuration document refused by the config service names the field ins
   assert.is(rm.body.error.id, 'validation_failed', 'the operator extension is still referred to');
   await admin.ok('config/doc/put', { kind: 'extension', id: '809', doc: { ext: '809', name: 'Lobby' } });
   assert.is((await admin.ok('config/doc/get', { kind: 'extension', id: '809' })).doc.name, 'Lobby');
+});
+
+test('supervisors read the configuration without its secrets; admins see them', async () => {
+  await admin.ok('config/doc/put', { kind: 'extension', id: '810', doc: { ext: '810', voicemail: { pin: '4321' } } });
+  await admin.ok('users/user/create', { username: 'sup-cfg', role: 'supervisor', password: 'supervisor-pass' });
+  const sup = new Client(t.api.url);
+  await sup.ok('auth/session/login', { username: 'sup-cfg', password: 'supervisor-pass' });
+  assert.is((await sup.ok('config/doc/get', { kind: 'extension', id: '810' })).doc.voicemail.pin, '***');
+  const listed = await sup.ok('config/doc/list', { kind: 'extension' });
+  assert.not.ok(JSON.stringify(listed).includes('4321'));
+  assert.is((await admin.ok('config/doc/get', { kind: 'extension', id: '810' })).doc.voicemail.pin, '4321');
 });
 
 test('a body that is not JSON is refused as such', async () => {

@@ -102,7 +102,7 @@ export class Webhooks {
           this.store.stmt('UPDATE webhook_deliveries SET payload = ? WHERE id = ?').run(payload, id);
         });
       }
-      this.store.flush();
+      // No flush here: the rows commit with the call's own write batch.
       setImmediate(() => this.pump());
     } catch (err) {
       this.opts.log?.error('webhook queueing failed', { error: (err as Error).message });
@@ -156,6 +156,5 @@ export class Webhooks {
         .run(next, attempts, status, error, new Date(now + (wait ?? 0)).toISOString(), d.id));
       this.opts.log?.warn('webhook delivery failed', { delivery: d.id, url: d.url, attempts, error, retry: next === 'pending' });
     }
-    this.store.flush();
   }
 }

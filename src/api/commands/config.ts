@@ -2,7 +2,7 @@
 // cross-checks it against the rest; its errors name the field, prefixed here
 // with "doc." so they point into the request.
 import { z } from 'zod';
-import { command, ADMINS, SUPERVISORS, type CommandRegistry } from '../registry.js';
+import { command, ADMINS, SUPERVISORS, type CommandRegistry, type CommandContext } from '../registry.js';
 import { notFound, validationFailed } from '../errors.js';
 import { KIND_SCHEMAS, type ConfigKind } from '../../config/kinds.js';
 import { ConfigError } from '../../config/config-service.js';
@@ -20,6 +20,18 @@ function inDoc<T>(fn: () => T): T {
   }
 }
 
+// Supervisors read the configuration but not its secrets (SMTP password, voicemail PINs).
+const SECRET_KEY = /^(pass|password|pin|secret)$/i;
+function forRole(doc: unknown, ctx: CommandContext): unknown {
+  if (ctx.actor?.role === 'admin') return doc;
+  const hide = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(hide);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, SECRET_KEY.test(k) && x !== undefined ? '***' : hide(x)]));
+    return v;
+  };
+  return hide(doc);
+}
+
 export function configCommands(r: CommandRegistry): void {
   r.add(command({
     name: 'config/kind/list', summary: 'Configuration kinds with the JSON schema of their documents', access: SUPERVISORS, kind: 'read',
@@ -30,7 +42,7 @@ export function configCommands(r: CommandRegistry): void {
   r.add(command({
     name: 'config/doc/list', summary: 'Every document of a kind', access: SUPERVISORS, kind: 'read',
     input: z.object({ kind }).strict(),
-    handler: (i, ctx) => Object.entries(ctx.deps.config.table(i.kind)).map(([id, doc]) => ({ id, doc })),
+    handler: (i, ctx) => Object.entries(ctx.deps.config.table(i.kind)).map(([id, doc]) => ({ id, doc: forRole(doc, ctx) })),
   }));
 
   r.add(command({
@@ -39,7 +51,7 @@ export function configCommands(r: CommandRegistry): void {
     handler(i, ctx) {
       const doc = ctx.deps.config.doc(i.kind, i.id);
       if (doc === undefined) throw notFound(`${i.kind} ${i.id}`);
-      return { id: i.id, doc };
+      return { id: i.id, doc: forRole(doc, ctx) };
     },
   }));
 
