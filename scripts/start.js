@@ -2,25 +2,25 @@
 // `npm start`: the demo box on the simulated board. Starts hotline-engine
 // (sim-demo profile: 4 FXO lines, 8 FXS phones, 1 E1) as its own process, the
 // supervisor with the demo configuration (config/demo.json: extensions
-// 801-808, an IVR, office hours, voicemail) and a status page on
-// http://localhost:$PORT (default 8080). State lives in $HOTLINE_DATA_DIR
-// (default ./data), so instances can run side by side.
+// 801-808, an IVR, office hours, voicemail) and the API with its sign-in page
+// and status page on http://localhost:$PORT (default 8080). State lives in
+// $HOTLINE_DATA_DIR (default ./data), so instances can run side by side.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-if (!fs.existsSync(path.join(root, 'dist/src/web/status-server.js')) || !fs.existsSync(path.join(root, 'build/Release/hotline.node'))) {
+if (!fs.existsSync(path.join(root, 'dist/src/api/http-server.js')) || !fs.existsSync(path.join(root, 'build/Release/hotline.node'))) {
   console.error('start: not built yet: run "bash scripts/setup" first');
   process.exit(1);
 }
-const { EngineClient } = await import('../dist/src/telephony/engine-client.js');
-const { startStatusServer, accessToken } = await import('../dist/src/web/status-server.js');
+const { startApiServer } = await import('../dist/src/api/http-server.js');
 const { Supervisor } = await import('../dist/src/supervisor.js');
 
 const dataDir = path.resolve(process.env.HOTLINE_DATA_DIR ?? path.join(root, 'data'));
 const port = Number(process.env.PORT ?? 8080);
+const host = process.env.HOST ?? '127.0.0.1';
 fs.mkdirSync(dataDir, { recursive: true });
 const socketPath = path.join(dataDir, 'engine.sock');
 
@@ -33,11 +33,15 @@ while (!fs.existsSync(socketPath)) {
 }
 const seedConfig = JSON.parse(fs.readFileSync(path.join(root, 'config/demo.json'), 'utf8'));
 const supervisor = await Supervisor.start({ dataDir, socketPath, seedConfig });
-const client = new EngineClient({ socketPath, name: 'status-page' });
-await client.connect();
-startStatusServer({ port, host: '127.0.0.1', dataDir, client, store: supervisor.store, acd: () => supervisor.acdStatus() });
-console.log(`Hotline demo box: ${client.channels.length} channels on the simulated board, extensions ${supervisor.config.extensions().map((e) => e.ext).join(' ')}`);
-console.log(`Status page: http://localhost:${port}/?token=${accessToken(dataDir)}`);
-const stop = () => { engine.removeAllListeners('exit'); void supervisor.stop(); engine.kill('SIGTERM'); process.exit(0); };
+const api = await startApiServer({ port, host, supervisor, dataDir });
+const where = `http://${host === '0.0.0.0' ? 'localhost' : host}:${api.port}`;
+console.log(`Hotline demo box: ${supervisor.engine.channels.length} channels on the simulated board, extensions ${supervisor.config.extensions().map((e) => e.ext).join(' ')}`);
+if (api.deps.accounts.users.count() === 0) {
+  console.log(`First start: open ${where}/ and choose the admin password (there is no default one).`);
+  console.log(`  Or from this box's console: echo 'PASSWORD' | npx hotline user reset-admin --data-dir ${dataDir}`);
+} else {
+  console.log(`Sign in at ${where}/ ; status page ${where}/status ; API ${where}/api/ (docs/api.md)`);
+}
+const stop = () => { engine.removeAllListeners('exit'); void api.close().then(() => supervisor.stop()); engine.kill('SIGTERM'); setTimeout(() => process.exit(0), 200); };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);

@@ -8,6 +8,7 @@ import { configCommand } from './config.js';
 import { previewCommand } from './preview.js';
 import { promptCommand } from './prompt.js';
 import { reportCommand } from './report.js';
+import { userCommand } from './user.js';
 
 const USAGE = `usage: hotline <command>
   scenario run FILE... [--socket PATH] [--speed N]   run scenario files against an engine
@@ -21,6 +22,7 @@ const USAGE = `usage: hotline <command>
   report acd [--from ISO] [--to ISO] [--group-by queue|agent|hour|day|month] [--tz ZONE] [--csv]
                                                      queue and agent figures for a period, from the journal
   repair-wav FILE                                    fix a recording's header after a crash
+  user reset-admin [--data-dir DIR]                  set the admin password (read from stdin) from the console
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -34,6 +36,7 @@ export async function main(argv: string[]): Promise<number> {
     case 'preview': return previewCommand(rest);
     case 'prompt': return promptCommand(rest);
     case 'report': return reportCommand(rest);
+    case 'user': return userCommand(rest);
     case 'repair-wav': {
       if (rest.length !== 1) { process.stderr.write('usage: hotline repair-wav FILE\n'); return 2; }
       try {

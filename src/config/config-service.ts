@@ -81,6 +81,20 @@ export class ConfigService extends EventEmitter {
 
   // Validates and saves one document; throws ConfigError.
   put(kind: ConfigKind, id: string, raw: unknown): unknown {
+    const { data, next } = this.checked(kind, id, raw);
+    this.store.config.put(kind, id, data);
+    this.docs = next;
+    this.version = this.storedVersion();
+    this.emit('changed', { kind, id });
+    return data;
+  }
+
+  // What put would save, without saving it (the panel's "check" button); throws ConfigError.
+  check(kind: ConfigKind, id: string, raw: unknown): unknown {
+    return this.checked(kind, id, raw).data;
+  }
+
+  private checked(kind: ConfigKind, id: string, raw: unknown): { data: unknown; next: ConfigDocs } {
     const schema = KIND_SCHEMAS[kind];
     if (!schema) throw new ConfigError([{ path: 'kind', message: `no configuration kind "${String(kind)}"` }]);
     const r = schema.safeParse(raw);
@@ -89,11 +103,7 @@ export class ConfigService extends EventEmitter {
     (next[kind] as Map<string, unknown>).set(id, r.data);
     const errors = crossCheck(next, this.env).filter((e) => e.kind === kind && e.id === id || e.global);
     if (errors.length) throw new ConfigError(errors.map((e) => ({ path: e.path, message: e.message })));
-    this.store.config.put(kind, id, r.data);
-    this.docs = next;
-    this.version = this.storedVersion();
-    this.emit('changed', { kind, id });
-    return r.data;
+    return { data: r.data, next };
   }
 
   remove(kind: ConfigKind, id: string): boolean {

@@ -28,8 +28,11 @@ export function loadMigrations(dir = migrationsDir()): Migration[] {
     if (!m) continue;
     out.push({ version: Number(m[1]), name: m[2]!, sql: fs.readFileSync(path.join(dir, f), 'utf8') });
   }
+  // Numbers rise but may skip (features reserve ranges: 010+ is the API's), so
+  // branches can add migrations without renumbering each other's.
   out.forEach((m, i) => {
-    if (m.version !== i + 1) throw new StoreError('bad_migrations', `migration ${m.version}-${m.name} is out of sequence (expected ${i + 1})`);
+    const prev = i ? out[i - 1]!.version : 0;
+    if (m.version <= prev) throw new StoreError('bad_migrations', `migration ${m.version}-${m.name} repeats number ${m.version}`);
   });
   return out;
 }
@@ -60,7 +63,8 @@ function migrate(db: Db, migrations: Migration[]): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
   const applied = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
   const newest = Math.max(0, ...applied);
-  if (newest > migrations.length) throw new StoreError('newer_database', `the database is at schema version ${newest}, this build knows ${migrations.length}: refusing to run an older build on it`);
+  const known = Math.max(0, ...migrations.map((m) => m.version));
+  if (newest > known) throw new StoreError('newer_database', `the database is at schema version ${newest}, this build knows ${known}: refusing to run an older build on it`);
   for (const m of migrations) {
     if (applied.has(m.version)) continue;
     db.transaction(() => {

@@ -1,0 +1,104 @@
+// Customers over the API: every role works with customers; deleting one and
+// bulk import / export are for supervisors.
+import { z } from 'zod';
+import { command, ANY_ROLE, SUPERVISORS, type CommandRegistry } from '../registry.js';
+import { customerInput, SORTS } from '../../crm/customers.js';
+import { previewImport, commitImport, exportCsv } from '../../crm/customer-csv.js';
+
+const id = z.object({ id: z.number().int().positive() }).strict();
+const CSV_BYTES = 16 << 20;
+const filters = {
+  q: z.string().max(100).optional().describe('substring of name, company or a number'),
+  tag: z.string().max(40).optional(),
+  ownerId: z.number().int().positive().optional(),
+  sort: z.enum(Object.keys(SORTS) as [keyof typeof SORTS, ...(keyof typeof SORTS)[]]).default('name'),
+  order: z.enum(['asc', 'desc']).default('asc'),
+};
+
+export function crmCommands(r: CommandRegistry): void {
+  r.add(command({
+    name: 'crm/customer/list', summary: 'Search (name, company, number), filter (tag, owner), sort and page customers', access: ANY_ROLE, kind: 'read',
+    input: z.object({ ...filters, limit: z.number().int().min(1).max(200).default(50), offset: z.number().int().min(0).default(0) }).strict(),
+    handler: (i, ctx) => ctx.deps.customers.list(i),
+  }));
+
+  r.add(command({
+    name: 'crm/customer/get', summary: 'One customer', access: ANY_ROLE, kind: 'read',
+    input: id,
+    handler: (i, ctx) => ctx.deps.customers.mustGet(i.id),
+  }));
+
+  r.add(command({
+    name: 'crm/customer/create', summary: 'Create a customer', access: ANY_ROLE, kind: 'write',
+    input: customerInput,
+    target: (i) => `customer ${i.name}`,
+    handler: (i, ctx) => ctx.deps.customers.create(i, ctx.actor!.name),
+  }));
+
+  r.add(command({
+    name: 'crm/customer/update', summary: 'Change a customer; phones and tags, when given, replace the old lists', access: ANY_ROLE, kind: 'write',
+    input: customerInput.partial().extend({ id: z.number().int().positive() }).strict(),
+    target: (i) => `customer ${i.id}`,
+    handler: ({ id: cid, ...patch }, ctx) => ctx.deps.customers.update(cid, patch),
+  }));
+
+  r.add(command({
+    name: 'crm/customer/delete', summary: 'Delete a customer and their notes (their calls stay)', access: SUPERVISORS, kind: 'write',
+    input: id,
+    target: (i) => `customer ${i.id}`,
+    handler(i, ctx) { ctx.deps.customers.remove(i.id); return {}; },
+  }));
+
+  r.add(command({
+    name: 'crm/customer/history', summary: 'Contact history: every call to or from the customer\'s numbers (with recordings) and every note, newest first', access: ANY_ROLE, kind: 'read',
+    input: id.extend({ limit: z.number().int().min(1).max(500).default(100) }).strict(),
+    handler: (i, ctx) => ctx.deps.customers.history(i.id, i.limit),
+  }));
+
+  r.add(command({
+    name: 'crm/customer/lookup', summary: 'Screen pop: the customer with this number and recent history, or where an unknown number is from', access: ANY_ROLE, kind: 'read',
+    input: z.object({ number: z.string().max(64) }).strict(),
+    handler: (i, ctx) => ctx.deps.customers.customerByNumber(i.number),
+  }));
+
+  r.add(command({
+    name: 'crm/tag/list', summary: 'Tags in use and how many customers carry each', access: ANY_ROLE, kind: 'read',
+    input: z.object({}).strict(),
+    handler: (_i, ctx) => ctx.deps.customers.tags(),
+  }));
+
+  r.add(command({
+    name: 'crm/note/add', summary: 'Add a note to a customer\'s history', access: ANY_ROLE, kind: 'write',
+    input: z.object({ customerId: z.number().int().positive(), body: z.string().trim().min(1, 'a note is not empty').max(5000) }).strict(),
+    target: (i) => `customer ${i.customerId}`,
+    handler: (i, ctx) => ctx.deps.customers.addNote(i.customerId, i.body, ctx.actor!.name),
+  }));
+
+  r.add(command({
+    name: 'crm/import/preview', summary: 'Parse and check a CSV of customers; every problem with its row and field; nothing is written', access: SUPERVISORS, kind: 'read',
+    input: z.object({ csv: z.string().max(CSV_BYTES) }).strict(),
+    maxBodyBytes: CSV_BYTES + 4096,
+    handler: (i, ctx) => {
+      const p = previewImport(ctx.deps.customers, i.csv);
+      return { ...p, rows: p.rows.slice(0, 100) };
+    },
+  }));
+
+  r.add(command({
+    name: 'crm/import/commit', summary: 'Import a CSV of customers in one transaction: every row, or none when any row has a problem', access: SUPERVISORS, kind: 'write',
+    input: z.object({ csv: z.string().max(CSV_BYTES) }).strict(),
+    maxBodyBytes: CSV_BYTES + 4096,
+    handler(i, ctx) {
+      const res = commitImport(ctx.deps.customers, i.csv, ctx.actor!.name);
+      ctx.audit.target = 'customers';
+      ctx.audit.summary = `imported ${res.imported} customers from CSV`;
+      return res;
+    },
+  }));
+
+  r.add(command({
+    name: 'crm/export/csv', summary: 'Customers as CSV (cells that look like formulas are written as text)', access: SUPERVISORS, kind: 'read',
+    input: z.object({ q: filters.q, tag: filters.tag, ownerId: filters.ownerId, sort: filters.sort, order: filters.order }).strict(),
+    handler: (i, ctx) => ({ filename: `customers-${new Date().toISOString().slice(0, 10)}.csv`, ...exportCsv(ctx.deps.customers, i) }),
+  }));
+}

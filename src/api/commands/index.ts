@@ -1,0 +1,19 @@
+// Every command the API serves, in one registry.
+import { CommandRegistry } from '../registry.js';
+import { authCommands } from './auth.js';
+import { userCommands } from './users.js';
+import { configCommands } from './config.js';
+import { callCommands } from './calls.js';
+import { crmCommands } from './crm.js';
+import { webhookCommands } from './webhooks.js';
+
+export function buildRegistry(): CommandRegistry {
+  const r = new CommandRegistry();
+  authCommands(r);
+  userCommands(r);
+  configCommands(r);
+  callCommands(r);
+  crmCommands(r);
+  webhookCommands(r);
+  return r;
+}
