@@ -151,10 +151,15 @@ export interface AcdStatus {
   agents: Array<{ id: string; name: string; ext: string; state: AgentState; reason: string | null; sinceSec: number | null } & LiveAgentStats>;
 }
 
+// The box's live figures, on the box's clock and its queues' service levels.
+export function liveStatsOf(ctx: CallContext): LiveStats {
+  return LiveStats.for(ctx.store, { now: ctx.now, serviceLevelSec: (q) => ctx.acd.queue(q)?.serviceLevelSec });
+}
+
 // Supervisor.acdStatus(): today's figures with the ACD's state now.
 export function acdStatus(ctx: CallContext): AcdStatus {
   const acd = ctx.acd;
-  const live = LiveStats.for(ctx.store, { now: ctx.now, serviceLevelSec: (q) => acd.queue(q)?.serviceLevelSec });
+  const live = liveStatsOf(ctx);
   const engineNow = ctx.engineMs();
   const queues = ctx.config.list('queue').map((q) => {
     const members = acd.loggedIn(q.id);

@@ -8,6 +8,8 @@ import type { Accounts } from '../auth/accounts.js';
 import type { Role } from '../auth/users-repo.js';
 import type { Customers } from '../crm/customers.js';
 import type { Webhooks } from '../webhooks/webhooks.js';
+import type { Acd } from '../acd/acd.js';
+import type { AcdStatus } from '../acd/live-stats.js';
 
 export const SESSION_COOKIE = 'hotline_session';
 
@@ -19,6 +21,8 @@ export interface ApiDeps {
   customers: Customers;
   webhooks: Webhooks;
   dataDir: string;
+  // The ACD of a running supervisor; absent when the API runs without one.
+  acd?: { acd: Acd; status(): AcdStatus; dbPath: string; onChange(fn: () => void): () => void };
 }
 
 // Who is asking: a signed-in user or an integration token.

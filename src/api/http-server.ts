@@ -11,6 +11,8 @@ import type { Store } from '../store/store.js';
 import type { ConfigService } from '../config/config-service.js';
 import type { EngineClient } from '../telephony/engine-client.js';
 import { createLogger, type Logger } from '../log.js';
+import type { CallContext } from '../calls/context.js';
+import { liveStatsOf, type AcdStatus } from '../acd/live-stats.js';
 import { Accounts } from '../auth/accounts.js';
 import type { ThrottleLimits } from '../auth/throttle.js';
 import { Customers } from '../crm/customers.js';
@@ -31,7 +33,7 @@ export interface ApiServerOptions {
   port: number;
   host?: string;
   dataDir: string;
-  supervisor: { store: Store; config: ConfigService; engine?: EngineClient };
+  supervisor: { store: Store; config: ConfigService; engine?: EngineClient; ctx?: CallContext; acdStatus?(): AcdStatus };
   log?: Logger;
   throttle?: ThrottleLimits;
   webhooks?: WebhookOptions;
@@ -48,6 +50,19 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     store, config: opts.supervisor.config, engine: opts.supervisor.engine, dataDir: opts.dataDir,
     accounts: new Accounts(store, opts.throttle), customers: new Customers(store), webhooks,
   };
+  const sup = opts.supervisor;
+  if (sup.ctx?.acd && sup.acdStatus) {
+    const acd = sup.ctx.acd;
+    deps.acd = {
+      acd, status: () => sup.acdStatus!(), dbPath: path.join(opts.dataDir, 'hotline.db'),
+      onChange(fn) {
+        const live = liveStatsOf(sup.ctx!);
+        live.on('changed', fn);
+        acd.on('agent', fn);
+        return () => { live.off('changed', fn); acd.off('agent', fn); };
+      },
+    };
+  }
   const registry = buildRegistry();
   const uiDir = opts.uiDir ?? path.join(projectRoot(), 'ui', 'dist');
   const app = new Koa();

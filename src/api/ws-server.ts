@@ -20,6 +20,7 @@ export const TOPICS: Record<string, { access: readonly Role[]; summary: string }
   journal: { access: SUPERVISORS, summary: 'every journal entry as it is written; filter {kinds?, events?}' },
   calls: { access: ANY_ROLE, summary: 'journal entries of kind call (ringing, answered, ended, …); filter {events?}' },
   engine: { access: SUPERVISORS, summary: 'the engine\'s events (channel state, digits, tones)' },
+  acd: { access: ANY_ROLE, summary: 'the ACD status (as acd/status/get) whenever a queue or agent changes, at most 4 times a second' },
 };
 
 interface Subscription { id: number | string; topic: string; kinds?: string[]; events?: string[] }
@@ -118,6 +119,12 @@ export function attachWebSocket(server: Server, registry: CommandRegistry, deps:
   });
   const onEngine = (e: EngineEvent) => { if (clients.size) publish((s) => s.topic === 'engine', e, 'engine'); };
   deps.engine?.on('event', onEngine);
+  // ACD status is pushed, coalesced: one snapshot per 250 ms however many changes came.
+  let acdTimer: NodeJS.Timeout | null = null;
+  const offAcd = deps.acd?.onChange(() => {
+    if (acdTimer || ![...clients].some((c) => [...c.subs.values()].some((x) => x.topic === 'acd'))) return;
+    acdTimer = setTimeout(() => { acdTimer = null; publish((x) => x.topic === 'acd', deps.acd!.status(), 'acd'); }, 250);
+  });
 
   // Sessions end (logout, password change, disabled user): subscribers stop hearing.
   const recheck = setInterval(() => {
@@ -134,6 +141,8 @@ export function attachWebSocket(server: Server, registry: CommandRegistry, deps:
     close() {
       clearInterval(recheck);
       offJournal();
+      offAcd?.();
+      if (acdTimer) clearTimeout(acdTimer);
       deps.engine?.off('event', onEngine);
       for (const c of clients) c.ws.terminate();
       wss.close();

@@ -6,6 +6,7 @@ import { configCommands } from './config.js';
 import { callCommands } from './calls.js';
 import { crmCommands } from './crm.js';
 import { webhookCommands } from './webhooks.js';
+import { acdCommands } from './acd.js';
 
 export function buildRegistry(): CommandRegistry {
   const r = new CommandRegistry();
@@ -15,5 +16,6 @@ export function buildRegistry(): CommandRegistry {
   callCommands(r);
   crmCommands(r);
   webhookCommands(r);
+  acdCommands(r);
   return r;
 }

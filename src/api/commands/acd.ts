@@ -1,0 +1,110 @@
+// Queues and agents from the panel: the live status, agents' states set by a
+// supervisor (every change journaled with who did it, and audited), a forced
+// hang-up, and reports for any period computed in a worker thread.
+import { z } from 'zod';
+import { command, ANY_ROLE, SUPERVISORS, type CommandRegistry, type CommandContext } from '../registry.js';
+import { notFound, internal, conflict, validationFailed } from '../errors.js';
+import { AcdError } from '../../acd/acd.js';
+import { runAcdReport, GROUP_BY, AcdReportError } from '../../reports/acd-report.js';
+import { toCsv } from '../../cli/report.js';
+
+const agentId = z.string().regex(/^[0-9]{2,8}$/, 'an agent number is 2 to 8 digits');
+const reason = z.string().regex(/^[a-z][a-z0-9_-]{0,30}$/, 'a reason code is lower-case letters, digits, _ or -');
+
+function acdOf(ctx: CommandContext) {
+  const acd = ctx.deps.acd;
+  if (!acd) throw internal('the ACD is not running');
+  return acd;
+}
+
+// ACD refusals keep their meaning: unknown agent, or the wrong state for it.
+function run<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof AcdError) throw e.code === 'not_found' ? notFound(e.message.replace(/ does not exist$/, '')) : conflict(e.message);
+    throw e;
+  }
+}
+
+// The input field a report refusal is about (bad_time names it in its message).
+const FIELD_OF: Record<string, string | undefined> = { bad_time: undefined, bad_tz: 'tz', bad_group_by: 'groupBy', bad_period: 'to', too_many_periods: 'groupBy' };
+
+export function acdCommands(r: CommandRegistry): void {
+  r.add(command({
+    name: 'acd/status/get', summary: 'Queues (waiting, longest wait, agents by state, today\'s figures) and agents (state, time in state, calls, talk and pause time)', access: ANY_ROLE, kind: 'read',
+    input: z.object({}).strict(),
+    handler: (_i, ctx) => acdOf(ctx).status(),
+  }));
+
+  r.add(command({
+    name: 'acd/agent/login', summary: 'Log an agent in, at their own phone or at another extension', access: SUPERVISORS, kind: 'write',
+    input: z.object({ agent: agentId, ext: z.string().regex(/^[0-9]{2,6}$/).optional() }).strict(),
+    target: (i) => `agent ${i.agent}`,
+    handler(i, ctx) {
+      const a = run(() => acdOf(ctx).acd.login(i.agent, 'supervisor', { ...(i.ext ? { ext: i.ext } : {}), by: ctx.actor!.name }));
+      return { agent: a.id, state: a.state, ext: a.ext };
+    },
+  }));
+
+  r.add(command({
+    name: 'acd/agent/logout', summary: 'Log an agent out', access: SUPERVISORS, kind: 'write',
+    input: z.object({ agent: agentId }).strict(),
+    target: (i) => `agent ${i.agent}`,
+    handler(i, ctx) { run(() => acdOf(ctx).acd.logout(i.agent, 'supervisor', { by: ctx.actor!.name })); return {}; },
+  }));
+
+  r.add(command({
+    name: 'acd/agent/pause', summary: 'Set an agent not ready with a reason code (taken after the current call)', access: SUPERVISORS, kind: 'write',
+    input: z.object({ agent: agentId, reason: reason.default('break') }).strict(),
+    target: (i) => `agent ${i.agent}`,
+    handler(i, ctx) { run(() => acdOf(ctx).acd.pause(i.agent, i.reason, 'supervisor', { by: ctx.actor!.name })); return {}; },
+  }));
+
+  r.add(command({
+    name: 'acd/agent/resume', summary: 'Set an agent ready (ends a pause or wrap-up)', access: SUPERVISORS, kind: 'write',
+    input: z.object({ agent: agentId }).strict(),
+    target: (i) => `agent ${i.agent}`,
+    handler(i, ctx) { run(() => acdOf(ctx).acd.resume(i.agent, 'supervisor', { by: ctx.actor!.name })); return {}; },
+  }));
+
+  r.add(command({
+    name: 'acd/agent/hangup', summary: 'End the agent\'s current call (both parties); journaled as supervision', access: SUPERVISORS, kind: 'write',
+    input: z.object({ agent: agentId }).strict(),
+    target: (i) => `agent ${i.agent}`,
+    async handler(i, ctx) {
+      const acd = acdOf(ctx).acd;
+      try {
+        await acd.forceHangup(i.agent, `user:${ctx.actor!.name}`);
+      } catch (e) {
+        if (e instanceof AcdError) throw e.code === 'not_found' ? notFound(`agent ${i.agent}`) : conflict(e.message);
+        throw e;
+      }
+      return {};
+    },
+  }));
+
+  r.add(command({
+    name: 'acd/report/run', summary: 'Queue and agent figures for a period (offered, answered, abandon rate, ASA, AHT, service level, transfers, callbacks, attendance), computed in a worker thread; format csv for a spreadsheet-safe export', access: SUPERVISORS, kind: 'read',
+    input: z.object({
+      from: z.string().min(10).max(40).describe('ISO date or date-time; without an offset it is wall time in tz'),
+      to: z.string().min(10).max(40),
+      groupBy: z.enum(GROUP_BY as [string, ...string[]]).default('queue'),
+      tz: z.string().max(60).default('Asia/Shanghai'),
+      queue: z.string().max(40).optional(),
+      agent: agentId.optional(),
+      format: z.enum(['json', 'csv']).default('json'),
+    }).strict(),
+    async handler(i, ctx) {
+      const acd = acdOf(ctx);
+      try {
+        const report = await runAcdReport(acd.dbPath, { from: i.from, to: i.to, groupBy: i.groupBy as 'queue', tz: i.tz, ...(i.queue ? { queue: i.queue } : {}), ...(i.agent ? { agent: i.agent } : {}) });
+        if (i.format === 'csv') return { csv: toCsv(report.rows as unknown as Record<string, unknown>[]) };
+        return report;
+      } catch (e) {
+        if (e instanceof AcdReportError && e.code in FIELD_OF) throw validationFailed([{ path: FIELD_OF[e.code] ?? (/^to:/.test(e.message) ? 'to' : 'from'), message: e.message }]);
+        throw e;
+      }
+    },
+  }));
+}
