@@ -5,6 +5,9 @@
 // 801-808, an IVR, office hours, voicemail) and the API with its sign-in page
 // and status page on http://localhost:$PORT (default 8080). State lives in
 // $HOTLINE_DATA_DIR (default ./data), so instances can run side by side.
+// Virtual callers and agents make a gentle day of traffic (src/demo/traffic.ts):
+// HOTLINE_DEMO_CALLS_PER_MIN sets the rate (default 2), `--no-traffic` or a rate
+// of 0 turns it off.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -17,6 +20,7 @@ if (!fs.existsSync(path.join(root, 'dist/src/api/http-server.js')) || !fs.exists
 }
 const { startApiServer } = await import('../dist/src/api/http-server.js');
 const { Supervisor } = await import('../dist/src/supervisor.js');
+const { startDemoTraffic, holdOfficeOpen } = await import('../dist/src/demo/traffic.js');
 
 const dataDir = path.resolve(process.env.HOTLINE_DATA_DIR ?? path.join(root, 'data'));
 const port = Number(process.env.PORT ?? 8080);
@@ -42,6 +46,13 @@ if (api.deps.accounts.users.count() === 0) {
 } else {
   console.log(`Sign in at ${where}/ ; status page ${where}/status ; API ${where}/api/ (docs/api.md)`);
 }
-const stop = () => { engine.removeAllListeners('exit'); void api.close().then(() => supervisor.stop()); engine.kill('SIGTERM'); setTimeout(() => process.exit(0), 200); };
+const rate = process.argv.includes('--no-traffic') ? 0 : Number(process.env.HOTLINE_DEMO_CALLS_PER_MIN ?? 2);
+const traffic = rate > 0 ? await startDemoTraffic({ socketPath, callsPerMinute: rate }) : null;
+const forced = traffic ? holdOfficeOpen(supervisor.ctx) : [];
+if (forced.length) console.log(`Demo traffic: the office is closed now, so the day/night override holds it open (${forced.join(', ')}); *50 from phone 801 returns to the schedule`);
+console.log(traffic
+  ? `Demo traffic: about ${rate} calls a minute into the service queue; agents 2001 and 2002 answer, phone 806 (agent 2003) is yours (npm start -- --no-traffic for a quiet box)`
+  : 'Demo traffic off');
+const stop = () => { engine.removeAllListeners('exit'); traffic?.stop(); void api.close().then(() => supervisor.stop()); engine.kill('SIGTERM'); setTimeout(() => process.exit(0), 200); };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
