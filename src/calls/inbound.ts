@@ -52,9 +52,13 @@ export async function inboundCall(ctx: CallContext, leg: Leg, first: EngineEvent
       const dest: Destination = act === 'voicemail' ? { type: 'voicemail', box: ctx.config.settings.operator ?? '' }
         : act === 'announcement' ? { type: 'announcement', prompt: hit.entry.prompt ?? 'builtin:not_in_service' }
           : { type: act };
-      if (act === 'voicemail' && !ctx.config.settings.operator) return goTo(s, { type: 'busy' });
-      await goTo(s, dest);
-      s.disposition = 'blocked';
+      try {
+        await goTo(s, act === 'voicemail' && !ctx.config.settings.operator ? { type: 'busy' } : dest);
+      } finally {
+        // Voicemail sets its own disposition; a caller hanging up after the
+        // message must still count as blocked.
+        s.disposition = 'blocked';
+      }
       return;
     }
     const route = matchInbound(ctx.config.list('inboundRoute'), { trunk: trunk?.id ?? String(leg.chan), did: '', caller: number });

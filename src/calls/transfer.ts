@@ -207,6 +207,8 @@ const conferencesInUse = new Set<number>();
 async function park(s: CallSession, x: Leg, y: Leg): Promise<[Leg, Leg] | null> {
   const parked = s.ctx.parking.park(s.journey.id, y);
   if (!parked) {
+    const { first, count } = s.ctx.config.settings.park;
+    s.journey.log('ParkRefused', s.ctx.engineMs(), { why: 'park lot full', first, count });
     await s.ctx.engine.tone(x.chan, 'congestion').catch(() => {});
     await waitFlashOrHangup(s, x, y);
     await unhold(s, y);

@@ -20,7 +20,9 @@ export function screenCaller(entries: readonly ScreeningEntry[], number: string,
     if (e.expiresAt && e.expiresAt <= now) continue;
     const why = matches(e, number, opts.absence);
     if (!why) continue;
-    const rank = RANK[e.match.type] * 10 + (e.list === 'vip' ? 1 : 0) + (e.match.type === 'prefix' ? e.match.value.length / 100 : 0);
+    // A longer prefix is more specific: it outranks a VIP bonus, which only
+    // breaks ties between entries of the same type and length.
+    const rank = RANK[e.match.type] * 1000 + (e.match.type === 'prefix' ? e.match.value.length * 2 : 0) + (e.list === 'vip' ? 1 : 0);
     if (!best || rank > best.rank) best = { entry: e, rank, why };
   }
   return best && { entry: best.entry, why: best.why };
