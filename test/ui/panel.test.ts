@@ -158,6 +158,25 @@ test('the language switch turns the panel into Chinese and is remembered', async
   await page.click('#lang');
 });
 
+test('admin configuration: queues listed, a document edited as JSON, a bad value named by its field', async () => {
+  await page.click('button[data-tab="config"]');
+  await page.locator('ul[data-kind="queue"] button[data-id="service"]').click();
+  const text = await page.locator('#doc').inputValue();
+  const doc = JSON.parse(text) as Record<string, unknown>;
+  await page.fill('#doc', JSON.stringify({ ...doc, wrapUpSec: -5 }, null, 2));
+  await page.click('#validate');
+  await page.locator('#field-errors li', { hasText: 'wrapUpSec' }).waitFor();
+  await shot(page, '06-config-error');
+  await page.fill('#doc', '{ not json');
+  await page.click('#validate');
+  await page.locator('#config-error', { hasText: 'Not valid JSON' }).waitFor();
+  await page.fill('#doc', text);
+  await page.click('#validate');
+  await page.locator('#ok', { hasText: 'Valid' }).waitFor();
+  await page.click('button[data-tab="wallboard"]');
+  await page.locator('tr[data-queue="service"]').waitFor();
+});
+
 test('first-load JavaScript per face, gzip, stays under 200 KB', async () => {
   const sizes: Record<string, number> = {};
   for (const [face, user, pass] of [['supervisor-admin', 'admin', PASSWORD], ['agent', '2001', 'agent password 1']] as const) {
