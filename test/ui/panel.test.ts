@@ -149,9 +149,8 @@ test('a caller to the queue is offered to the agent; the hostile caller name is 
 
 test('the language switch turns the panel into Chinese and is remembered', async () => {
   await page.click('#lang');
-  await page.locator('tr[data-agent="2001"] [data-state]', { hasText: '空闲' }).waitFor({ timeout: 15000 }).catch(async () => {
-    await page.locator('th', { hasText: '队列' }).first().waitFor();
-  });
+  await page.locator('th', { hasText: '排队' }).first().waitFor();
+  assert.is(await page.evaluate(() => localStorage.getItem('hotline.lang')), 'zh');
   await page.reload();
   await page.locator('th', { hasText: '排队' }).first().waitFor();
   await shot(page, '05-wallboard-zh');
