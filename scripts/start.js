@@ -3,7 +3,8 @@
 // (sim-demo profile: 4 FXO lines, 8 FXS phones, 1 E1) as its own process, the
 // supervisor with the demo configuration (config/demo.json: extensions
 // 801-808, an IVR, office hours, voicemail) and the API with its sign-in page
-// and status page on http://localhost:$PORT (default 8080). State lives in
+// and status page on http://localhost:$PORT (default 8080); the web panel
+// (ui/dist, built by npm run build:ui) at /. State lives in
 // $HOTLINE_DATA_DIR (default ./data), so instances can run side by side.
 // Virtual callers and agents make a gentle day of traffic (src/demo/traffic.ts):
 // HOTLINE_DEMO_CALLS_PER_MIN sets the rate (default 2), `--no-traffic` or a rate

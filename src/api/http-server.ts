@@ -1,7 +1,7 @@
 // The API server: commands as `POST /api/<domain>/<noun>/<verb>`, the same
 // commands over the WebSocket at /api/ws, the OpenAPI document, the status
-// page at /status, and the panel's static files (ui/dist) or, until the panel
-// exists, a small sign-in page at /. Webhooks start with it.
+// page at /status, and the panel's static files (ui/dist, index.html at /) or,
+// when the panel is not built, a small sign-in page at /. Webhooks start with it.
 import Koa from 'koa';
 import fs from 'node:fs';
 import path from 'node:path';
