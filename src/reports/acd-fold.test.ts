@@ -9,7 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Store } from '../store/store.js';
 import { computeAcdReport, type QueueRow, type AgentRow, type PeriodRow } from './acd-report.js';
-import { recomputeAcdRollup, rebuildAcdRollup, ROLLUP_COLUMNS, type Interval } from './acd-fold.js';
+import { recomputeAcdRollup, rebuildAcdRollup, hasRollup, ROLLUP_COLUMNS, type Interval } from './acd-fold.js';
+import { openDatabase, loadMigrations } from '../store/db.js';
 import { acdJournalRows, insertRows } from '../../bench/acd-reports.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotline-acd-fold-'));
@@ -211,6 +212,28 @@ test('the rollup equals a fold of the journal (three generated days), and the co
   // A rollup one call off is caught.
   s.db.prepare("UPDATE acd_rollup SET answered = answered + 1 WHERE (slot, dim, id) = (SELECT slot, dim, id FROM acd_rollup LIMIT 1)").run();
   assert.not.equal(tables(s).rows, b.rows);
+  s.close();
+});
+
+test('a journal written before the rollup existed is counted when the migration comes', () => {
+  const file = path.join(dir, 'old.db');
+  const old = openDatabase(file, { migrations: loadMigrations().filter((m) => m.name !== 'acd-rollup') });
+  insertRows(old, acdJournalRows({ startMs: Date.parse('2026-04-30T16:00:00Z'), days: 3, rows: 30_000, seed: 13 }));
+  // Odd entries: a pause while logged out, a resume with no pause, numbers for ids, a why nobody knows.
+  const put = old.prepare("INSERT INTO journal (at, kind, event, data) VALUES ('2026-05-02T01:00:00.000Z', ?, ?, ?)");
+  put.run('agent', 'AgentPaused', JSON.stringify({ agent: 'ghost', reason: 'lunch' }));
+  put.run('agent', 'AgentResumed', JSON.stringify({ agent: 'ghost' }));
+  put.run('agent', 'AgentLoggedIn', JSON.stringify({ agent: 7 }));
+  put.run('agent', 'AgentPaused', JSON.stringify({ agent: 7 }));
+  put.run('queue', 'QueueOverflowed', JSON.stringify({ queue: 5, why: 'fire' }));
+  put.run('queue', 'CallbackServed', JSON.stringify({ queue: 'service', agent: 7 }));
+  assert.not.ok(hasRollup(old));
+  old.close();
+  const s = Store.open(file);
+  const a = tables(s), b = recomputed(s);
+  assert.ok(a.rows.length > 500 && a.intervals.length > 100, `backfilled (${a.rows.length} rows, ${a.intervals.length} intervals)`);
+  assert.equal(a.rows, b.rows);
+  assert.equal(a.intervals, b.intervals);
   s.close();
 });
 

@@ -20,6 +20,7 @@
 //   AgentPaused to AgentResumed / the next AgentPaused / AgentLoggedOut, both
 //   clipped to the period; a pause asked for during a call counts from when it
 //   was asked. Occupancy = (talk + wrap-up) / (login - pause).
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../store/db.js';
 
 export const SLOT_SEC = 900;
@@ -285,12 +286,22 @@ export function parseData(s: string): Record<string, unknown> | undefined {
 
 // ---- the rollup tables ----
 
+// Statements kept per connection (the report worker keeps its connection).
+const statements = new WeakMap<Db, Map<string, Statement>>();
+export function prep(db: Db, sql: string): Statement {
+  let m = statements.get(db);
+  if (!m) { m = new Map(); statements.set(db, m); }
+  let st = m.get(sql);
+  if (!st) { st = db.prepare(sql); m.set(sql, st); }
+  return st;
+}
+
 export interface RollupRow { slot: number; dim: Dim; id: string; counters: Counters }
 
 const SELECT_COLS = `slot, dim, id, ${ROLLUP_COLUMNS.map(([, c]) => c).join(', ')}, wait_hist`;
 
 export function readRollupRows(db: Db, fromSlot: number, toSlot: number, fn: (slot: number, dim: Dim, id: string, c: Counters) => void): number {
-  const st = db.prepare(`SELECT ${SELECT_COLS} FROM acd_rollup WHERE slot >= ? AND slot < ?`).raw(true);
+  const st = prep(db, `SELECT ${SELECT_COLS} FROM acd_rollup WHERE slot >= ? AND slot < ?`).raw(true);
   let n = 0;
   for (const r of st.iterate(fromSlot, toSlot) as Iterable<unknown[]>) {
     const c = emptyCounters();
@@ -310,9 +321,9 @@ export function readRollupGrouped(db: Db, fromSlot: number, toSlot: number, offS
   // Bound numbers arrive as REAL: cast, or the division is not an integer one.
   const k = chunkSec ? '(slot + CAST(? AS INTEGER)) / CAST(? AS INTEGER)' : '0 * ? * ?';
   const args = [offSec, chunkSec, fromSlot, toSlot];
-  const sums = db.prepare(`SELECT ${k} AS k, dim, id, ${ROLLUP_COLUMNS.map(([, c]) => `SUM(${c})`).join(', ')}, COUNT(*)
+  const sums = prep(db, `SELECT ${k} AS k, dim, id, ${ROLLUP_COLUMNS.map(([, c]) => `SUM(${c})`).join(', ')}, COUNT(*)
     FROM acd_rollup WHERE slot >= ? AND slot < ? GROUP BY 1, 2, 3`).raw(true);
-  const hist = db.prepare(`SELECT ${k} AS k, id, wait_hist FROM acd_rollup WHERE slot >= ? AND slot < ? AND dim = 'queue' AND wait_hist <> '{}'`).raw(true);
+  const hist = prep(db, `SELECT ${k} AS k, id, wait_hist FROM acd_rollup WHERE slot >= ? AND slot < ? AND dim = 'queue' AND wait_hist <> '{}'`).raw(true);
   const got = new Map<string, Counters>();
   let rows = 0;
   for (const r of sums.iterate(...args) as Iterable<unknown[]>) {
@@ -336,12 +347,12 @@ export function readRollupGrouped(db: Db, fromSlot: number, toSlot: number, offS
 
 export function readIntervals(db: Db, fromIso: string, toIso: string): Interval[] {
   const cols = 'agent, kind, reason, start_at AS startAt, end_at AS endAt';
-  return db.prepare(`SELECT ${cols} FROM acd_interval WHERE end_at > ? AND start_at < ?
+  return prep(db, `SELECT ${cols} FROM acd_interval WHERE end_at > ? AND start_at < ?
     UNION ALL SELECT ${cols} FROM acd_interval WHERE end_at IS NULL AND start_at < ?`).all(fromIso, toIso, toIso) as Interval[];
 }
 
 export function hasRollup(db: Db): boolean {
-  return !!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'acd_rollup'").get();
+  return !!prep(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'acd_rollup'").get();
 }
 
 // The rollup as a fold of the whole journal gives it (what the triggers
@@ -350,7 +361,7 @@ export function recomputeAcdRollup(db: Db): { rows: RollupRow[]; intervals: Inte
   const slots = new Map<string, RollupRow>();
   const intervals: Interval[] = [];
   const att = new Attendance({ opened: (iv) => intervals.push(iv) });
-  const st = db.prepare("SELECT at, kind, event, data FROM journal WHERE kind IN ('queue', 'agent') ORDER BY id").raw(true);
+  const st = prep(db, "SELECT at, kind, event, data FROM journal WHERE kind IN ('queue', 'agent') ORDER BY id").raw(true);
   for (const [at, kind, event, data] of st.iterate() as Iterable<[string, string, string, string]>) {
     const d = parseData(data);
     if (!d) continue;

@@ -10,6 +10,8 @@ import path from 'node:path';
 import { Store } from '../store/store.js';
 import { computeAcdReport, runAcdReport, closeAcdReports, periodBuckets, type AcdReport, type AcdReportOptions, type GroupBy, type QueueRow, type PeriodRow } from './acd-report.js';
 import { toCsv } from '../cli/report.js';
+import { loadFromRollup, loadFromJournal } from './acd-report.js';
+import { AcdFold } from './acd-fold.js';
 import { acdJournalRows, insertRows } from '../../bench/acd-reports.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotline-acd-report-'));
@@ -56,6 +58,19 @@ test('a service level given per queue applies to that queue; others take their c
   const row = (x: AcdReport, q: string) => (x.rows as QueueRow[]).find((y) => y.queue === q)!;
   assert.ok(row(r, 'service').answeredInSl < row(loose, 'service').answeredInSl, 'fewer answered within 10 s than within 600 s');
   assert.is(row(loose, 'service').answeredInSl, row(loose, 'service').answered, 'every call is answered within 600 s');
+});
+
+test('a period boundary off the 15-minute grid: those slots come from the journal, the rest from the rollup', () => {
+  const from = Date.parse('2026-05-02T01:00:00Z'), to = Date.parse('2026-05-03T01:00:00Z');
+  const bounds = [from, Date.parse('2026-05-02T06:07:30Z'), Date.parse('2026-05-02T13:00:00Z'), to];
+  const fast = new AcdFold({ bounds }), slow = new AcdFold({ bounds });
+  const read = loadFromRollup(store.db, fast, Date.parse(now));
+  loadFromJournal(store.db, slow, Date.parse(now));
+  assert.ok(read.rollupRows > 0 && read.journalRows > 0 && read.journalRows < 1000, JSON.stringify(read));
+  assert.equal(fast.counters, slow.counters);
+  assert.equal(fast.loginMs, slow.loginMs);
+  assert.equal(fast.pauseMs, slow.pauseMs);
+  assert.ok([...fast.counters[1]!.values()].some((c) => c.offered > 0));
 });
 
 test('hours follow the zone\'s clock: 23 on the spring day, 25 on the autumn day (New York)', () => {

@@ -14,7 +14,7 @@ import type { Db } from '../store/db.js';
 import { projectRoot } from '../native/addon.js';
 import { zoneOffset, isValidTimeZone, dateOfDayNumber, DAY_MS } from '../routing/calendar.js';
 import {
-  AcdFold, Attendance, SLOT_SEC, addCounters, answeredWithin, emptyCounters, hasRollup, parseData, readIntervals, readRollupRows, readRollupGrouped,
+  AcdFold, Attendance, SLOT_SEC, addCounters, answeredWithin, emptyCounters, hasRollup, parseData, prep, readIntervals, readRollupRows, readRollupGrouped,
   type Buckets, type Counters, type Interval,
 } from './acd-fold.js';
 
@@ -172,7 +172,7 @@ export function parseInstant(s: string, tz: string, what: string): number {
 export interface LoadStats { rollupRows: number; journalRows: number; intervals: number }
 
 function foldJournalRange(db: Db, fold: AcdFold, fromMs: number, toMs: number): number {
-  const st = db.prepare('SELECT at, event, data FROM journal WHERE kind = ? AND at >= ? AND at < ?').raw(true);
+  const st = prep(db, 'SELECT at, event, data FROM journal WHERE kind = ? AND at >= ? AND at < ?').raw(true);
   let n = 0;
   for (const kind of ['queue', 'agent']) {
     for (const [at, event, data] of st.iterate(kind, iso(fromMs), iso(toMs)) as Iterable<[string, string, string]>) {
@@ -233,7 +233,7 @@ export function loadFromJournal(db: Db, fold: AcdFold, nowMs: number): LoadStats
   const att = new Attendance({ closed: (iv) => fold.addInterval(iv, until) });
   const fromIso = iso(fold.from);
   let n = 0;
-  const st = db.prepare("SELECT at, kind, event, data FROM journal WHERE kind IN ('queue', 'agent') AND at < ? ORDER BY id").raw(true);
+  const st = prep(db, "SELECT at, kind, event, data FROM journal WHERE kind IN ('queue', 'agent') AND at < ? ORDER BY id").raw(true);
   for (const [at, kind, event, data] of st.iterate(iso(fold.to)) as Iterable<[string, string, string, string]>) {
     n++;
     const d = parseData(data);
@@ -283,9 +283,9 @@ function mergePause(into: Map<string, number>, m: Map<string, number> | undefine
 
 function configured(db: Db, kind: 'queue' | 'agent'): Map<string, Record<string, unknown>> {
   const out = new Map<string, Record<string, unknown>>();
-  const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'config'").get();
+  const exists = prep(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'config'").get();
   if (!exists) return out;
-  for (const r of db.prepare('SELECT id, doc FROM config WHERE kind = ?').all(kind) as { id: string; doc: string }[]) out.set(r.id, parseData(r.doc) ?? {});
+  for (const r of prep(db, 'SELECT id, doc FROM config WHERE kind = ?').all(kind) as { id: string; doc: string }[]) out.set(r.id, parseData(r.doc) ?? {});
   return out;
 }
 

@@ -220,3 +220,106 @@ WHEN NEW.kind = 'agent' AND NEW.event = 'AgentResumed' AND json_valid(NEW.data)
 BEGIN
   UPDATE acd_interval SET end_at = NEW.at WHERE agent = COALESCE(json_extract(NEW.data, '$.agent'), '') AND kind = 'pause' AND end_at IS NULL;
 END;
+
+-- Backfill: entries journaled before this migration, counted as the triggers
+-- would have (a test builds a journal without this migration, applies it, and
+-- compares with the fold).
+CREATE TEMP TABLE acd_ev AS
+SELECT (CAST(strftime('%s', at) AS INTEGER) / 900) * 900 AS slot, kind, event,
+  CAST(COALESCE(json_extract(data, '$.queue'), '') AS TEXT) AS queue,
+  CAST(COALESCE(json_extract(data, '$.agent'), '') AS TEXT) AS agent,
+  MAX(0, CAST(ROUND(COALESCE(json_extract(data, '$.waitSec'), 0) * 10) AS INTEGER)) AS wait_ds,
+  MAX(0, CAST(ROUND(COALESCE(json_extract(data, '$.talkSec'), 0) * 10) AS INTEGER)) AS talk_ds,
+  MAX(0, CAST(ROUND(COALESCE(json_extract(data, '$.sec'), 0) * 10) AS INTEGER)) AS sec_ds,
+  json_extract(data, '$.why') AS why, json_extract(data, '$.outcome') AS outcome
+FROM journal
+WHERE ((kind = 'queue' AND event IN ('QueueJoined', 'QueueOffered', 'QueueOfferMissed', 'QueueAnswered', 'QueueAbandoned', 'QueueOverflowed',
+    'QueueExited', 'QueueCallCompleted', 'QueueTransferred', 'CallbackRequested', 'CallbackServed'))
+  OR (kind = 'agent' AND event = 'AgentWrapUpEnded'))
+  AND json_valid(data) AND strftime('%s', at) IS NOT NULL;
+CREATE INDEX temp.acd_ev_answered ON acd_ev(event, slot, queue);
+
+INSERT INTO acd_rollup (slot, dim, id, offered, answered, answered_ds, abandoned, abandoned_ds, exited, ovf_max_wait, ovf_max_length, ovf_no_agents,
+  ovf_service_level, ovf_leave_when_empty, ovf_other, handled, talk_ds, wrap_n, wrap_ds, transfers, offers, offers_missed, cb_requested, cb_answered,
+  cb_no_answer, cb_failed)
+SELECT slot, dim, id, SUM(offered), SUM(answered), SUM(answered_ds), SUM(abandoned), SUM(abandoned_ds), SUM(exited), SUM(ovf_max_wait), SUM(ovf_max_length),
+  SUM(ovf_no_agents), SUM(ovf_service_level), SUM(ovf_leave_when_empty), SUM(ovf_other), SUM(handled), SUM(talk_ds), SUM(wrap_n), SUM(wrap_ds),
+  SUM(transfers), SUM(offers), SUM(offers_missed), SUM(cb_requested), SUM(cb_answered), SUM(cb_no_answer), SUM(cb_failed)
+FROM (
+  SELECT slot, 'queue' AS dim, queue AS id,
+    event = 'QueueJoined' AS offered,
+    event = 'QueueAnswered' AS answered,
+    CASE WHEN event = 'QueueAnswered' THEN wait_ds ELSE 0 END AS answered_ds,
+    event = 'QueueAbandoned' AS abandoned,
+    CASE WHEN event = 'QueueAbandoned' THEN wait_ds ELSE 0 END AS abandoned_ds,
+    event = 'QueueExited' AS exited,
+    event = 'QueueOverflowed' AND why IS 'maxWait' AS ovf_max_wait,
+    event = 'QueueOverflowed' AND why IS 'maxLength' AS ovf_max_length,
+    event = 'QueueOverflowed' AND why IS 'noAgents' AS ovf_no_agents,
+    event = 'QueueOverflowed' AND why IS 'serviceLevel' AS ovf_service_level,
+    event = 'QueueOverflowed' AND why IS 'leaveWhenEmpty' AS ovf_leave_when_empty,
+    event = 'QueueOverflowed' AND COALESCE(why NOT IN ('maxWait', 'maxLength', 'noAgents', 'serviceLevel', 'leaveWhenEmpty'), 1) AS ovf_other,
+    event = 'QueueCallCompleted' AS handled,
+    CASE WHEN event = 'QueueCallCompleted' THEN talk_ds ELSE 0 END AS talk_ds,
+    event = 'AgentWrapUpEnded' AS wrap_n,
+    CASE WHEN event = 'AgentWrapUpEnded' THEN sec_ds ELSE 0 END AS wrap_ds,
+    event = 'QueueTransferred' AS transfers,
+    0 AS offers, 0 AS offers_missed,
+    event = 'CallbackRequested' AS cb_requested,
+    event = 'CallbackServed' AND outcome IS 'answered' AS cb_answered,
+    event = 'CallbackServed' AND outcome IS 'no-answer' AS cb_no_answer,
+    event = 'CallbackServed' AND COALESCE(outcome NOT IN ('answered', 'no-answer'), 1) AS cb_failed
+  FROM acd_ev
+  WHERE event IN ('QueueJoined', 'QueueAnswered', 'QueueAbandoned', 'QueueOverflowed', 'QueueExited', 'QueueCallCompleted', 'QueueTransferred',
+      'CallbackRequested', 'CallbackServed')
+    OR (event = 'AgentWrapUpEnded' AND queue <> '')
+  UNION ALL
+  SELECT slot, 'agent', agent,
+    0, event = 'QueueAnswered', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    event = 'QueueCallCompleted', CASE WHEN event = 'QueueCallCompleted' THEN talk_ds ELSE 0 END,
+    event = 'AgentWrapUpEnded', CASE WHEN event = 'AgentWrapUpEnded' THEN sec_ds ELSE 0 END,
+    event = 'QueueTransferred', event = 'QueueOffered', event = 'QueueOfferMissed', 0,
+    event = 'CallbackServed' AND outcome IS 'answered',
+    event = 'CallbackServed' AND outcome IS 'no-answer',
+    event = 'CallbackServed' AND COALESCE(outcome NOT IN ('answered', 'no-answer'), 1)
+  FROM acd_ev
+  WHERE event IN ('QueueOffered', 'QueueOfferMissed', 'QueueAnswered', 'QueueCallCompleted', 'QueueTransferred', 'CallbackServed', 'AgentWrapUpEnded')
+)
+GROUP BY slot, dim, id;
+
+UPDATE acd_rollup SET wait_hist = (
+  SELECT json_group_object(bin, n) FROM (
+    SELECT MIN(601, (e.wait_ds + 9) / 10) AS bin, COUNT(*) AS n FROM acd_ev AS e
+    WHERE e.event = 'QueueAnswered' AND e.slot = acd_rollup.slot AND e.queue = acd_rollup.id GROUP BY 1))
+WHERE dim = 'queue' AND answered > 0;
+DROP TABLE temp.acd_ev;
+
+-- Attendance replayed in order: a login opens at an AgentLoggedIn when the
+-- agent's last login/logout before it was a logout (or none) and ends at the
+-- next logout; a pause opens at an AgentPaused while logged in and ends at
+-- the agent's next pause, resume or logout.
+CREATE TEMP TABLE acd_att AS
+SELECT id, at, event, agent, reason,
+  MAX(CASE WHEN event IN ('AgentLoggedIn', 'AgentLoggedOut') THEN id END)
+    OVER (PARTITION BY agent ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_io
+FROM (SELECT id, at, event, CAST(COALESCE(json_extract(data, '$.agent'), '') AS TEXT) AS agent,
+        CAST(COALESCE(json_extract(data, '$.reason'), '') AS TEXT) AS reason
+      FROM journal WHERE kind = 'agent' AND event IN ('AgentLoggedIn', 'AgentLoggedOut', 'AgentPaused', 'AgentResumed') AND json_valid(data));
+CREATE INDEX temp.acd_att_agent ON acd_att(agent, id);
+
+INSERT INTO acd_interval (agent, kind, reason, start_at, end_at)
+SELECT agent, kind, reason, start_at, end_at FROM (
+  SELECT a.id, a.agent, 'login' AS kind, NULL AS reason, a.at AS start_at,
+    (SELECT o.at FROM acd_att AS o WHERE o.agent = a.agent AND o.id > a.id AND o.event = 'AgentLoggedOut' ORDER BY o.id LIMIT 1) AS end_at
+  FROM acd_att AS a
+  WHERE a.event = 'AgentLoggedIn'
+    AND (a.prev_io IS NULL OR (SELECT p.event FROM acd_att AS p WHERE p.agent = a.agent AND p.id = a.prev_io) = 'AgentLoggedOut')
+  UNION ALL
+  SELECT a.id, a.agent, 'pause', a.reason, a.at,
+    (SELECT o.at FROM acd_att AS o WHERE o.agent = a.agent AND o.id > a.id AND o.event IN ('AgentPaused', 'AgentResumed', 'AgentLoggedOut') ORDER BY o.id LIMIT 1)
+  FROM acd_att AS a
+  WHERE a.event = 'AgentPaused'
+    AND (SELECT p.event FROM acd_att AS p WHERE p.agent = a.agent AND p.id = a.prev_io) = 'AgentLoggedIn'
+)
+ORDER BY id;
+DROP TABLE temp.acd_att;
