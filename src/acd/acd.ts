@@ -10,6 +10,7 @@ import type { AgentState, QueueEvents, AgentEvents } from './events.js';
 import { Router, type Offer } from './router.js';
 import type { Timer } from '../calls/timers.js';
 import { EventEmitter } from 'node:events';
+import { Customers } from '../crm/customers.js';
 
 export interface AgentRuntime {
   id: string;
@@ -342,13 +343,17 @@ export class Acd extends EventEmitter {
     for (const fn of [...(this.emptyListeners.get(queue) ?? [])]) fn();
   }
 
-  // A caller's previous agent in this queue within the sticky window.
+  // A returning caller's agent: whoever served them in this queue within the
+  // sticky window, else the agent whose panel user owns their customer record.
   stickyAgent(q: Queue, number: string): string | undefined {
     if (!q.stickySec || !number) return undefined;
     const since = new Date(this.ctx.now().getTime() - q.stickySec * 1000).toISOString();
     const r = this.ctx.store.stmt('SELECT agent FROM cdr WHERE caller = ? AND queue = ? AND agent IS NOT NULL AND started_at >= ? ORDER BY started_at DESC LIMIT 1')
       .get(number, q.id, since) as { agent: string } | undefined;
-    return r?.agent;
+    if (r) return r.agent;
+    const owner = new Customers(this.ctx.store).customerByNumber(number, 0).customer?.owner?.username;
+    if (!owner) return undefined;
+    return this.ctx.config.list('agent').find((a) => a.user === owner && q.members.some((m) => m.agent === a.id))?.id;
   }
 
   // Estimated wait for the caller at `position`: the queue's recent handle

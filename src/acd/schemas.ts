@@ -18,6 +18,7 @@ export const agentSchema = z.object({
   skills: skillLevels.default({}).describe('skill name to level 1-10'),
   weight: z.number().int().min(1).max(100).default(1).describe('share of calls under weighted-random'),
   autoLogin: z.boolean().default(false).describe('logged in at its own phone on first start (until it logs out)'),
+  user: z.string().max(64).optional().describe('the panel user who works as this agent (their console, customers they own)'),
 }).strict();
 export type Agent = z.infer<typeof agentSchema>;
 

@@ -9,6 +9,9 @@ import { startBox, demoConfig, journalWait, farWait, ended, farCall, assertRebui
 import { farEnd, sleep } from './far-end.js';
 import type { Queue } from '../../src/acd/schemas.js';
 import type { JournalEntry } from '../../src/store/journal.js';
+import { Customers, customerInput } from '../../src/crm/customers.js';
+import { UsersRepo } from '../../src/auth/users-repo.js';
+import { hashPassword } from '../../src/auth/passwords.js';
 
 // Agents 2001-2003 sit at extensions 804-806 (phones on ports 8, 9, 10).
 const PHONE: Record<string, number> = { 2001: 8, 2002: 9, 2003: 10 };
@@ -255,6 +258,21 @@ test('sticky agent: a returning caller is offered first to the agent who served 
   assert.is(await ring2, a1, 'the same agent again');
   assert.is(f.entries(j2, 'QueueJoined')[0]!.data.sticky, a1);
   await answerAndHangUp(j2, a1, 1);
+});
+
+test('sticky by owner: a caller whose customer record is owned by agent 2002\'s panel user goes to 2002 first', async () => {
+  setQueue({ strategy: 'linear', wrapUpSec: 0, stickySec: 3600, members: [{ agent: '2001', penalty: 0 }, { agent: '2002', penalty: 0 }] });
+  const user = new UsersRepo(box.sup.store).create({ username: 'liwei', displayName: 'Li Wei', role: 'agent', passwordHash: await hashPassword('li-wei-password') });
+  const a2002 = box.sup.config.doc('agent', '2002')!;
+  box.sup.config.put('agent', '2002', { ...a2002, user: 'liwei' });
+  const customers = new Customers(box.sup.store);
+  customers.create(customerInput.parse({ name: 'Zhao Lei', phones: [{ number: '13966660077' }], ownerId: user.id }), 'test');
+  await only('2001', '2002');
+  const ring = nextRing();
+  const j = await callQueue(1, '13966660077');
+  assert.is(await ring, '2002', 'linear would ring 2001; the owner\'s agent rings');
+  assert.is(f.entries(j, 'QueueJoined')[0]!.data.sticky, '2002');
+  await answerAndHangUp(j, '2002', 1);
 });
 
 test('a VIP caller joins last and is served first', async () => {
