@@ -41,6 +41,9 @@ export class EngineClient extends EventEmitter {
 
   constructor(private opts: EngineClientOptions) {
     super();
+    // Every call in progress may wait on an event (a recording closing, a
+    // far-end step): dozens of listeners at once are normal, not a leak.
+    this.setMaxListeners(500);
   }
 
   // Resolves once the engine's state dump has arrived.
