@@ -1,0 +1,26 @@
+// Call records, refreshed whenever a call event is journaled.
+import { type Connection, liveCollection } from './api.js';
+
+export type Disposition = 'in_progress' | 'answered' | 'no_answer' | 'busy' | 'failed' | 'abandoned' | 'blocked' | 'voicemail' | 'ivr' | 'interrupted' | 'callback';
+export interface Cdr {
+  journey: string; direction: 'inbound' | 'outbound' | 'internal'; caller: string; callerName: string; callee: string;
+  trunk: string | null; startedAt: string; answeredAt: string | null; endedAt: string | null; talkS: number | null; waitS: number | null;
+  disposition: Disposition; queue: string | null; agent: string | null; extension: string | null; tags: string[];
+}
+export interface CallEvent { at: string; journey: string | null; kind: string; event: string; data: Record<string, unknown> }
+
+export const fetchCalls = (conn: Connection, opts: { limit?: number; caller?: string } = {}) => conn.request<Cdr[]>('calls/cdr/list', { limit: opts.limit ?? 20, ...(opts.caller ? { caller: opts.caller } : {}) });
+
+// Recent calls now and after every call event (coalesced to one fetch per 300 ms).
+export function subscribeCalls(conn: Connection, onCalls: (c: Cdr[]) => void, opts: { limit?: number; onEvent?: (e: CallEvent) => void } = {}): () => void {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let stopped = false;
+  const refetch = () => { fetchCalls(conn, opts).then((c) => { if (!stopped) onCalls(c); }, () => {}); };
+  const unsub = conn.subscribe<CallEvent>('calls', (e) => {
+    opts.onEvent?.(e);
+    if (!timer) timer = setTimeout(() => { timer = null; refetch(); }, 300);
+  });
+  const off = conn.onReconnect(refetch);
+  refetch();
+  return () => { stopped = true; unsub(); off(); if (timer) clearTimeout(timer); };
+}
