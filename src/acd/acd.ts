@@ -27,6 +27,8 @@ export interface AgentRuntime {
   restTimer: Timer | null;
   // The journey and channels of the call the agent is in, for supervision.
   call: { journey: string; agentChan: number; callerChan: number } | null;
+  // Who the agent's phone is ringing with or talking to (the panel's screen pop).
+  party: { journey: string; caller: string; callerName: string; queue: string; phase: 'ringing' | 'talking' } | null;
   // A pause asked for during a call or an offer: taken when it ends.
   pausePending: boolean;
   wrapQueue: string | null;
@@ -190,6 +192,7 @@ export class Acd extends EventEmitter {
     const a = this.agents.get(agent);
     if (!a) return;
     if (a.state === 'reserved') a.state = 'ready';
+    if (a.party?.phase === 'ringing') a.party = null;
     const q = this.queue(queue);
     if (counts) {
       a.missed++;
@@ -215,6 +218,7 @@ export class Acd extends EventEmitter {
     if (!a) return;
     a.missed = 0;
     a.call = call;
+    if (a.party) a.party = { ...a.party, phase: 'talking' };
     this.setState(a, 'on-call', a.pausePending ? a.reason : null);
   }
 
@@ -223,6 +227,7 @@ export class Acd extends EventEmitter {
     const a = this.agents.get(agent);
     if (!a || a.state !== 'on-call') return;
     a.call = null;
+    a.party = null;
     const wrap = this.queue(queue)?.wrapUpSec ?? 0;
     if (a.pausePending) { a.pausePending = false; this.setState(a, 'paused', a.reason); return; }
     if (wrap <= 0) { this.setState(a, 'ready'); return; }
@@ -247,6 +252,20 @@ export class Acd extends EventEmitter {
     a.wrapTimer?.cancel(); a.wrapTimer = null;
     a.restTimer?.cancel(); a.restTimer = null;
     a.pausePending = false;
+  }
+
+  // An offer rings this agent's phone.
+  ringing(agent: string, party: Omit<NonNullable<AgentRuntime['party']>, 'phase'>): void {
+    const a = this.agents.get(agent);
+    if (!a) return;
+    a.party = { ...party, phase: 'ringing' };
+    this.emit('agent', agent);
+  }
+
+  // The agent a panel user works as (agent.user), if any.
+  agentOfUser(username: string): string | undefined {
+    const u = username.toLowerCase();
+    return this.ctx.config.list('agent').find((x) => x.user?.toLowerCase() === u)?.id;
   }
 
   // ---- supervision ----
@@ -386,7 +405,7 @@ export class AcdError extends Error {
 }
 
 function blankAgent(a: Agent): AgentRuntime {
-  return { id: a.id, state: 'logged-out', sinceMs: 0, reason: null, missed: 0, ext: a.ext, restUntilMs: 0, wrapTimer: null, restTimer: null, call: null, pausePending: false, wrapQueue: null };
+  return { id: a.id, state: 'logged-out', sinceMs: 0, reason: null, missed: 0, ext: a.ext, restUntilMs: 0, wrapTimer: null, restTimer: null, call: null, party: null, pausePending: false, wrapQueue: null };
 }
 
 const secs = (ms: number) => Math.max(0, Math.round(ms / 100) / 10);

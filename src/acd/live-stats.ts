@@ -8,6 +8,7 @@
 import { EventEmitter } from 'node:events';
 import type { Store } from '../store/store.js';
 import type { CallContext } from '../calls/context.js';
+import type { AgentRuntime } from './acd.js';
 import type { AgentState } from './events.js';
 import { AcdFold, Attendance, answeredWithin, emptyCounters, type Interval } from '../reports/acd-fold.js';
 import { dayBucket, loadFromRollup, queueFigures, agentFigures } from '../reports/acd-report.js';
@@ -148,7 +149,7 @@ export class LiveStats extends EventEmitter {
 
 export interface AcdStatus {
   queues: Array<{ id: string; waiting: number; loggedIn: number; agentsByState: Partial<Record<AgentState, number>> } & LiveQueueStats>;
-  agents: Array<{ id: string; name: string; ext: string; state: AgentState; reason: string | null; sinceSec: number | null } & LiveAgentStats>;
+  agents: Array<{ id: string; name: string; user: string | null; ext: string; state: AgentState; reason: string | null; sinceSec: number | null; party: AgentRuntime['party'] } & LiveAgentStats>;
 }
 
 // The box's live figures, on the box's clock and its queues' service levels.
@@ -168,7 +169,7 @@ export function acdStatus(ctx: CallContext): AcdStatus {
     return { id: q.id, waiting: acd.router.waitingCount(q.id), loggedIn: members.length, agentsByState, ...live.queue(q.id, acd.router.waitingSince(q.id), engineNow) };
   });
   const agents = [...acd.agents.values()].map((a) => ({
-    id: a.id, name: acd.agentConfig(a.id)?.name ?? '', ext: a.ext, state: a.state, reason: a.reason,
+    id: a.id, name: acd.agentConfig(a.id)?.name ?? '', user: acd.agentConfig(a.id)?.user ?? null, ext: a.ext, state: a.state, reason: a.reason, party: a.party,
     sinceSec: a.state === 'logged-out' && a.sinceMs === 0 ? null : Math.max(0, Math.round((engineNow - a.sinceMs) / 100) / 10),
     ...live.agent(a.id),
   }));

@@ -34,6 +34,7 @@ export async function offerToAgents(s: CallSession, acd: Acd, q: Queue, o: Offer
       return null;
     }
     acd.queueLog(s.journey.id, 'QueueOffered', { queue: q.id, agent, ext: ext.ext, chan: ext.port!, waitSec: secs(s.ctx.engineMs() - joinedMs) });
+    acd.ringing(agent, { journey: s.journey.id, caller: s.callerNumber, callerName: s.callerName, queue: q.id });
     const r = { agent, ext: ext.ext, leg, since };
     rings.push(r);
     return r;

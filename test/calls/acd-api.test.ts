@@ -108,4 +108,29 @@ test('a call answered in the queue shows in the report and the live figures; a b
   await admin.ok('acd/agent/logout', { agent: '2001' });
 });
 
+test('an agent user works their own agent: login, pause with a reason, ready; the ringing call shows who is calling; others are refused', async () => {
+  const a = box.sup.config.doc('agent', '2002')!;
+  box.sup.config.put('agent', '2002', { ...a, user: 'liwei' });
+  const me = await userClient({ api } as never, admin, 'agent', 'liwei');
+  assert.equal(await me.ok('acd/me/login'), { agent: '2002', state: 'ready', ext: '805' });
+  await me.ok('acd/me/pause', { reason: 'lunch' });
+  assert.equal([(await me.ok('acd/me/get')).state, (await me.ok('acd/me/get')).reason], ['paused', 'lunch']);
+  await me.ok('acd/me/resume');
+  const rang = box.far.waitFor((e) => e.event === 'SimPhoneRang' && e.chan === 9, 15000);
+  const joined = journalWait(box, (e) => e.event === 'QueueJoined');
+  await farCall(box, 2, '13912340002');
+  const journey = (await joined).journey!;
+  await rang;
+  const ringing = await me.ok('acd/me/get');
+  assert.equal([ringing.party?.phase, ringing.party?.caller, ringing.party?.journey], ['ringing', '13912340002', journey]);
+  const done = journalWait(box, ended(journey));
+  await box.far.sim('hangup', 2);
+  await done;
+  assert.is((await me.ok('acd/me/get')).party, null);
+  await me.ok('acd/me/logout');
+  const other = await userClient({ api } as never, admin, 'agent', 'nobody');
+  const r = await other.call('acd/me/get');
+  assert.equal([r.status, r.body.error.id], [404, 'not_found']);
+});
+
 test.run();

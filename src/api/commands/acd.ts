@@ -84,6 +84,47 @@ export function acdCommands(r: CommandRegistry): void {
     },
   }));
 
+  // The signed-in user's own agent (the agent whose `user` is their user name).
+  const mine = (ctx: CommandContext): string => {
+    const acd = acdOf(ctx).acd;
+    const id = ctx.actor?.kind === 'user' ? acd.agentOfUser(ctx.actor.name) : undefined;
+    if (!id) throw notFound(`an agent for user ${ctx.actor?.name ?? ''} (set "user" on an agent in the configuration)`);
+    return id;
+  };
+
+  r.add(command({
+    name: 'acd/me/get', summary: 'The signed-in user\'s agent: state, reason, time in state, the call ringing or in progress, today\'s figures', access: ANY_ROLE, kind: 'read',
+    input: z.object({}).strict(),
+    handler(_i, ctx) {
+      const id = mine(ctx);
+      return acdOf(ctx).status().agents.find((a) => a.id === id)!;
+    },
+  }));
+
+  r.add(command({
+    name: 'acd/me/login', summary: 'Log the signed-in user\'s agent in at its own phone', access: ANY_ROLE, kind: 'write',
+    input: z.object({}).strict(),
+    handler(_i, ctx) { const id = mine(ctx); const a = run(() => acdOf(ctx).acd.login(id, 'console', { by: ctx.actor!.name })); return { agent: a.id, state: a.state, ext: a.ext }; },
+  }));
+
+  r.add(command({
+    name: 'acd/me/logout', summary: 'Log the signed-in user\'s agent out', access: ANY_ROLE, kind: 'write',
+    input: z.object({}).strict(),
+    handler(_i, ctx) { const id = mine(ctx); run(() => acdOf(ctx).acd.logout(id, 'console', { by: ctx.actor!.name })); return {}; },
+  }));
+
+  r.add(command({
+    name: 'acd/me/pause', summary: 'Not ready, with a reason code (after the current call)', access: ANY_ROLE, kind: 'write',
+    input: z.object({ reason: reason.default('break') }).strict(),
+    handler(i, ctx) { const id = mine(ctx); run(() => acdOf(ctx).acd.pause(id, i.reason, 'console', { by: ctx.actor!.name })); return {}; },
+  }));
+
+  r.add(command({
+    name: 'acd/me/resume', summary: 'Ready again (ends a pause or wrap-up)', access: ANY_ROLE, kind: 'write',
+    input: z.object({}).strict(),
+    handler(_i, ctx) { const id = mine(ctx); run(() => acdOf(ctx).acd.resume(id, 'console', { by: ctx.actor!.name })); return {}; },
+  }));
+
   r.add(command({
     name: 'acd/report/run', summary: 'Queue and agent figures for a period (offered, answered, abandon rate, ASA, AHT, service level, transfers, callbacks, attendance), computed in a worker thread; format csv for a spreadsheet-safe export', access: SUPERVISORS, kind: 'read',
     input: z.object({
