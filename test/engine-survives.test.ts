@@ -8,6 +8,8 @@ import { EngineClient } from '../src/telephony/engine-client.js';
 import { startPrivateEngine, type PrivateEngine } from '../src/cli/scenario.js';
 import { encodeFrame, FrameDecoder, PROTOCOL_VERSION } from '../src/telephony/protocol.js';
 import type { EngineEvent } from '../src/telephony/protocol.js';
+import fs from 'node:fs';
+import { readWav, toneShare } from '../src/scenario/wav-check.js';
 
 let engine: PrivateEngine;
 
@@ -46,6 +48,55 @@ test('a bridged call keeps flowing after the supervisor socket drops, and a new 
   const down = b.waitFor((e) => e.event === 'HookChanged' && e.chan === 6 && e.offhook === false, 5000);
   await b.sim('onhook', 6);
   await down;
+  b.close();
+});
+
+// Engine time from the engine itself (events need not come while we wait).
+async function engineTime(c: EngineClient): Promise<number> { return (await c.stats()).time as number; }
+async function untilEngineTime(c: EngineClient, t: number): Promise<void> {
+  while ((await engineTime(c)) < t) await new Promise((r) => setTimeout(r, 10));
+}
+const fileSize = (p: string) => { try { return fs.statSync(p).size; } catch { return 0; } };
+
+test('a recording goes on across a supervisor socket drop: the WAV grows after the drop and is whole after stop', async () => {
+  const a = new EngineClient({ socketPath: engine.socketPath, reconnect: false });
+  await a.connect();
+  const lifted = a.waitFor((e) => e.event === 'HookChanged' && e.chan === 8 && e.offhook === true, 5000);
+  await a.sim('offhook', 8);
+  await lifted;
+  await a.answer(8);
+  await a.sim('talk', 8, { freq: 1000 });
+  const rec = await a.record(8);
+  const started = await engineTime(a);
+  await untilEngineTime(a, started + 3000);
+  a.close();
+  // The writer flushes about once a second of audio; a file that stops growing
+  // once the socket is gone means the recording died with the client.
+  const sizeAtDrop = fileSize(rec.path);
+  const b = new EngineClient({ socketPath: engine.socketPath, reconnect: false });
+  await b.connect();
+  assert.is(b.states.get(8)?.recording, rec.recordingId, 'the state dump shows the recording still running');
+  const dropAt = await engineTime(b);
+  await untilEngineTime(b, dropAt + 4000);
+  const sizeLater = fileSize(rec.path);
+  assert.ok(sizeLater > sizeAtDrop + 2 * 8000 * 2, `the WAV grew after the drop by more than 2 s of audio: ${sizeAtDrop} -> ${sizeLater} bytes`);
+  const finished = b.waitFor((e) => e.event === 'RecordingFinished' && e.recordingId === rec.recordingId, 5000);
+  await b.recordStop(8);
+  const fin = await finished;
+  const stoppedAt = fin.time;
+  const w = readWav(rec.path);
+  const ms = (w.frames * 1000) / w.rate;
+  assert.is(w.channels, 1);
+  assert.is(w.rate, 8000);
+  assert.ok(ms >= stoppedAt - started - 200 && ms <= stoppedAt - started + 200,
+    `the WAV holds the whole recording: ${ms.toFixed(0)} ms for ${stoppedAt - started} ms of engine time`);
+  assert.is(fs.statSync(rec.path).size, 44 + w.frames * 2, 'the header covers every byte of audio (no trailing junk, no short header)');
+  assert.ok(toneShare(w.samples[0]!.subarray(w.frames - 8000), 8000, 1000) > 0.5, 'the last second, after the drop, holds the caller');
+  await b.hangup(8);
+  const down = b.waitFor((e) => e.event === 'HookChanged' && e.chan === 8 && e.offhook === false, 5000);
+  await b.sim('onhook', 8);
+  await down;
+  fs.rmSync(rec.path, { force: true });
   b.close();
 });
 

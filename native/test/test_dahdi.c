@@ -34,7 +34,10 @@ static int fake_sigtype[FAKE_CHANS + 1];       /* per channel number; 0: no such
 static struct { int fake, channo, law; struct dahdi_confinfo conf; } fk[FAKE_FDS];
 static int fake_writes[FAKE_CHANS + 1];
 static int fake_event[FAKE_CHANS + 1];         /* one pending event per channel, taken by GETEVENT */
-typedef struct { int channo; unsigned long req; struct dahdi_confinfo conf; } fake_call_t;
+static int fake_alarms;                        /* what SPANSTAT reports for span 1 */
+/* Each logged call keeps its argument as text ("1000,4000", "taps=128", ...)
+ * for the calls the seam ops make; SETCONF keeps the whole struct. */
+typedef struct { int channo; unsigned long req; struct dahdi_confinfo conf; char arg[64]; } fake_call_t;
 static fake_call_t fake_log[LOG_MAX];
 static int fake_nlog;
 
@@ -44,6 +47,39 @@ ssize_t __real_read(int fd, void *buf, size_t n);
 ssize_t __real_write(int fd, const void *buf, size_t n);
 
 static int is_fake(int fd) { return fd >= 0 && fd < FAKE_FDS && fk[fd].fake; }
+
+/* The ioctls behind the seam's signalling ops, by name. */
+static const struct { unsigned long req; const char *name; } fake_names[] = {
+  { DAHDI_SETCADENCE, "SETCADENCE" }, { DAHDI_SETPOLARITY, "SETPOLARITY" },
+  { DAHDI_ONHOOKTRANSFER, "ONHOOKTRANSFER" }, { DAHDI_ECHOCANCEL_PARAMS, "ECHOCANCEL_PARAMS" },
+  { DAHDI_HOOK, "HOOK" }, { DAHDI_DIAL, "DIAL" }, { DAHDI_SPANSTAT, "SPANSTAT" }, { DAHDI_SETTXBITS, "SETTXBITS" },
+};
+
+static const char *fake_name(unsigned long req) {
+  for (size_t i = 0; i < sizeof fake_names / sizeof fake_names[0]; i++) if (fake_names[i].req == req) return fake_names[i].name;
+  return NULL;
+}
+
+static void fake_arg_text(unsigned long req, const void *arg, char *out, size_t cap) {
+  out[0] = 0;
+  if (req == DAHDI_SETCADENCE) {
+    if (!arg) { snprintf(out, cap, "default"); return; }
+    const struct dahdi_ring_cadence *c = arg;
+    size_t n = 0;
+    for (int i = 0; i < DAHDI_MAX_CADENCE && c->ringcadence[i] && n + 1 < cap; i++)
+      n += (size_t)snprintf(out + n, cap - n, "%s%d", i ? "," : "", c->ringcadence[i]);
+  } else if (req == DAHDI_SETPOLARITY || req == DAHDI_ONHOOKTRANSFER || req == DAHDI_HOOK || req == DAHDI_SETTXBITS) {
+    snprintf(out, cap, "%d", *(const int *)arg);
+  } else if (req == DAHDI_ECHOCANCEL_PARAMS) {
+    const struct dahdi_echocanparams *p = arg;
+    snprintf(out, cap, "taps=%u,params=%u", p->tap_length, p->param_count);
+  } else if (req == DAHDI_DIAL) {
+    const struct dahdi_dialoperation *d = arg;
+    snprintf(out, cap, "%s%s", d->op == DAHDI_DIAL_OP_REPLACE ? "replace:" : "?:", d->dialstr);
+  } else if (req == DAHDI_SPANSTAT) {
+    snprintf(out, cap, "span=%d", ((const struct dahdi_spaninfo *)arg)->spanno);
+  }
+}
 
 int __wrap_open(const char *path, int flags, ...) {
   int mode = 0;
@@ -66,6 +102,7 @@ int __wrap_ioctl(int fd, unsigned long req, ...) {
     fake_log[fake_nlog].channo = fk[fd].channo;
     fake_log[fake_nlog].req = req;
     if (req == DAHDI_SETCONF) fake_log[fake_nlog].conf = *(struct dahdi_confinfo *)arg;
+    fake_arg_text(req, arg, fake_log[fake_nlog].arg, sizeof fake_log[fake_nlog].arg);
     fake_nlog++;
   }
   int ch = fk[fd].channo;
@@ -94,7 +131,18 @@ int __wrap_ioctl(int fd, unsigned long req, ...) {
   }
   case DAHDI_SETLAW: fk[fd].law = *(int *)arg; return 0;
   case DAHDI_GETEVENT: *(int *)arg = fake_event[ch]; fake_event[ch] = 0; return 0;
-  case DAHDI_SPANSTAT: ((struct dahdi_spaninfo *)arg)->alarms = 0; return 0;
+  case DAHDI_SPANSTAT: {
+    struct dahdi_spaninfo *si = arg;
+    if (si->spanno != 1) return fail_with(EINVAL);
+    si->alarms = fake_alarms;
+    return 0;
+  }
+  case DAHDI_HOOK: {
+    /* A non-blocking fd: ring, wink and flash run on in the kernel. */
+    int op = *(int *)arg;
+    if (op < DAHDI_ONHOOK || op > DAHDI_RINGOFF) return fail_with(EINVAL);
+    return op == DAHDI_RING || op == DAHDI_WINK || op == DAHDI_FLASH ? fail_with(EINPROGRESS) : 0;
+  }
   case DAHDI_SETCONF: {
     /* The checks dahdi_ioctl_setconf makes. */
     struct dahdi_confinfo *c = arg;
@@ -133,7 +181,22 @@ static void fake_reset(const int *sig, int n) {
   for (int i = 0; i < n && i < FAKE_CHANS; i++) fake_sigtype[i + 1] = sig[i];
   memset(fake_writes, 0, sizeof fake_writes);
   memset(fake_event, 0, sizeof fake_event);
+  fake_alarms = 0;
   fake_nlog = 0;
+}
+
+/* The signalling ioctls logged since index `from`, as "ch:NAME(arg) ..."
+ * (ch 0 is the ctl device). */
+static void sig_calls(int from, char *out, size_t cap) {
+  size_t n = 0;
+  out[0] = 0;
+  for (int i = from; i < fake_nlog && n + 1 < cap; i++) {
+    const char *name = fake_name(fake_log[i].req);
+    if (!name) continue;
+    int w = snprintf(out + n, cap - n, "%s%d:%s(%s)", n ? " " : "", fake_log[i].channo, name, fake_log[i].arg);
+    if (w < 0 || (size_t)w >= cap - n) break;
+    n += (size_t)w;
+  }
 }
 
 /* The SETCONF calls logged since index `from`, as "ch:mode/confno ..." */
@@ -458,6 +521,152 @@ static void test_engine_kernel_links(void) {
   hl_dahdi_driver_close(&drv);
 }
 
+/* Each signalling op of the seam is one ioctl with the argument DAHDI wants;
+ * a bad argument is refused before any ioctl. */
+static void test_fake_signalling_ioctls(void) {
+  fake_reset(sigs4, 4);
+  char err[256], seq[1024], want[1024];
+  hl_driver_t drv;
+  if (hl_dahdi_driver_open(&drv, (int[]){ 1, 3 }, NULL, 2, fake_root, err, sizeof err) != 0) { CHECK(0, "open: %s", err); return; }
+  const hl_driver_ops_t *o = drv.ops;
+  void *d = drv.state;
+  int from = fake_nlog;
+  CHECK(o->set_cadence(d, 3, (int[]){ 1000, 4000 }, 2) == 0, "cadence 1000/4000");
+  CHECK(o->set_cadence(d, 3, (int[]){ -400, 200, 400, 2000 }, 4) == 0, "a negative on-time marks the loop start");
+  CHECK(o->set_cadence(d, 3, NULL, 0) == 0, "back to the zone's cadence");
+  CHECK(o->set_cadence(d, 3, (int[]){ 1000, 0 }, 2) == -EINVAL, "a zero would end the cadence early: refused");
+  CHECK(o->set_cadence(d, 3, (int[]){ 1000, -4000 }, 2) == -EINVAL, "a negative off-time: refused");
+  CHECK(o->set_polarity(d, 3, 1) == 0 && o->set_polarity(d, 3, 7) == 0 && o->set_polarity(d, 3, 0) == 0, "polarity reversed, reversed, normal");
+  CHECK(o->onhook_transfer(d, 3, 884) == 0, "on-hook transfer for 884 ms");
+  CHECK(o->onhook_transfer(d, 3, -1) == -EINVAL, "negative on-hook transfer refused");
+  CHECK(o->set_echocancel(d, 1, 128) == 0 && o->set_echocancel(d, 1, 0) == 0, "echo canceller 128 taps, then off");
+  CHECK(o->set_echocancel(d, 1, 2048) == -EINVAL, "more than 128 ms of taps refused");
+  CHECK(o->hook(d, 1, HL_OFFHOOK) == 0 && o->hook(d, 1, HL_FLASH) == 0 && o->hook(d, 1, HL_ONHOOK) == 0,
+        "FXO off-hook, flash (EINPROGRESS is success), on-hook");
+  CHECK(o->hook(d, 3, HL_RING) == 0 && o->hook(d, 3, HL_RINGOFF) == 0, "FXS ring (EINPROGRESS), ring off");
+  CHECK(o->hook(d, 3, 9) == -EINVAL, "unknown hook op refused");
+  CHECK(o->dial(d, 1, "P0571") == 0 && o->dial(d, 1, "T8001*#") == 0, "pulse and DTMF dial strings");
+  CHECK(o->dial(d, 1, "0571") == -EINVAL, "a dial string without mode refused");
+  CHECK(o->span_alarms(d, 1) == 0, "span 1 clear");
+  fake_alarms = DAHDI_ALARM_RED | DAHDI_ALARM_LOS;
+  CHECK(o->span_alarms(d, 1) == (HL_ALARM_RED | HL_ALARM_LOS), "span 1 red with LOS");
+  CHECK(o->span_alarms(d, 2) == -EINVAL, "a span the kernel does not know");
+  CHECK(o->hook(d, 2, HL_OFFHOOK) == -ENOENT, "a channel not opened issues nothing");
+  sig_calls(from, seq, sizeof seq);
+  snprintf(want, sizeof want,
+           "3:SETCADENCE(1000,4000) 3:SETCADENCE(-400,200,400,2000) 3:SETCADENCE(default) "
+           "3:SETPOLARITY(1) 3:SETPOLARITY(1) 3:SETPOLARITY(0) 3:ONHOOKTRANSFER(884) "
+           "1:ECHOCANCEL_PARAMS(taps=128,params=0) 1:ECHOCANCEL_PARAMS(taps=0,params=0) "
+           "1:HOOK(%d) 1:HOOK(%d) 1:HOOK(%d) 3:HOOK(%d) 3:HOOK(%d) 1:DIAL(replace:P0571) 1:DIAL(replace:T8001*#) "
+           "0:SPANSTAT(span=1) 0:SPANSTAT(span=1) 0:SPANSTAT(span=2)",
+           DAHDI_OFFHOOK, DAHDI_FLASH, DAHDI_ONHOOK, DAHDI_RING, DAHDI_RINGOFF);
+  CHECK(!strcmp(seq, want), "ioctl sequence:\n  want %s\n  got  %s", want, seq);
+  hl_dahdi_driver_close(&drv);
+}
+
+/* Runs n ticks, appending every event to log. */
+static void run_ticks(hl_engine_t *e, int n, char *log, size_t cap) {
+  hl_event_t ev[64];
+  size_t len = strlen(log);
+  for (int k = 0; k < n; k++) {
+    hl_engine_step(e);
+    int got;
+    while ((got = hl_engine_drain(e, ev, 64)) > 0)
+      for (int i = 0; i < got; i++) {
+        size_t l = strlen(ev[i].json);
+        if (len + l + 2 < cap) { memcpy(log + len, ev[i].json, l); len += l; log[len++] = '\n'; log[len] = 0; }
+      }
+    hl_engine_collect(e);
+  }
+}
+
+static int count_str(const char *hay, const char *needle) {
+  int n = 0;
+  for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle)) n++;
+  return n;
+}
+
+/* The engine on the dahdi driver: what it asks of the kernel for an alarm,
+ * a line's settings, an outgoing call and a phone rung with caller ID led by
+ * a line reversal. */
+static void test_engine_signalling(void) {
+  fake_reset(sigs4, 4);
+  char err[256], seq[1024], want[1024];
+  static char log[1 << 15];
+  log[0] = 0;
+  hl_driver_t drv;
+  if (hl_dahdi_driver_open(&drv, (int[]){ 1, 2, 3, 4 }, NULL, 4, fake_root, err, sizeof err) != 0) { CHECK(0, "open: %s", err); return; }
+  hl_engine_config_t cfg;
+  memset(&cfg, 0, sizeof cfg);
+  strcpy(cfg.zone, "cn");
+  hl_engine_t *e = hl_engine_new(&drv, &cfg, err, sizeof err);
+  if (!e) { CHECK(0, "engine: %s", err); hl_dahdi_driver_close(&drv); return; }
+  run_ticks(e, 2, log, sizeof log);
+
+  /* A red alarm with loss of signal, seen by every channel of span 1: the
+   * engine asks SPANSTAT and reports the span once; then it clears. */
+  log[0] = 0;
+  int from = fake_nlog;
+  fake_alarms = DAHDI_ALARM_RED | DAHDI_ALARM_LOS;
+  fake_event[1] = fake_event[2] = DAHDI_EVENT_ALARM;
+  run_ticks(e, 2, log, sizeof log);
+  sig_calls(from, seq, sizeof seq);
+  CHECK(!strcmp(seq, "0:SPANSTAT(span=1) 0:SPANSTAT(span=1)"), "each alarm event asks SPANSTAT: got %s", seq);
+  snprintf(want, sizeof want, "\"span\":1,\"alarms\":%d,\"red\":true", DAHDI_ALARM_RED | DAHDI_ALARM_LOS);
+  CHECK(count_str(log, "SpanAlarmChanged") == 1 && strstr(log, want), "one SpanAlarmChanged with %s, got:\n%s", want, log);
+  hl_chan_state_t st[4];
+  hl_engine_snapshot(e, st, 4);
+  CHECK(st[0].alarms == (HL_ALARM_RED | HL_ALARM_LOS) && st[3].alarms == (HL_ALARM_RED | HL_ALARM_LOS), "the state dump carries the span's alarms");
+  log[0] = 0;
+  fake_alarms = 0;
+  fake_event[1] = fake_event[2] = DAHDI_EVENT_NOALARM;
+  run_ticks(e, 2, log, sizeof log);
+  CHECK(count_str(log, "SpanAlarmChanged") == 1 && strstr(log, "\"alarms\":0,\"red\":false"), "alarm cleared once, got:\n%s", log);
+
+  /* setLine's echo canceller; an outgoing pulse call; a flash. */
+  hl_cmd_t c;
+  from = fake_nlog;
+  memset(&c, 0, sizeof c); c.op = HL_OP_SET_LINE; c.chan = 1; c.i1 = -1; c.i3 = 256;
+  hl_engine_submit(e, &c);
+  memset(&c, 0, sizeof c); c.op = HL_OP_DIAL; c.chan = 2; c.i1 = 1; c.i2 = 0; snprintf(c.s1, sizeof c.s1, "0571");
+  hl_engine_submit(e, &c);
+  run_ticks(e, 40, log, sizeof log);   /* 600 ms without waiting for dial tone, then the digits */
+  fake_event[2] = DAHDI_EVENT_DIALCOMPLETE;
+  run_ticks(e, 2, log, sizeof log);
+  memset(&c, 0, sizeof c); c.op = HL_OP_FLASH; c.chan = 2;
+  hl_engine_submit(e, &c);
+  memset(&c, 0, sizeof c); c.op = HL_OP_HANGUP; c.chan = 2;
+  hl_engine_submit(e, &c);
+  run_ticks(e, 2, log, sizeof log);
+  sig_calls(from, seq, sizeof seq);
+  snprintf(want, sizeof want, "1:ECHOCANCEL_PARAMS(taps=256,params=0) 2:HOOK(%d) 2:DIAL(replace:P0571) 2:HOOK(%d) 2:HOOK(%d)",
+           DAHDI_OFFHOOK, DAHDI_FLASH, DAHDI_ONHOOK);
+  CHECK(!strcmp(seq, want), "line, dial, flash, hangup:\n  want %s\n  got  %s", want, seq);
+  CHECK(strstr(log, "\"event\":\"DialCompleted\"") != NULL, "DIALCOMPLETE ends the pulse dialing");
+
+  /* The phone on 3 rung with V.23 caller ID led by a line reversal. */
+  from = fake_nlog;
+  memset(&c, 0, sizeof c); c.op = HL_OP_RING; c.chan = 3; c.i1 = HL_CID_V23; c.i2 = 1000; c.i3 = 4000; c.i4 = HL_CIDWHEN_POLARITY;
+  snprintf(c.s1, sizeof c.s1, "13800138000");
+  hl_engine_submit(e, &c);
+  run_ticks(e, 100, log, sizeof log);
+  sig_calls(from, seq, sizeof seq);
+  int oht = 0;
+  const char *p = strstr(seq, "ONHOOKTRANSFER(");
+  if (p) oht = atoi(p + strlen("ONHOOKTRANSFER("));
+  snprintf(want, sizeof want, "3:SETPOLARITY(1) 3:ONHOOKTRANSFER(%d) 3:SETPOLARITY(0) 3:SETCADENCE(1000,4000) 3:HOOK(%d)", oht, DAHDI_RING);
+  CHECK(oht > 500 && oht < 1500 && !strcmp(seq, want), "caller ID before ring:\n  want %s\n  got  %s", want, seq);
+  from = fake_nlog;
+  memset(&c, 0, sizeof c); c.op = HL_OP_STOP_RING; c.chan = 3;
+  hl_engine_submit(e, &c);
+  run_ticks(e, 2, log, sizeof log);
+  sig_calls(from, seq, sizeof seq);
+  snprintf(want, sizeof want, "3:HOOK(%d)", DAHDI_RINGOFF);
+  CHECK(!strcmp(seq, want), "stopRing: want %s, got %s", want, seq);
+  hl_engine_free(e);
+  hl_dahdi_driver_close(&drv);
+}
+
 int main(void) {
   test_codes_match_dahdi();
   test_event_names();
@@ -470,5 +679,7 @@ int main(void) {
   test_confinfo();
   test_fake_open_and_link();
   test_engine_kernel_links();
+  test_fake_signalling_ioctls();
+  test_engine_signalling();
   T_DONE("dahdi");
 }

@@ -108,6 +108,11 @@ export async function scenarioCommand(args: string[]): Promise<number> {
   const speed = Number(values.speed);
   if (!Number.isFinite(speed) || speed <= 0) { process.stderr.write(`--speed: ${values.speed} must be a positive number\n`); return 2; }
   const results = await runScenarioFiles(positionals.slice(1), { socket: values.socket, dataDir: values['data-dir'], speed, print: (l) => console.log(l) });
+  const timed = results.flatMap((r) => (r.timing ? [r.timing] : []));
+  if (timed.length) {
+    const slowest = Math.min(...timed.map((t) => t.speed));
+    console.log(`# timing: slowest ${slowest.toFixed(1)}x, ${timed.reduce((n, t) => n + t.overruns, 0)} overruns in ${timed.length} scenarios`);
+  }
   const passed = results.filter((r) => r.ok).length;
   console.log(`${passed} passed, ${results.length - passed} failed`);
   return passed === results.length ? 0 : 1;

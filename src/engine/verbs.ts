@@ -102,8 +102,14 @@ export const verbs: Record<string, Verb> = {
       name: cidName.default(''),
       callerId: z.enum(['bell202', 'v23', 'dtmf', 'none']).default('bell202'),
       cadence: z.tuple([z.number().int().min(100).max(10000), z.number().int().min(100).max(10000)]).optional(),
+      // after-first-ring: the spill between the first two rings; before-ring: the spill, then ringing;
+      // polarity: a line reversal, the spill, the polarity back, then ringing.
+      callerIdWhen: z.enum(keys(CID_WHEN)).default('after-first-ring'),
     }).strict(),
-    build: (a) => ({ s1: a.number, s2: a.name, i1: CID_STANDARDS[a.callerId], i2: a.cadence?.[0] ?? 0, i3: a.cadence?.[1] ?? 0 }),
+    build: (a) => ({
+      s1: a.number, s2: a.name, i1: CID_STANDARDS[a.callerId], i2: a.cadence?.[0] ?? 0, i3: a.cadence?.[1] ?? 0,
+      i4: CID_WHEN[a.callerIdWhen],
+    }),
   }),
   stopRing: verb({ op: 'stopRing', needsChan: true, schema: none, build: () => ({}) }),
   sendDtmf: verb({

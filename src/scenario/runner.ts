@@ -13,7 +13,14 @@ import type { Store } from '../store/store.js';
 import type { JournalEntry } from '../store/journal.js';
 
 export interface StepResult { index: number; ok: boolean; text: string }
-export interface ScenarioResult { name: string; file: string; ok: boolean; steps: StepResult[] }
+// Timing of a scenario's run: engine time over wall time, and the ticks the
+// engine's media thread started a whole period late (stats `overruns`).
+export interface ScenarioTiming { askedSpeed: number; speed: number; overruns: number; engineMs: number; wallMs: number; analog: boolean }
+export interface ScenarioResult { name: string; file: string; ok: boolean; steps: StepResult[]; timing?: ScenarioTiming }
+
+// A scenario asked to run at least this fast on analog ports must reach it:
+// slower, its timers and tones no longer say what a real line would.
+export const MIN_ANALOG_SPEED = 10;
 
 export function loadScenario(file: string): Scenario {
   let raw: unknown;
@@ -59,6 +66,13 @@ function field(o: Record<string, unknown>, key: string): unknown {
   let v: unknown = o;
   for (const k of key.split('.')) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined;
   return v;
+}
+
+// Analog: every channel the steps name is an FXO or FXS port (and some are named).
+function isAnalog(sc: Scenario, channels: { chan: number; kind: string }[]): boolean {
+  const named = new Set(sc.steps.flatMap((s) => ('chan' in s && s.chan !== undefined ? [s.chan] : [])));
+  if (named.size === 0) return false;
+  return [...named].every((n) => { const k = channels.find((c) => c.chan === n)?.kind; return k === 'fxo' || k === 'fxs'; });
 }
 
 function fdCount(pid: number): number | undefined {
@@ -119,6 +133,8 @@ export class ScenarioRunner {
     const fdsBefore = pid ? fdCount(pid) : undefined;
     print(`# ${sc.name} (${path.basename(file)})`);
     let failed = false;
+    const stats0 = await this.client.stats();
+    const wall0 = performance.now();
     for (const [i, s] of sc.steps.entries()) {
       let r: StepResult;
       try {
@@ -151,8 +167,30 @@ export class ScenarioRunner {
         failed = true;
       }
     }
+    const timing = await this.timing(sc, stats0, wall0);
+    // 2 % for the measurement itself (two stats round trips around the run).
+    const slow = timing.analog && timing.askedSpeed >= MIN_ANALOG_SPEED && timing.speed < MIN_ANALOG_SPEED * 0.98;
+    const tr = { index: steps.length + 1, ok: timing.overruns === 0 && !slow, text: '' };
+    tr.text = `speed ${timing.speed.toFixed(1)}x (asked ${timing.askedSpeed || 'max'}x${timing.analog ? ', analog' : ''}), `
+      + `overruns ${timing.overruns}, ${(timing.engineMs / 1000).toFixed(1)} s of engine time in ${(timing.wallMs / 1000).toFixed(2)} s`;
+    steps.push(tr);
+    print(`${tr.ok ? 'ok' : 'not ok'} ${tr.index} - timing: ${tr.text}${slow ? `; below ${MIN_ANALOG_SPEED}x` : ''}${timing.overruns ? '; the engine overran' : ''}`);
+    if (!tr.ok) failed = true;
     this.client.off('event', this.onEvent);
-    return { name: sc.name, file, ok: !failed, steps };
+    return { name: sc.name, file, ok: !failed, steps, timing };
+  }
+
+  private async timing(sc: Scenario, stats0: Record<string, unknown>, wall0: number): Promise<ScenarioTiming> {
+    const stats1 = await this.client.stats();
+    const wallMs = performance.now() - wall0;
+    const engineMs = (stats1.time as number) - (stats0.time as number);
+    return {
+      askedSpeed: this.client.engine?.speed ?? 0,
+      speed: wallMs > 0 ? engineMs / wallMs : 0,
+      overruns: (stats1.overruns as number) - (stats0.overruns as number),
+      engineMs, wallMs,
+      analog: isAnalog(sc, this.client.channels),
+    };
   }
 
   private find(name: string, chan: number | undefined, match: Record<string, unknown> | undefined, vars: Record<string, unknown>): EngineEvent | undefined {

@@ -53,6 +53,7 @@ int hl_cid_parse(int standard, const uint8_t *msg, int len, hl_cid_t *out);
 typedef struct hl_cid_tx {
   adsi_tx_state_t *tx[3];       /* class, clip, dtmf */
   int active;                   /* index + 1 of the modem sending, 0 idle */
+  int ms;                       /* the last spill's length, from its bits (an upper bound) */
 } hl_cid_tx_t;
 
 int hl_cid_tx_init(hl_cid_tx_t *t);

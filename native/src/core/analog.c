@@ -9,6 +9,9 @@
 
 #define RING_TIMEOUT_MS 6500       /* China: 4 s off plus margin; longer means the caller gave up */
 #define CID_AFTER_RINGOFF_MS 400
+#define OHT_MARGIN_MS 200          /* on-hook transmission held this long past the spill's end */
+#define POLARITY_TO_CID_MS 300     /* EN 300 659-1: at least 100 ms from line reversal to the spill */
+#define CID_TO_RING_MS 500         /* EN 300 659-1: ringing at least 200 ms after the spill */
 
 void chan_set_state(hl_engine_t *e, chan_t *c, int st) {
   c->st = st;
@@ -18,6 +21,63 @@ void chan_set_state(hl_engine_t *e, chan_t *c, int st) {
 static void hook(hl_engine_t *e, chan_t *c, int op) {
   int r = e->drv->ops->hook(e->drv->state, c->info->channo, op);
   if (op == HL_ONHOOK || op == HL_OFFHOOK) { if (r >= 0) c->hook = op == HL_OFFHOOK; }
+}
+
+/* Caller ID to a phone that is on-hook. A SLIC's idle on-hook feed need not
+ * pass audio: DAHDI_ONHOOKTRANSFER holds the line in on-hook transmission for
+ * the time given, so the driver hears of it for the whole spill (chan_dahdi
+ * does the same before an FSK message-waiting spill). */
+static void fxs_spill(hl_engine_t *e, chan_t *c) {
+  char dt[9] = "";
+  time_t now = time(NULL);
+  struct tm tm;
+  localtime_r(&now, &tm);
+  snprintf(dt, sizeof dt, "%02d%02d%02d%02d", tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min);
+  if (hl_cid_tx_start(&c->cid_tx, c->ring_cid_std, c->ring_number, c->ring_name, dt) != 0) return;
+  e->drv->ops->onhook_transfer(e->drv->state, c->info->channo, c->cid_tx.ms + OHT_MARGIN_MS);
+}
+
+/* The board rings the phone with the cadence asked for (none: the zone's). */
+static int fxs_ring(hl_engine_t *e, chan_t *c) {
+  int cad[2] = { c->ring_on_ms, c->ring_off_ms };
+  int n = cad[0] > 0 && cad[1] > 0 ? 2 : 0;
+  e->drv->ops->set_cadence(e->drv->state, c->info->channo, cad, n);
+  return e->drv->ops->hook(e->drv->state, c->info->channo, HL_RING);
+}
+
+/* Caller ID ahead of ringing is over or abandoned: nothing more is scheduled
+ * and the line's polarity is normal again. */
+static void prering_end(hl_engine_t *e, chan_t *c) {
+  c->prering = PRERING_NONE;
+  if (c->reversed) {
+    e->drv->ops->set_polarity(e->drv->state, c->info->channo, 0);
+    c->reversed = 0;
+  }
+}
+
+/* Before-ring caller ID (ETSI EN 300 659-1 without alerting, or led by a line
+ * reversal): the spill, a pause, then the ringer. */
+static void prering_tick(hl_engine_t *e, chan_t *c) {
+  switch (c->prering) {
+  case PRERING_WAIT:
+    if (e->now < c->prering_due) return;
+    fxs_spill(e, c);
+    c->prering = PRERING_SPILL;
+    return;
+  case PRERING_SPILL:
+    if (c->cid_tx.active) return;
+    prering_end(e, c);
+    c->prering = PRERING_GAP;
+    c->prering_due = e->now + CID_TO_RING_MS;
+    return;
+  case PRERING_GAP:
+    if (e->now < c->prering_due) return;
+    c->prering = PRERING_NONE;
+    fxs_ring(e, c);   /* refused only if the phone went off-hook meanwhile: its event answers the call */
+    return;
+  default:
+    return;
+  }
 }
 
 static void emit_caller(hl_engine_t *e, chan_t *c, const char *name) {
@@ -67,6 +127,7 @@ void chan_reset_media(hl_engine_t *e, chan_t *c, const char *why) {
 
 static void to_idle(hl_engine_t *e, chan_t *c) {
   chan_reset_media(e, c, "hangup");
+  prering_end(e, c);
   c->rings = 0;
   c->ring_active = 0;
   c->have_caller = 0;
@@ -181,6 +242,7 @@ static void fxs_event(hl_engine_t *e, chan_t *c, int ev) {
   case HL_EV_RINGOFFHOOK:
     if (c->st == HL_ST_RINGING) {
       hook(e, c, HL_OFFHOOK);    /* trip the ring */
+      prering_end(e, c);
       c->cid_tx.active = 0;
       c->cid_due_ms = 0;
       chan_set_state(e, c, HL_ST_UP);
@@ -220,7 +282,8 @@ static void fxs_event(hl_engine_t *e, chan_t *c, int ev) {
     break;
   case HL_EV_RINGEROFF:
     c->ringer_on = 0;
-    if (c->st == HL_ST_RINGING && c->ringer_cycles == 1 && c->ring_cid_std != HL_CID_NONE)
+    if (c->st == HL_ST_RINGING && c->ringer_cycles == 1 && c->ring_cid_std != HL_CID_NONE &&
+        c->ring_cid_when == HL_CIDWHEN_AFTER_FIRST_RING)
       c->cid_due_ms = e->now + CID_AFTER_RINGOFF_MS;
     break;
   default:
@@ -326,14 +389,10 @@ void sig_tick(hl_engine_t *e, chan_t *c) {
     if (c->st == HL_ST_DIALING && !c->dial_waiting && !c->pulse_dialing && c->dtmf_tx_busy == 0) dial_completed(e, c);
   } else if (c->info->kind == HL_KIND_FXS) {
     if (c->cw_phase) sig_cw_tick(e, c);
+    if (c->prering && c->st == HL_ST_RINGING) prering_tick(e, c);
     if (c->cid_due_ms && e->now >= c->cid_due_ms) {
       c->cid_due_ms = 0;
-      char dt[9] = "";
-      time_t now = time(NULL);
-      struct tm tm;
-      localtime_r(&now, &tm);
-      snprintf(dt, sizeof dt, "%02d%02d%02d%02d", tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min);
-      hl_cid_tx_start(&c->cid_tx, c->ring_cid_std, c->ring_number, c->ring_name, dt);
+      fxs_spill(e, c);
     }
   }
 }
@@ -386,6 +445,7 @@ int sig_command(hl_engine_t *e, chan_t *c, const hl_cmd_t *cmd) {
       to_idle(e, c);
     } else if (c->info->kind == HL_KIND_FXS) {
       if (c->st == HL_ST_RINGING) e->drv->ops->hook(e->drv->state, c->info->channo, HL_RINGOFF);
+      prering_end(e, c);
       hungup(e, c, "near", "normal");
       int off = c->hook;
       chan_reset_media(e, c, "hangup");
@@ -422,17 +482,27 @@ int sig_command(hl_engine_t *e, chan_t *c, const hl_cmd_t *cmd) {
   case HL_OP_RING:
     if (!kind_is(e, c, cmd, HL_KIND_FXS, "ringing")) return 1;
     if (c->st != HL_ST_IDLE) { chan_wrong_state(e, c, cmd, "ring"); return 1; }
-    {
-      int cad[16], n = 0;
-      for (int i = 0; i < 4; i++) { int v = (i < 2) ? (i == 0 ? cmd->i2 : cmd->i3) : 0; if (v > 0) cad[n++] = v; }
-      if (n % 2) n = 0;
-      e->drv->ops->set_cadence(e->drv->state, c->info->channo, cad, n);
-      if (e->drv->ops->hook(e->drv->state, c->info->channo, HL_RING) < 0) { chan_wrong_state(e, c, cmd, "ring (phone off-hook)"); return 1; }
-    }
+    /* s1 number, s2 name, i1 caller-ID standard, i2/i3 cadence on/off, i4 HL_CIDWHEN_* */
+    c->ring_on_ms = cmd->i2;
+    c->ring_off_ms = cmd->i3;
     snprintf(c->ring_number, sizeof c->ring_number, "%s", cmd->s1);
     snprintf(c->ring_name, sizeof c->ring_name, "%s", cmd->s2);
     c->ring_cid_std = cmd->i1;
+    c->ring_cid_when = cmd->i4;
     c->ringer_cycles = 0;
+    if (c->ring_cid_std != HL_CID_NONE && c->ring_cid_when != HL_CIDWHEN_AFTER_FIRST_RING) {
+      /* Caller ID first, the ringer after it (prering_tick). */
+      c->prering = PRERING_WAIT;
+      c->prering_due = e->now;
+      if (c->ring_cid_when == HL_CIDWHEN_POLARITY &&
+          e->drv->ops->set_polarity(e->drv->state, c->info->channo, 1) >= 0) {
+        c->reversed = 1;
+        c->prering_due = e->now + POLARITY_TO_CID_MS;
+      }
+    } else if (fxs_ring(e, c) < 0) {
+      chan_wrong_state(e, c, cmd, "ring (phone off-hook)");
+      return 1;
+    }
     chan_set_state(e, c, HL_ST_RINGING);
     ev_simple(e, "RingingStarted", c->info->channo);
     return 1;
@@ -440,6 +510,7 @@ int sig_command(hl_engine_t *e, chan_t *c, const hl_cmd_t *cmd) {
     if (!kind_is(e, c, cmd, HL_KIND_FXS, "stopping the ring")) return 1;
     if (c->st != HL_ST_RINGING) { chan_wrong_state(e, c, cmd, "stop ringing"); return 1; }
     e->drv->ops->hook(e->drv->state, c->info->channo, HL_RINGOFF);
+    prering_end(e, c);
     c->cid_tx.active = 0; c->cid_due_ms = 0;
     chan_set_state(e, c, HL_ST_IDLE);
     ev_simple(e, "RingingStopped", c->info->channo);

@@ -108,6 +108,11 @@ typedef struct chan {
   int mwi;
   char ring_number[33], ring_name[49];
   int ring_cid_std;
+  int ring_on_ms, ring_off_ms;   /* the cadence asked for (0: the zone's) */
+  int ring_cid_when;             /* HL_CIDWHEN_*: caller ID between the first rings or before ringing */
+  int prering;                   /* PRERING_*: caller ID sent before the ringer starts */
+  int64_t prering_due;
+  int reversed;                  /* we reversed the phone's line polarity (polarity-led caller ID) */
   int64_t cid_due_ms;
   int ringer_on;
   int ringer_cycles;
@@ -122,6 +127,7 @@ typedef struct chan {
   int cw_tone_on;
 } chan_t;
 
+enum { PRERING_NONE = 0, PRERING_WAIT, PRERING_SPILL, PRERING_GAP };
 enum { CW_NONE = 0, CW_SAS, CW_CAS, CW_WAIT_ACK, CW_ACK, CW_FSK_WAIT, CW_FSK };
 
 struct hl_engine {

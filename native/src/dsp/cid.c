@@ -249,6 +249,10 @@ static int all_digits(const char *s) {
 
 static int tx_start(hl_cid_tx_t *t, int standard, const char *number, const char *name, const char *datetime, int offhook);
 
+#define FSK_SEIZURE_BITS 300      /* spandsp's on-hook preamble for CLASS and CLIP */
+#define FSK_MARK_BITS 180
+#define DTMF_CID_CHAR_MS 110      /* a digit and its pause as spandsp's DTMF sender times them, rounded up */
+
 int hl_cid_tx_start(hl_cid_tx_t *t, int standard, const char *number, const char *name, const char *datetime) {
   return tx_start(t, standard, number, name, datetime, 0);
 }
@@ -269,6 +273,7 @@ static int tx_start(hl_cid_tx_t *t, int standard, const char *number, const char
     len = snprintf((char *)msg, sizeof msg, nl ? "A%sC" : "B10C", number ? number : "");
     adsi_tx_put_message(t->tx[2], msg, len);
     t->active = 3;
+    t->ms = len * DTMF_CID_CHAR_MS;
     return 0;
   }
   int idx = standard == HL_CID_V23 ? 1 : 0;
@@ -284,6 +289,10 @@ static int tx_start(hl_cid_tx_t *t, int standard, const char *number, const char
   if (ml) len = adsi_add_field(tx, msg, len, MCLASS_CALLER_NAME, (const uint8_t *)name, (int)ml);
   adsi_tx_put_message(tx, msg, len);
   t->active = idx + 1;
+  /* Seizure and marks (spandsp's defaults, or none and 80 off-hook), the
+   * message with its checksum at 10 bits a byte, a few marks after; 1200 baud. */
+  int bits = (offhook ? 80 : FSK_SEIZURE_BITS + FSK_MARK_BITS) + (len + 1) * 10 + 10;
+  t->ms = (bits * 1000 + 1199) / 1200;
   return 0;
 }
 

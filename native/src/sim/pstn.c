@@ -348,8 +348,10 @@ void pstn_tick(sim_t *s, sim_chan_t *c, int16_t *lin, int n) {
       }
     }
   } else if (c->info->kind == HL_KIND_FXS) {
-    /* On-hook: the phone's caller-ID receiver listens between rings. */
-    hl_cid_rx_feed(&f->cid_rx, c->tx, HL_BLOCK);
+    /* On-hook: the phone's caller-ID receiver listens, but the line carries
+     * our audio only in on-hook transmission (DAHDI_ONHOOKTRANSFER). */
+    static const int16_t quiet[HL_BLOCK];
+    hl_cid_rx_feed(&f->cid_rx, s->now < c->oht_until ? c->tx : quiet, HL_BLOCK);
     hl_cid_t cid;
     if (hl_cid_rx_take(&f->cid_rx, &cid)) emit_cid(s, c, &cid, 0);
   }

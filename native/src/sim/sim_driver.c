@@ -232,10 +232,15 @@ static int op_set_polarity(void *d, int channo, int rev) {
   return 0;
 }
 
+/* As a SLIC: an on-hook phone hears what we send only while on-hook
+ * transmission lasts (pstn.c mutes the rest). */
 static int op_oht(void *d, int channo, int ms) {
-  sim_chan_t *c = chan(d, channo);
+  sim_t *s = d;
+  sim_chan_t *c = chan(s, channo);
   if (!c || !c->open) return -EBADF;
-  return c->info->kind == HL_KIND_FXS ? 0 : -EINVAL;
+  if (c->info->kind != HL_KIND_FXS || ms < 0) return -EINVAL;
+  c->oht_until = s->now + ms;
+  return 0;
 }
 
 static int op_ec(void *d, int channo, int taps) {

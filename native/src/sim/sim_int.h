@@ -108,6 +108,7 @@ typedef struct sim_chan {
   int64_t ring_edge_ms;
   int ring_on_edge;                 /* a ring burst began this tick (for the phone) */
   hookdec_t phone_hook;             /* kernel decoding the phone's hook */
+  int64_t oht_until;                /* on-hook transmission (ONHOOKTRANSFER) until then */
   /* our pulse dialing on an FXO port */
   pulsegen_t our_pulses;
   /* FXO port: ring voltage from the CO as the kernel sees it */
