@@ -25,6 +25,7 @@ export interface AgentRuntime {
   restUntilMs: number;
   wrapTimer: Timer | null;
   restTimer: Timer | null;
+  pauseTimer: Timer | null;
   // The journey and channels of the call the agent is in, for supervision.
   call: { journey: string; agentChan: number; callerChan: number } | null;
   // Who the agent's phone is ringing with or talking to (the panel's screen pop).
@@ -129,6 +130,15 @@ export class Acd extends EventEmitter {
     a.state = state;
     a.reason = reason;
     a.sinceMs = this.ctx.engineMs();
+    a.pauseTimer?.cancel();
+    a.pauseTimer = null;
+    // A pause reason with a limit ends by itself (AgentResumed via timer).
+    const limit = state === 'paused' && reason ? this.ctx.config.settings.acd.pauseLimitSec[reason] : undefined;
+    if (limit) {
+      const t = this.ctx.timers.after(limit * 1000);
+      a.pauseTimer = t;
+      void t.promise.then(() => { if (a.pauseTimer === t && a.state === 'paused' && a.reason === reason) { a.pauseTimer = null; this.resume(a.id, 'timer'); } });
+    }
     this.refresh(a.id);
     this.emit('agent', a.id);
   }
@@ -250,6 +260,7 @@ export class Acd extends EventEmitter {
 
   private cancelTimers(a: AgentRuntime): void {
     a.wrapTimer?.cancel(); a.wrapTimer = null;
+    a.pauseTimer?.cancel(); a.pauseTimer = null;
     a.restTimer?.cancel(); a.restTimer = null;
     a.pausePending = false;
   }
@@ -386,9 +397,9 @@ export class Acd extends EventEmitter {
     return Math.round((position * aht) / agents);
   }
 
-  snapshot(): { agents: Array<Omit<AgentRuntime, 'wrapTimer' | 'restTimer'>>; queues: Array<{ id: string; waiting: number; loggedIn: number }> } {
+  snapshot(): { agents: Array<Omit<AgentRuntime, 'wrapTimer' | 'restTimer' | 'pauseTimer'>>; queues: Array<{ id: string; waiting: number; loggedIn: number }> } {
     return {
-      agents: [...this.agents.values()].map(({ wrapTimer: _w, restTimer: _r, ...a }) => a),
+      agents: [...this.agents.values()].map(({ wrapTimer: _w, restTimer: _r, pauseTimer: _p, ...a }) => a),
       queues: this.ctx.config.list('queue').map((q) => ({ id: q.id, waiting: this.router.waitingCount(q.id), loggedIn: this.loggedIn(q.id).length })),
     };
   }
@@ -405,7 +416,7 @@ export class AcdError extends Error {
 }
 
 function blankAgent(a: Agent): AgentRuntime {
-  return { id: a.id, state: 'logged-out', sinceMs: 0, reason: null, missed: 0, ext: a.ext, restUntilMs: 0, wrapTimer: null, restTimer: null, call: null, party: null, pausePending: false, wrapQueue: null };
+  return { id: a.id, state: 'logged-out', sinceMs: 0, reason: null, missed: 0, ext: a.ext, restUntilMs: 0, wrapTimer: null, restTimer: null, pauseTimer: null, call: null, party: null, pausePending: false, wrapQueue: null };
 }
 
 const secs = (ms: number) => Math.max(0, Math.round(ms / 100) / 10);

@@ -123,6 +123,8 @@ export const settingsSchema = z.object({
   acd: z.object({
     pauseReasons: z.record(z.string().regex(/^[0-9]$/), z.string().regex(/^[a-z][a-z0-9_-]{0,30}$/)).default({ 1: 'lunch', 2: 'training', 3: 'meeting', 4: 'break' })
       .describe('the digit keyed after the pause code, to its reason'),
+    pauseLimitSec: z.record(z.string().regex(/^[a-z][a-z0-9_-]{0,30}$/), z.number().int().min(60).max(86400)).default({})
+      .describe('a pause for this reason ends by itself after this long (lunch: 3600); unset: until the agent is ready'),
     supervisors: z.array(z.object({
       ext: extNumber.describe('the supervisor\'s phone'),
       may: z.array(z.enum(['listen', 'whisper', 'barge', 'intercept'])).default(['listen', 'whisper', 'barge', 'intercept']),

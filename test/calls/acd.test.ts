@@ -138,6 +138,21 @@ test('agent codes from the phone: *45# logs in, *471# pauses for lunch, *48# is 
   acd().logout('2003', 'console');
 });
 
+test('a pause reason with a limit ends by itself: lunch limited to 60 s resumes the agent (via timer)', async () => {
+  await only('2001');
+  const c = config() as { settings: { main: Record<string, unknown> } };
+  box.sup.config.put('settings', 'main', { ...c.settings.main, acd: { ...(c.settings.main.acd as object), pauseLimitSec: { lunch: 60 } } });
+  const resumed = journalWait(box, (e) => e.event === 'AgentResumed' && e.data.agent === '2001', 20000);
+  const t0 = box.sup.ctx.engineMs();
+  acd().pause('2001', 'lunch', 'console');
+  const r = await resumed;
+  assert.is(r.data.via, 'timer');
+  const after = box.sup.ctx.engineMs() - t0;
+  assert.ok(after >= 60_000 && after < 62_000, `resumed after ${after} ms of engine time`);
+  assert.is(acd().agents.get('2001')!.state, 'ready');
+  box.sup.config.put('settings', 'main', c.settings.main);
+});
+
 test('round-robin: six calls go to the three agents in turn, two each', async () => {
   setQueue({ strategy: 'round-robin', wrapUpSec: 0, members: [{ agent: '2001', penalty: 0 }, { agent: '2002', penalty: 0 }, { agent: '2003', penalty: 0 }] });
   await only('2001', '2002', '2003');
