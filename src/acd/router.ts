@@ -79,6 +79,8 @@ interface QueueRec {
   strategy: Strategy;
   weight: number;
   skills: Record<string, number>;
+  // The queue's own requirements as [skill, level] pairs.
+  base: Array<[string, number]>;
   widenMs: number;
   members: MemberRec[];
   byAgent: Map<string, MemberRec>;
@@ -133,13 +135,14 @@ export class Router {
     const strategy = STRATEGIES[cfg.strategy];
     if (!strategy) throw new Error(`unknown strategy ${cfg.strategy}`);
     if (!q) {
-      q = { id: cfg.id, strategy, weight: 0, skills: {}, widenMs: 0, members: [], byAgent: new Map(), waiting: [], unoffered: 0, oldestMs: Infinity, lastOrder: -1, removed: false };
+      q = { id: cfg.id, strategy, weight: 0, skills: {}, base: [], widenMs: 0, members: [], byAgent: new Map(), waiting: [], unoffered: 0, oldestMs: Infinity, lastOrder: -1, removed: false };
       this.queues.set(cfg.id, q);
     }
     q.strategy = strategy;
     q.removed = false;
     q.weight = cfg.weight;
     q.skills = { ...cfg.skills };
+    q.base = Object.entries(cfg.skills).filter(([, v]) => v > 0);
     q.widenMs = cfg.skillWidenSec * 1000;
     const old = q.byAgent;
     for (const m of q.members) m.agent.members = m.agent.members.filter((x) => x !== m);
@@ -304,14 +307,16 @@ export class Router {
   // callers, so a queue none of the free agents is skilled for costs nothing.
   private freeMembers(q: QueueRec, nowMs: number): MemberRec[] {
     const out: MemberRec[] = [];
-    const base = Object.entries(q.skills);
+    const base = q.base;
     const widen = base.length && q.widenMs > 0 && q.oldestMs !== Infinity ? Math.floor(Math.max(0, nowMs - q.oldestMs) / q.widenMs) : 0;
-    const fits = (m: MemberRec) => !base.length || hasSkills(m.agent.skills, base, widen);
     if (this.free.size < q.members.length) {
-      for (const a of this.free) { const m = q.byAgent.get(a.id); if (m && fits(m)) out.push(m); }
-      out.sort((x, y) => x.order - y.order);
+      for (const a of this.free) {
+        const m = q.byAgent.get(a.id);
+        if (m && (!base.length || hasSkills(a.skills, base, widen))) out.push(m);
+      }
+      if (out.length > 1) out.sort(byOrder);
     } else {
-      for (const m of q.members) if (this.free.has(m.agent) && fits(m)) out.push(m);
+      for (const m of q.members) if (this.free.has(m.agent) && (!base.length || hasSkills(m.agent.skills, base, widen))) out.push(m);
     }
     if (!out.length && base.length && q.widenMs > 0 && q.oldestMs !== Infinity && this.free.size) {
       const next = q.oldestMs + (widen + 1) * q.widenMs;
@@ -358,6 +363,8 @@ function hasSkills(skills: Record<string, number>, needs: Array<[string, number]
   }
   return true;
 }
+
+const byOrder = (x: MemberRec, y: MemberRec) => x.order - y.order;
 
 function ranksBefore(a: CallerRec, b: CallerRec): boolean {
   if (a.priority !== b.priority) return a.priority > b.priority;
