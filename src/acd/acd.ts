@@ -386,13 +386,15 @@ export class Acd extends EventEmitter {
     return this.ctx.config.list('agent').find((a) => a.user === owner && q.members.some((m) => m.agent === a.id))?.id;
   }
 
-  // Estimated wait for the caller at `position`: the queue's recent handle
-  // time shared among its logged-in agents; null without history.
+  // Estimated wait for the caller at `position`: the queue's handle time over
+  // the last day (from the report rollup: one indexed read, however long the
+  // journal) shared among its logged-in agents; null without history.
   estimatedWaitSec(queue: string, position: number): number | null {
-    const rows = this.ctx.store.stmt(`SELECT json_extract(data, '$.talkSec') AS t FROM journal WHERE kind = 'queue' AND event = 'QueueCallCompleted'
-      AND json_extract(data, '$.queue') = ? ORDER BY id DESC LIMIT 20`).all(queue) as { t: number }[];
-    if (!rows.length) return null;
-    const aht = rows.reduce((s, r) => s + (r.t ?? 0), 0) / rows.length + (this.queue(queue)?.wrapUpSec ?? 0);
+    const since = Math.floor(this.ctx.now().getTime() / 1000) - 86400;
+    const r = this.ctx.store.stmt(`SELECT SUM(talk_ds) AS talk, SUM(handled) AS n FROM acd_rollup WHERE slot >= ? AND dim = 'queue' AND id = ?`)
+      .get(since, queue) as { talk: number | null; n: number | null };
+    if (!r.n) return null;
+    const aht = r.talk! / 10 / r.n + (this.queue(queue)?.wrapUpSec ?? 0);
     const agents = Math.max(1, this.loggedIn(queue).length);
     return Math.round((position * aht) / agents);
   }

@@ -212,6 +212,34 @@ test('with no agent logged in and joinEmpty off the caller goes straight to the 
   await done;
 });
 
+test('service-level overflow: a long call raises the expected wait; a caller whose expected wait exceeds the service level goes to the overflow on joining', async () => {
+  const base = config().queue!.service as { overflow: Record<string, unknown> };
+  const overflow = { ...base.overflow, serviceLevel: { type: 'voicemail', box: '8000' } } as never;
+  setQueue({ joinEmpty: true, wrapUpSec: 0, serviceLevelSec: 600, maxWaitSec: 0, overflow });
+  await only('2001');
+  const before = acd().estimatedWaitSec('service', 1) ?? 0;
+  const ring = nextRing();
+  const j1 = await callQueue(1, '13912120001');
+  await ring;
+  const up = journalWait(box, (e) => e.event === 'QueueAnswered' && e.journey === j1);
+  await box.far.sim('answer', 8);
+  await up;
+  await box.sup.ctx.timers.after(90_000).promise;
+  await answerAndHangUp2(j1, 1, 8);
+  const ewt = acd().estimatedWaitSec('service', 1)!;
+  assert.ok(ewt > before && ewt >= 3, `expected wait went from ${before} s to ${ewt} s`);
+  setQueue({ joinEmpty: true, wrapUpSec: 0, serviceLevelSec: ewt - 1, maxWaitSec: 0, overflow });
+  acd().pause('2001', 'meeting', 'console');
+  const over = journalWait(box, (e) => e.event === 'QueueOverflowed' && e.data.queue === 'service');
+  const j2 = await callQueue(2, '13912120002');
+  const o = await over;
+  assert.equal([o.journey, o.data.why], [j2, 'serviceLevel']);
+  const done = journalWait(box, ended(j2));
+  await box.far.sim('hangup', 2);
+  await done;
+  acd().resume('2001', 'console');
+});
+
 test('an agent who lets two offers ring out is paused automatically', async () => {
   setQueue({ joinEmpty: true, ringSec: 5, retrySec: 1, autoPauseAfter: 2, maxWaitSec: 0 });
   await only('2001');
