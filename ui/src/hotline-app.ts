@@ -1,5 +1,5 @@
 // The panel's root: first-run setup or sign-in, then the face for the user's
-// role (wallboard for supervisors and admins, the agent console for agents,
+// role (wallboard, reports and recordings for supervisors and admins, the agent console for agents,
 // configuration for admins), each panel loaded only when first shown.
 import { LitElement, html, css, nothing, type TemplateResult } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
@@ -11,10 +11,12 @@ import { fetchSetupStatus, createAdmin, login, logout, whoami, MIN_PASSWORD, typ
 import './sign-in-form.js';
 import type { SignInSubmit } from './sign-in-form.js';
 
-type Tab = 'wallboard' | 'console' | 'config';
-const TABS: Record<Role, Tab[]> = { admin: ['wallboard', 'config'], supervisor: ['wallboard'], agent: ['console'] };
+type Tab = 'wallboard' | 'reports' | 'recordings' | 'console' | 'config';
+const TABS: Record<Role, Tab[]> = { admin: ['wallboard', 'reports', 'recordings', 'config'], supervisor: ['wallboard', 'reports', 'recordings'], agent: ['console'] };
 const LOADERS: Record<Tab, () => Promise<unknown>> = {
   wallboard: () => import('./panels/wallboard-panel.js'),
+  reports: () => import('./panels/reports-panel.js'),
+  recordings: () => import('./panels/recordings-panel.js'),
   console: () => import('./panels/agent-console.js'),
   config: () => import('./panels/config-panel.js'),
 };
@@ -102,6 +104,8 @@ export class HotlineApp extends LangMixin(LitElement) {
   private panel(tab: Tab): TemplateResult {
     switch (tab) {
       case 'wallboard': return html`<wallboard-panel .viewerRole=${this.me!.role}></wallboard-panel>`;
+      case 'reports': return html`<reports-panel></reports-panel>`;
+      case 'recordings': return html`<recordings-panel></recordings-panel>`;
       case 'console': return html`<agent-console .me=${this.me}></agent-console>`;
       case 'config': return html`<config-panel></config-panel>`;
     }

@@ -8,8 +8,10 @@ export interface QueueStatus {
   offered: number; answered: number; abandoned: number; abandonRate: number | null; serviceLevel: number | null;
   asaSec: number | null; ahtSec: number | null; longestWaitSec: number;
 }
+// Whom the agent's phone is ringing with or talking to (line data: text only).
+export interface Party { journey: string; caller: string; callerName: string; queue: string; phase: 'ringing' | 'talking' }
 export interface AgentStatus {
-  id: string; name: string; ext: string; state: AgentState; reason: string | null; sinceSec: number | null;
+  id: string; name: string; user: string | null; ext: string; state: AgentState; reason: string | null; sinceSec: number | null; party: Party | null;
   calls: number; talkSec: number; loginSec: number; pauseSec: number; pauseSecByReason: Record<string, number>;
 }
 export interface AcdStatus { queues: QueueStatus[]; agents: AgentStatus[] }
@@ -26,3 +28,44 @@ export const logoutAgent = (conn: Connection, agent: string) => conn.request('ac
 export const pauseAgent = (conn: Connection, agent: string, reason = 'break') => conn.request('acd/agent/pause', { agent, reason });
 export const resumeAgent = (conn: Connection, agent: string) => conn.request('acd/agent/resume', { agent });
 export const hangupAgent = (conn: Connection, agent: string) => conn.request('acd/agent/hangup', { agent });
+
+// The signed-in user's own agent (acd/me/*): not_found when no agent has the
+// user's name in its `user` field.
+export const PAUSE_REASONS = ['lunch', 'training', 'meeting', 'break'] as const;
+export const fetchMyAgent = (conn: Connection) => conn.request<AgentStatus>('acd/me/get');
+export const loginMe = (conn: Connection) => conn.request('acd/me/login');
+export const logoutMe = (conn: Connection) => conn.request('acd/me/logout');
+export const pauseMe = (conn: Connection, reason: string) => conn.request('acd/me/pause', { reason });
+export const resumeMe = (conn: Connection) => conn.request('acd/me/resume');
+
+// My agent now and on every acd push (picked out of the snapshot by id);
+// fetched again after a reconnect.
+export function subscribeMyAgent(conn: Connection, onAgent: (a: AgentStatus) => void, onError?: (e: unknown) => void): () => void {
+  let id: string | null = null;
+  let stopped = false;
+  const refetch = () => { fetchMyAgent(conn).then((a) => { if (!stopped) { id = a.id; onAgent(a); } }, (e) => { if (!stopped) onError?.(e); }); };
+  const unsub = conn.subscribe<AcdStatus>('acd', (s) => {
+    const a = id && !stopped ? s.agents.find((x) => x.id === id) : undefined;
+    if (a) onAgent(a);
+  });
+  const off = conn.onReconnect(refetch);
+  refetch();
+  return () => { stopped = true; unsub(); off(); };
+}
+
+// Reports for a period (computed on the box in a worker; can take a while).
+export type GroupBy = 'queue' | 'agent' | 'hour' | 'day' | 'month';
+export interface Figures {
+  offered: number; answered: number; abandoned: number; abandonRate: number | null; serviceLevel: number | null;
+  asaSec: number | null; ahtSec: number | null; handled: number; talkSec: number;
+}
+export interface AgentFigures {
+  calls: number; answered: number; handled: number; talkSec: number; ahtSec: number | null; offers: number; offersMissed: number;
+  loginSec: number; pauseSec: number; occupancy: number | null;
+}
+export type ReportRow = (Figures & { queue: string }) | (AgentFigures & { agent: string; name: string }) | (Figures & { period: string; startAt: string; agentLoginSec: number; occupancy: number | null });
+export interface AcdReport { from: string; to: string; tz: string; groupBy: GroupBy; rows: ReportRow[]; totals: { queues: Figures; agents: AgentFigures }; computeMs: number }
+export interface ReportQuery { from: string; to: string; groupBy: GroupBy; tz: string }
+
+export const runReport = (conn: Connection, q: ReportQuery) => conn.request<AcdReport>('acd/report/run', q);
+export const runReportCsv = (conn: Connection, q: ReportQuery) => conn.request<{ csv: string }>('acd/report/run', { ...q, format: 'csv' });

@@ -5,7 +5,7 @@ export type Disposition = 'in_progress' | 'answered' | 'no_answer' | 'busy' | 'f
 export interface Cdr {
   journey: string; direction: 'inbound' | 'outbound' | 'internal'; caller: string; callerName: string; callee: string;
   trunk: string | null; startedAt: string; answeredAt: string | null; endedAt: string | null; talkS: number | null; waitS: number | null;
-  disposition: Disposition; queue: string | null; agent: string | null; extension: string | null; tags: string[];
+  disposition: Disposition; queue: string | null; agent: string | null; extension: string | null; tags: string[]; recordings: number[];
 }
 export interface CallEvent { at: string; journey: string | null; kind: string; event: string; data: Record<string, unknown> }
 
@@ -24,3 +24,8 @@ export function subscribeCalls(conn: Connection, onCalls: (c: Cdr[]) => void, op
   refetch();
   return () => { stopped = true; unsub(); off(); if (timer) clearTimeout(timer); };
 }
+
+export interface Recording { id: number; journey: string; durationMs: number | null; status: 'recording' | 'finished' | 'interrupted'; startedAt: string }
+export const fetchCall = (conn: Connection, journey: string) => conn.request<{ cdr: Cdr; recordings: Recording[] }>('calls/cdr/get', { journey });
+// Where the box serves a recording's audio (session cookie; byte ranges for seeking).
+export const recordingUrl = (id: number) => `/api/recordings/${id}.wav`;

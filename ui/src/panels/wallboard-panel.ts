@@ -102,7 +102,7 @@ export class WallboardPanel extends LangMixin(LitElement) {
         <tbody>${s.agents.map((a) => html`<tr data-agent=${a.id}>
           <td>${a.id}</td><td>${a.name}</td><td>${a.ext}</td>
           <td><span class="state ${a.state}" data-field="state" data-state=${a.state}>${tOr(`state.${a.state}`, a.state)}</span></td>
-          <td>${a.reason ?? ''}</td>
+          <td data-field="reason">${a.reason ? tOr(`reason.${a.reason}`, a.reason) : ''}</td>
           <td class="num">${a.sinceSec === null ? '–' : duration(a.sinceSec + age)}</td>
           <td class="num">${a.calls}</td>
           <td class="num">${duration(a.talkSec)}</td>
