@@ -71,6 +71,9 @@ export class Acd extends EventEmitter {
     this.restore();
   }
 
+  // The call context the ACD works in (for flows started from the API).
+  ctxOf(): CallContext { return this.ctx; }
+
   queue(id: string): Queue | undefined { return this.ctx.config.doc('queue', id); }
   agentConfig(id: string): Agent | undefined { return this.ctx.config.doc('agent', id); }
 

@@ -2,7 +2,7 @@
 // with a reason, ready; and a supervisor phone listening, whispering or
 // barging into an agent's call.
 import type { CallContext } from '../calls/context.js';
-import type { Leg } from '../calls/leg.js';
+import { Leg } from '../calls/leg.js';
 import type { Extension } from '../config/schemas.js';
 import { AcdError } from './acd.js';
 import type { EngineEvent } from '../telephony/protocol.js';
@@ -68,18 +68,21 @@ export function maySupervise(ctx: CallContext, supervisorExt: string, agent: str
 // A supervisor's phone taps the agent's channel until either hangs up; keys
 // 4, 5 and 6 switch between listen, whisper and barge (each allowed mode),
 // and 7 takes the caller over from the agent.
-export async function superviseFromPhone(ctx: CallContext, leg: Leg, ext: Extension, mode: TapMode, agent: string): Promise<void> {
+// `by`: a panel user who asked for this (their role was checked by the API),
+// in place of the phone's own permission.
+export async function superviseFromPhone(ctx: CallContext, leg: Leg, ext: Extension, mode: TapMode, agent: string, opts: { by?: string } = {}): Promise<void> {
   const acd = ctx.acd;
   const say = (p: string) => leg.play([ctx.prompt(p, ext.language)]).catch(() => 'done' as const);
   const a = acd.agents.get(agent);
-  if (!a || !maySupervise(ctx, ext.ext, agent, mode)) {
+  const allowed = (m: Permission) => (opts.by ? true : maySupervise(ctx, ext.ext, agent, m));
+  if (!a || !allowed(mode)) {
     ctx.store.journal.append('agent', 'SupervisionRefused', { data: { agent, mode, by: ext.ext }, at: ctx.now(), engineMs: ctx.engineMs() });
     await say('invalid');
     return;
   }
   if (!a.call) { await say('invalid'); return; }
   const call = a.call;
-  const log = (m: TapMode | 'stop') => acd.supervised(agent, m, `ext:${ext.ext}`, call.journey);
+  const log = (m: TapMode | 'stop') => acd.supervised(agent, m, opts.by ?? `ext:${ext.ext}`, call.journey);
   await ctx.engine.tap(leg.chan, call.agentChan, mode);
   log(mode);
   let current = mode;
@@ -88,9 +91,9 @@ export async function superviseFromPhone(ctx: CallContext, leg: Leg, ext: Extens
   const takeOver = new Promise<void>((r) => { tookOver = r; });
   const onKey = (e: EngineEvent) => {
     if (e.event !== 'DtmfReceived') return;
-    if (String(e.digit) === '7' && maySupervise(ctx, ext.ext, agent, 'intercept')) { tookOver(); return; }
+    if (String(e.digit) === '7' && allowed('intercept')) { tookOver(); return; }
     const m = keys[String(e.digit)];
-    if (!m || m === current || !maySupervise(ctx, ext.ext, agent, m)) return;
+    if (!m || m === current || !allowed(m)) return;
     current = m;
     void ctx.engine.tap(leg.chan, call.agentChan, m).then(() => log(m), () => {});
   };
@@ -110,7 +113,37 @@ export async function superviseFromPhone(ctx: CallContext, leg: Leg, ext: Extens
     await ctx.engine.untap(leg.chan).catch(() => {});
     if (!intercept) log('stop');
   }
-  if (intercept) await takeOverCall(ctx, leg, ext, agent, say);
+  if (intercept) await takeOverCall(ctx, leg, ext, agent, say, opts.by);
+}
+
+// Monitoring asked for from the panel: the box rings the supervisor's phone
+// (caller ID "Monitor <agent>") and taps the agent's call once it is
+// answered. Resolves once the phone rings; the tap runs on its own.
+export async function monitorByPhone(ctx: CallContext, extNo: string, agent: string, mode: TapMode, by: string): Promise<void> {
+  const ext = ctx.config.extension(extNo);
+  if (!ext || ext.port === undefined) throw new AcdError('bad_extension', `extension ${extNo} has no phone to ring`);
+  const a = ctx.acd.agents.get(agent);
+  if (!a) throw new AcdError('not_found', `agent ${agent} does not exist`);
+  if (!a.call) throw new AcdError('wrong_state', `agent ${agent} is not in a call`);
+  const port = ext.port;
+  const leg = new Leg(port, 'fxs', ctx.engine, ctx.timers);
+  if (!ctx.ports.isFree(port) || !ctx.ports.claim(port, leg)) throw new AcdError('busy', `phone ${extNo} is busy`);
+  const since = leg.mark();
+  try {
+    await ctx.engine.ring(port, { number: agent, name: `Monitor ${agent}`, callerId: 'bell202' });
+  } catch (e) {
+    await leg.release();
+    throw new AcdError('busy', `phone ${extNo} cannot ring: ${(e as Error).message}`);
+  }
+  void (async () => {
+    try {
+      const answered = await leg.wait((e) => e.event === 'ChannelAnswered', 30_000, since);
+      if (answered) await superviseFromPhone(ctx, leg, ext, mode, agent, { by });
+    } catch { /* the supervisor hung up or never answered */ } finally {
+      await ctx.engine.stopRing(port).catch(() => {});
+      if (!leg.handedOver) await leg.release();
+    }
+  })();
 }
 
 // `*44<agent>#`: the supervisor's phone takes the agent's caller over.
@@ -124,9 +157,9 @@ export async function interceptFromPhone(ctx: CallContext, leg: Leg, ext: Extens
   await takeOverCall(ctx, leg, ext, agent, say);
 }
 
-async function takeOverCall(ctx: CallContext, leg: Leg, ext: Extension, agent: string, say: (p: string) => Promise<unknown>): Promise<void> {
+async function takeOverCall(ctx: CallContext, leg: Leg, ext: Extension, agent: string, say: (p: string) => Promise<unknown>, by?: string): Promise<void> {
   try {
-    ctx.acd.intercept(agent, leg, `ext:${ext.ext}`);
+    ctx.acd.intercept(agent, leg, by ?? `ext:${ext.ext}`);
     // The caller's call owns this phone's leg now.
     leg.handedOver = true;
   } catch (e) {

@@ -133,4 +133,38 @@ test('an agent user works their own agent: login, pause with a reason, ready; th
   assert.equal([r.status, r.body.error.id], [404, 'not_found']);
 });
 
+test('a supervisor listens in from the panel: the box rings their phone 801, and once answered it hears the caller; the journal names the user', async () => {
+  const f = farEnd(box);
+  await admin.ok('acd/agent/login', { agent: '2001' });
+  const rang = box.far.waitFor((e) => e.event === 'SimPhoneRang' && e.chan === 8, 15000);
+  const joined = journalWait(box, (e) => e.event === 'QueueJoined');
+  await farCall(box, 3, '13912340003');
+  const journey = (await joined).journey!;
+  await rang;
+  const up = journalWait(box, (e) => e.event === 'QueueAnswered' && e.journey === journey);
+  await box.far.sim('answer', 8);
+  await up;
+  const noCall = await admin.call('acd/agent/monitor', { agent: '2002', ext: '801' });
+  assert.is(noCall.body.error.id, 'conflict');
+  const badExt = await admin.call('acd/agent/monitor', { agent: '2001', ext: '999' });
+  assert.equal([badExt.body.error.id, badExt.body.error.fields?.[0]?.path], ['validation_failed', 'ext']);
+  const supRang = box.far.waitFor((e) => e.event === 'SimPhoneRang' && e.chan === 5, 15000);
+  const tapped = journalWait(box, (e) => e.event === 'AgentSupervised' && e.data.mode === 'listen');
+  assert.equal(await admin.ok('acd/agent/monitor', { agent: '2001', mode: 'listen', ext: '801' }), { ringing: '801' });
+  await supRang;
+  await box.far.sim('answer', 5);
+  const t = await tapped;
+  assert.equal([t.data.by, t.data.journey], ['user:admin', journey]);
+  await box.far.sim('talk', 3, { freq: 1300 });
+  assert.ok(await f.hears(5, 1300), 'the supervisor hears the caller');
+  await box.far.sim('talk', 5, { freq: 1900 });
+  assert.not.ok(await f.hears(3, 1900), 'listening: the caller does not hear the supervisor');
+  await f.hangUp(5);
+  const done = journalWait(box, ended(journey));
+  await box.far.sim('hangup', 3);
+  await done;
+  await f.hangUp(8);
+  await admin.ok('acd/agent/logout', { agent: '2001' });
+});
+
 test.run();

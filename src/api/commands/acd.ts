@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { command, ANY_ROLE, SUPERVISORS, type CommandRegistry, type CommandContext } from '../registry.js';
 import { notFound, internal, conflict, validationFailed } from '../errors.js';
 import { AcdError } from '../../acd/acd.js';
+import { monitorByPhone } from '../../acd/phone-codes.js';
 import { runAcdReport, GROUP_BY, AcdReportError } from '../../reports/acd-report.js';
 import { toCsv } from '../../cli/report.js';
 
@@ -66,6 +67,25 @@ export function acdCommands(r: CommandRegistry): void {
     input: z.object({ agent: agentId }).strict(),
     target: (i) => `agent ${i.agent}`,
     handler(i, ctx) { run(() => acdOf(ctx).acd.resume(i.agent, 'supervisor', { by: ctx.actor!.name })); return {}; },
+  }));
+
+  r.add(command({
+    name: 'acd/agent/monitor', summary: 'Listen to, whisper to or barge into an agent\'s call: the box rings the supervisor\'s phone (ext) and taps the call when it is answered; keys 4/5/6 switch mode, 7 takes the call over', access: SUPERVISORS, kind: 'write',
+    input: z.object({ agent: agentId, mode: z.enum(['listen', 'whisper', 'barge']).default('listen'), ext: z.string().regex(/^[0-9]{2,6}$/, 'an extension number').describe('the supervisor\'s phone') }).strict(),
+    target: (i) => `agent ${i.agent}`,
+    async handler(i, ctx) {
+      try {
+        await monitorByPhone(acdOf(ctx).acd.ctxOf(), i.ext, i.agent, i.mode, `user:${ctx.actor!.name}`);
+      } catch (e) {
+        if (e instanceof AcdError) {
+          if (e.code === 'not_found') throw notFound(`agent ${i.agent}`);
+          if (e.code === 'bad_extension') throw validationFailed([{ path: 'ext', message: e.message }]);
+          throw conflict(e.message);
+        }
+        throw e;
+      }
+      return { ringing: i.ext };
+    },
   }));
 
   r.add(command({
