@@ -227,6 +227,17 @@ test('a caller to the queue is offered to the agent; the hostile caller name is 
     await page.locator('tr[data-agent="2001"] [data-state="on-call"]').waitFor();
     await page.locator('tr[data-queue="service"] [data-field="answered"]', { hasText: '1' }).waitFor();
     await agentPage.locator('#call-phase[data-phase="talking"]').waitFor();
+    assert.match(await page.locator('tr[data-agent="2001"] [data-field="party"]').innerText(), HOSTILE_NAME, 'whom the agent talks to, as text');
+    // Listen in: the box rings the supervisor's own phone (801, port 5) and taps the call once answered.
+    await page.fill('#my-phone', '801');
+    await page.locator('#my-phone').dispatchEvent('change');
+    const supRang = farWait(box, (e) => e.event === 'SimPhoneRang' && e.chan === 5);
+    const tapped = journalWait(box, (e) => e.event === 'AgentSupervised' && e.data.mode === 'listen' && e.data.journey === journey);
+    await page.click('tr[data-agent="2001"] button[data-action="listen"]');
+    await supRang;
+    await box.far.sim('answer', 5);
+    assert.is((await tapped).data.agent, '2001');
+    await farEnd(box).hangUp(5);
   });
   await page.locator(`tr[data-journey="${journey}"] [data-disposition="answered"]`).waitFor();
 

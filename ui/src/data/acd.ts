@@ -28,6 +28,9 @@ export const logoutAgent = (conn: Connection, agent: string) => conn.request('ac
 export const pauseAgent = (conn: Connection, agent: string, reason = 'break') => conn.request('acd/agent/pause', { agent, reason });
 export const resumeAgent = (conn: Connection, agent: string) => conn.request('acd/agent/resume', { agent });
 export const hangupAgent = (conn: Connection, agent: string) => conn.request('acd/agent/hangup', { agent });
+export type MonitorMode = 'listen' | 'whisper' | 'barge';
+// The box rings the supervisor's phone `ext` and taps the agent's call once it is answered.
+export const monitorAgent = (conn: Connection, agent: string, mode: MonitorMode, ext: string) => conn.request('acd/agent/monitor', { agent, mode, ext });
 
 // The signed-in user's own agent (acd/me/*): not_found when no agent has the
 // user's name in its `user` field.

@@ -7,7 +7,7 @@ import { LangMixin } from '../lang-mixin.js';
 import { t, tOr, duration } from '../i18n.js';
 import { shared } from '../styles.js';
 import { connection, ApiError } from '../data/api.js';
-import { subscribeAcd, pauseAgent, resumeAgent, logoutAgent, loginAgent, hangupAgent, type AcdStatus, type AgentStatus, type AgentState } from '../data/acd.js';
+import { subscribeAcd, pauseAgent, resumeAgent, logoutAgent, loginAgent, hangupAgent, monitorAgent, type AcdStatus, type AgentStatus, type AgentState, type MonitorMode } from '../data/acd.js';
 import { subscribeCalls, type Cdr } from '../data/calls.js';
 import type { Role } from '../data/auth.js';
 import '../calls-table.js';
@@ -28,6 +28,8 @@ export class WallboardPanel extends LangMixin(LitElement) {
   @state() private calls: Cdr[] = [];
   @state() private actionError = '';
   @state() private tick = 0;
+  // The supervisor's own phone, rung for listen/whisper/barge (kept in this browser).
+  @state() private myPhone = localStorage.getItem('hotline.myPhone') ?? '';
   private receivedAt = 0;
   private stops: Array<() => void> = [];
   private timer: ReturnType<typeof setInterval> | undefined;
@@ -63,7 +65,9 @@ export class WallboardPanel extends LangMixin(LitElement) {
           ? html`<button data-action="resume" @click=${() => this.act(() => resumeAgent(conn, a.id))}>${t('resume')}</button>`
           : html`<button data-action="pause" @click=${() => this.act(() => pauseAgent(conn, a.id))}>${t('pause')}</button>`}
         <button data-action="logout" @click=${() => this.act(() => logoutAgent(conn, a.id))}>${t('logOut')}</button>
-        ${a.state === 'on-call' ? html`<button data-action="hangup" @click=${() => this.act(() => hangupAgent(conn, a.id))}>${t('hangUp')}</button>` : nothing}`}
+        ${a.state === 'on-call' ? html`<button data-action="hangup" @click=${() => this.act(() => hangupAgent(conn, a.id))}>${t('hangUp')}</button>
+          ${(['listen', 'whisper', 'barge'] as MonitorMode[]).map((m) => html`<button data-action=${m} ?disabled=${!this.myPhone}
+            title=${this.myPhone ? '' : t('myPhoneFirst')} @click=${() => this.act(() => monitorAgent(conn, a.id, m, this.myPhone))}>${t(m)}</button>`)}` : nothing}`}
     </span>`;
   }
 
@@ -95,15 +99,18 @@ export class WallboardPanel extends LangMixin(LitElement) {
       </table>
 
       <h2>${t('agents')}</h2>
+      <label class="muted">${t('myPhone')} <input id="my-phone" size="6" inputmode="numeric" .value=${this.myPhone}
+        @change=${(e: Event) => { this.myPhone = (e.target as HTMLInputElement).value.trim(); localStorage.setItem('hotline.myPhone', this.myPhone); }}></label>
       ${this.actionError ? html`<p class="error" id="action-error">${this.actionError}</p>` : nothing}
       <table id="agents">
         <thead><tr><th>${t('agent')}</th><th>${t('name')}</th><th>${t('ext')}</th><th>${t('state')}</th><th>${t('reason')}</th>
-          <th class="num">${t('inState')}</th><th class="num">${t('calls')}</th><th class="num">${t('talkTime')}</th><th>${t('actions')}</th></tr></thead>
+          <th class="num">${t('inState')}</th><th>${t('caller')}</th><th class="num">${t('calls')}</th><th class="num">${t('talkTime')}</th><th>${t('actions')}</th></tr></thead>
         <tbody>${s.agents.map((a) => html`<tr data-agent=${a.id}>
           <td>${a.id}</td><td>${a.name}</td><td>${a.ext}</td>
           <td><span class="state ${a.state}" data-field="state" data-state=${a.state}>${tOr(`state.${a.state}`, a.state)}</span></td>
           <td data-field="reason">${a.reason ? tOr(`reason.${a.reason}`, a.reason) : ''}</td>
           <td class="num">${a.sinceSec === null ? '–' : duration(a.sinceSec + age)}</td>
+          <td data-field="party">${a.party ? `${a.party.caller} ${a.party.callerName}`.trim() : ''}</td>
           <td class="num">${a.calls}</td>
           <td class="num">${duration(a.talkSec)}</td>
           <td>${this.agentActions(a)}</td>
