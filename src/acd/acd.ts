@@ -4,6 +4,7 @@
 // the router and schedules one dispatch; nothing polls.
 import type { CallContext } from '../calls/context.js';
 import type { CallSession } from '../calls/session.js';
+import type { Destination } from '../routing/destination.js';
 import type { Leg } from '../calls/leg.js';
 import type { Queue, Agent } from './schemas.js';
 import type { AgentState, QueueEvents, AgentEvents } from './events.js';
@@ -301,9 +302,10 @@ export class Acd extends EventEmitter {
 
   // A supervisor takes the agent's caller over on their own phone's leg; the
   // agent's phone is released.
-  intercept(agent: string, leg: Leg, by: string): void {
+  async intercept(agent: string, leg: Leg, by: string): Promise<void> {
     const live = this.live.get(agent);
     if (!live) throw new AcdError('wrong_state', `agent ${agent} is not in a call`);
+    await whenTalking(live.session);
     const journey = live.session.journey.id;
     this.supervisedEnd.add(journey);
     if (!live.session.takeover?.(leg, live.leg)) {
@@ -311,6 +313,23 @@ export class Acd extends EventEmitter {
       throw new AcdError('wrong_state', `agent ${agent}'s call is not in a conversation now (on hold or being transferred)`);
     }
     this.supervised(agent, 'intercept', by, journey);
+  }
+
+  // The agent hands the caller on (from the panel): to an extension or a
+  // queue, as a blind transfer; the agent's phone is released.
+  async transfer(agent: string, to: Destination, by: string): Promise<void> {
+    const live = this.live.get(agent);
+    if (!live) throw new AcdError('wrong_state', `agent ${agent} is not in a call`);
+    const s = live.session;
+    await whenTalking(s);
+    if (to.type === 'queue') s.journey.log('TransferredToQueue', this.ctx.engineMs(), { from: live.leg.chan, queue: to.queue, by });
+    else if (to.type === 'extension') s.journey.log('TransferStarted', this.ctx.engineMs(), { by: live.leg.chan, to: to.ext, from: by });
+    s.next = to;
+    if (!s.takeover?.(null, live.leg)) {
+      s.next = null;
+      s.journey.log('TransferFailed', this.ctx.engineMs(), { to: to.type === 'queue' ? `queue:${to.queue}` : to.type === 'extension' ? to.ext : to.type, outcome: 'not-talking' });
+      throw new AcdError('wrong_state', `agent ${agent}'s call is not in a conversation now (on hold or being transferred)`);
+    }
   }
 
   // ---- availability and dispatch ----
@@ -418,6 +437,12 @@ export class Acd extends EventEmitter {
 
 export class AcdError extends Error {
   constructor(readonly code: string, message: string) { super(message); this.name = 'AcdError'; }
+}
+
+// A call just answered is talking once its bridge is up (a few engine ticks):
+// a transfer or takeover asked for in that moment waits for it, up to 2 s.
+async function whenTalking(s: CallSession): Promise<void> {
+  for (let i = 0; i < 100 && !s.takeover && !s.caller.hungUp; i++) await new Promise((r) => setTimeout(r, 20));
 }
 
 function blankAgent(a: Agent): AgentRuntime {

@@ -159,7 +159,7 @@ export async function interceptFromPhone(ctx: CallContext, leg: Leg, ext: Extens
 
 async function takeOverCall(ctx: CallContext, leg: Leg, ext: Extension, agent: string, say: (p: string) => Promise<unknown>, by?: string): Promise<void> {
   try {
-    ctx.acd.intercept(agent, leg, by ?? `ext:${ext.ext}`);
+    await ctx.acd.intercept(agent, leg, by ?? `ext:${ext.ext}`);
     // The caller's call owns this phone's leg now.
     leg.handedOver = true;
   } catch (e) {

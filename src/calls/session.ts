@@ -28,9 +28,10 @@ export class CallSession {
   // Where the call goes once its current conversation is over (a transfer to a queue).
   next: Destination | null = null;
   // Set while two parties talk: hands the conversation from one leg to
-  // another (a supervisor intercepting an agent's call). False if `replaces`
-  // is not in the conversation.
-  takeover: ((leg: Leg, replaces: Leg) => boolean) | null = null;
+  // another (a supervisor intercepting an agent's call), or with no new leg
+  // ends the talk for `replaces` so the call goes on to `next` (a transfer
+  // asked for from the panel). False if `replaces` is not in the conversation.
+  takeover: ((leg: Leg | null, replaces: Leg) => boolean) | null = null;
 
   // The party the call is about: the outside caller, or the phone that dialed.
   // A transfer hands the call on, so this can change.

@@ -24,11 +24,17 @@ export async function talk(s: CallSession, a: Leg, b: Leg, opts: { bridged?: boo
     }
     bridged = false;
     const early: Leg | undefined = [x, y].find((l) => l.kind === 'fxs' && l.seen((e: EngineEvent) => e.event === 'HookFlashed', since));
-    const got: Leg | { leg: Leg; replaces: Leg } = early ?? await untilFlash(s, x, y);
+    const got: Leg | Takeover = early ?? await untilFlash(s, x, y);
     await s.ctx.engine.unbridge(x.chan).catch(() => {});
     if (!(got instanceof Leg)) {
-      // Someone took the call over: the leg replaced leaves, the new one talks.
       const keep: Leg = got.replaces === x ? y : x;
+      if (!got.leg) {
+        // The replaced leg hands the call on (s.next says where) and leaves.
+        if (s.caller === got.replaces) s.caller = keep;
+        await got.replaces.release();
+        return;
+      }
+      // Someone took the call over: the leg replaced leaves, the new one talks.
       s.adopt(got.leg);
       s.journey.log('CallTakenOver', s.ctx.engineMs(), { from: got.replaces.chan, to: got.leg.chan });
       await got.replaces.release();
@@ -45,12 +51,14 @@ export async function talk(s: CallSession, a: Leg, b: Leg, opts: { bridged?: boo
 
 // Waits while two legs talk: handles digit features, returns the phone that
 // flashed or a takeover, or throws Hangup when either side leaves.
-function untilFlash(s: CallSession, x: Leg, y: Leg): Promise<Leg | { leg: Leg; replaces: Leg }> {
-  return new Promise<Leg | { leg: Leg; replaces: Leg }>((resolve, reject) => {
+interface Takeover { leg: Leg | null; replaces: Leg }
+
+function untilFlash(s: CallSession, x: Leg, y: Leg): Promise<Leg | Takeover> {
+  return new Promise<Leg | Takeover>((resolve, reject) => {
     const typed = new Map<Leg, { digits: string; at: number }>();
     const listeners: [Leg, (e: EngineEvent) => void][] = [];
     x.talking = y.talking = true;
-    const takeover = (leg: Leg, replaces: Leg) => {
+    const takeover = (leg: Leg | null, replaces: Leg) => {
       if (replaces !== x && replaces !== y) return false;
       done();
       resolve({ leg, replaces });

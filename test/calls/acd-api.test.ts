@@ -167,4 +167,60 @@ test('a supervisor listens in from the panel: the box rings their phone 801, and
   await admin.ok('acd/agent/logout', { agent: '2001' });
 });
 
+test('the agent console: click-to-dial rings the agent first then dials out; transfer hands a queue caller to an extension; hang-up ends the call', async () => {
+  const f = farEnd(box);
+  const a = box.sup.config.doc('agent', '2002')!;
+  box.sup.config.put('agent', '2002', { ...a, user: 'liwei2' });
+  const me = await userClient({ api } as never, admin, 'agent', 'liwei2');
+  await me.ok('acd/me/login');
+  // Click-to-dial: phone 805 (port 9) rings, is answered, then the exchange gets the number.
+  const rang = box.far.waitFor((e) => e.event === 'SimPhoneRang' && e.chan === 9, 15000);
+  const bad = await me.call('acd/me/dial', { number: '12' });
+  assert.equal([bad.body.error.id, bad.body.error.fields?.[0]?.path], ['validation_failed', 'number']);
+  const { journey: out } = await me.ok('acd/me/dial', { number: '913911112222' });
+  await rang;
+  const digits = box.far.waitFor((e) => e.event === 'SimDigitsReceived', 20000);
+  await box.far.sim('answer', 9);
+  const got = await digits;
+  assert.is(got.number, '13911112222');
+  await box.far.sim('answer', got.chan as number);
+  await box.far.sim('talk', got.chan as number, { freq: 1450 });
+  assert.ok(await f.hears(9, 1450), 'the agent talks to the customer');
+  const outDone = journalWait(box, ended(out));
+  await me.ok('acd/me/hangup').catch(() => {});
+  await f.hangUp(9);
+  await outDone;
+  const cdr = box.sup.store.cdr.get(out)!;
+  assert.equal([cdr.direction, cdr.callee, cdr.tags.includes('click-to-dial')], ['outbound', '13911112222', true]);
+  await f.settled();
+  // A queue call answered by 2002, handed on to extension 803 (port 7) from the console.
+  const ring = box.far.waitFor((e) => e.event === 'SimPhoneRang' && e.chan === 9, 15000);
+  const joined = journalWait(box, (e) => e.event === 'QueueJoined');
+  await farCall(box, 4, '13912340004');
+  const journey = (await joined).journey!;
+  await ring;
+  const up = journalWait(box, (e) => e.event === 'QueueAnswered' && e.journey === journey);
+  await box.far.sim('answer', 9);
+  await up;
+  const badTo = await me.call('acd/me/transfer', { ext: '999' });
+  assert.equal([badTo.body.error.id, badTo.body.error.fields?.[0]?.path], ['validation_failed', 'ext']);
+  const completed = journalWait(box, (e) => e.event === 'QueueCallCompleted' && e.journey === journey);
+  const rings803 = box.far.waitFor((e) => e.event === 'SimPhoneRang' && e.chan === 7, 15000);
+  await me.ok('acd/me/transfer', { ext: '803' });
+  assert.is((await completed).data.endedBy, 'transfer');
+  await rings803;
+  await box.far.sim('answer', 7);
+  await box.far.sim('talk', 4, { freq: 1250 });
+  assert.ok(await f.hears(7, 1250), 'extension 803 talks to the caller');
+  await f.hangUp(9);
+  const done = journalWait(box, ended(journey));
+  await box.far.sim('hangup', 4);
+  await done;
+  await f.hangUp(7);
+  assert.is(box.sup.store.cdr.get(journey)!.extension, '803');
+  const tr = box.sup.store.journal.forJourney(journey).filter((e) => e.event === 'QueueTransferred');
+  assert.equal(tr.map((e) => e.data.to), ['extension:803']);
+  await me.ok('acd/me/logout');
+});
+
 test.run();

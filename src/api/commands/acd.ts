@@ -6,6 +6,7 @@ import { command, ANY_ROLE, SUPERVISORS, type CommandRegistry, type CommandConte
 import { notFound, internal, conflict, validationFailed } from '../errors.js';
 import { AcdError } from '../../acd/acd.js';
 import { monitorByPhone } from '../../acd/phone-codes.js';
+import { clickToDial } from '../../acd/click-to-dial.js';
 import { runAcdReport, GROUP_BY, AcdReportError } from '../../reports/acd-report.js';
 import { toCsv } from '../../cli/report.js';
 
@@ -143,6 +144,53 @@ export function acdCommands(r: CommandRegistry): void {
     name: 'acd/me/resume', summary: 'Ready again (ends a pause or wrap-up)', access: ANY_ROLE, kind: 'write',
     input: z.object({}).strict(),
     handler(_i, ctx) { const id = mine(ctx); run(() => acdOf(ctx).acd.resume(id, 'console', { by: ctx.actor!.name })); return {}; },
+  }));
+
+  r.add(command({
+    name: 'acd/me/hangup', summary: 'End the signed-in agent\'s current call', access: ANY_ROLE, kind: 'write',
+    input: z.object({}).strict(),
+    async handler(_i, ctx) {
+      const id = mine(ctx);
+      try { await acdOf(ctx).acd.forceHangup(id, `user:${ctx.actor!.name}`); } catch (e) { if (e instanceof AcdError) throw conflict(e.message); throw e; }
+      return {};
+    },
+  }));
+
+  r.add(command({
+    name: 'acd/me/transfer', summary: 'Hand the signed-in agent\'s caller on to an extension or a queue (blind transfer); the agent\'s phone is released', access: ANY_ROLE, kind: 'write',
+    input: z.object({ ext: z.string().regex(/^[0-9]{2,6}$/, 'an extension number').optional(), queue: z.string().max(40).optional() }).strict()
+      .refine((i) => !!i.ext !== !!i.queue, { message: 'give either ext or queue', path: ['ext'] }),
+    async handler(i, ctx) {
+      const id = mine(ctx);
+      const acd = acdOf(ctx).acd;
+      if (i.ext && !ctx.deps.config.extension(i.ext)) throw validationFailed([{ path: 'ext', message: `extension ${i.ext} does not exist` }]);
+      if (i.queue && !acd.queue(i.queue)) throw validationFailed([{ path: 'queue', message: `queue ${i.queue} does not exist` }]);
+      try {
+        await acd.transfer(id, i.ext ? { type: 'extension', ext: i.ext } : { type: 'queue', queue: i.queue! }, `user:${ctx.actor!.name}`);
+      } catch (e) {
+        if (e instanceof AcdError) throw conflict(e.message);
+        throw e;
+      }
+      return {};
+    },
+  }));
+
+  r.add(command({
+    name: 'acd/me/dial', summary: 'Click-to-dial: the box rings the agent\'s phone, then dials the number through the outbound routes (the extension\'s class of service applies)', access: ANY_ROLE, kind: 'write',
+    input: z.object({ number: z.string().regex(/^[0-9*#+]{2,32}$/, 'digits only (as dialled from the phone, outside-line prefix included)') }).strict(),
+    target: (i) => `number ${i.number}`,
+    async handler(i, ctx) {
+      const id = mine(ctx);
+      try {
+        return { journey: await clickToDial(acdOf(ctx).acd.ctxOf(), id, i.number, `user:${ctx.actor!.name}`) };
+      } catch (e) {
+        if (e instanceof AcdError) {
+          if (e.code === 'refused') throw validationFailed([{ path: 'number', message: e.message }]);
+          throw conflict(e.message);
+        }
+        throw e;
+      }
+    },
   }));
 
   r.add(command({
