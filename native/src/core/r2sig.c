@@ -61,6 +61,7 @@ static void r2_event(void *user, int ev, const hl_r2_t *r) {
     ev_begin(e, &w, buf, "CallAccepted", c->info->channo);
     hl_jw_str(&w, "by", back ? "near" : "far");
     hl_jw_bool(&w, "charge", r->charge);
+    call_fields(&w, r);
     ev_push(e, &w);
     if (back) {
       /* The caller hears ringback from the called side until the answer. */

@@ -50,7 +50,7 @@ static void x_event(void *user, int ev, const hl_r2_t *r) {
     }
     break;
   case HL_R2_EV_ANSWERED:
-    x_emit(s, c, "SimLineAnswered", r, 0, "by", back ? "far" : "near");
+    x_emit(s, c, "SimLineAnswered", r, back, "by", back ? "far" : "near");   /* our call: which one */
     break;
   case HL_R2_EV_REJECTED:
     x_emit(s, c, "SimCallRejected", r, 0, "reason", r->reason);
