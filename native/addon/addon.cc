@@ -71,7 +71,7 @@ class Engine : public Napi::ObjectWrap<Engine> {
         Napi::Object s = spans.Get(i).As<Napi::Object>();
         std::string kind = s.Get("kind").ToString().Utf8Value();
         hl_sim_span_def_t d;
-        d.kind = kind == "fxo" ? HL_KIND_FXO : kind == "fxs" ? HL_KIND_FXS : kind == "e1" ? HL_KIND_E1 : 0;
+        d.kind = kind == "fxo" ? HL_KIND_FXO : kind == "fxs" ? HL_KIND_FXS : kind == "e1" ? HL_KIND_E1 : kind == "e1-r2" ? HL_KIND_E1_R2 : 0;
         d.nchans = s.Get("channels").ToNumber().Int32Value();
         defs.push_back(d);
       }
@@ -87,7 +87,7 @@ class Engine : public Napi::ObjectWrap<Engine> {
         Napi::Object c = chans.Get(i).As<Napi::Object>();
         nos.push_back(c.Get("channo").ToNumber().Int32Value());
         std::string kind = c.Has("kind") ? c.Get("kind").ToString().Utf8Value() : "";
-        kinds.push_back(kind == "fxo" ? HL_KIND_FXO : kind == "fxs" ? HL_KIND_FXS : kind == "e1" ? HL_KIND_E1 : kind == "dchan" ? HL_KIND_DCHAN : HL_KIND_NONE);
+        kinds.push_back(kind == "fxo" ? HL_KIND_FXO : kind == "fxs" ? HL_KIND_FXS : kind == "e1" ? HL_KIND_E1 : kind == "e1-r2" ? HL_KIND_E1_R2 : kind == "dchan" ? HL_KIND_DCHAN : HL_KIND_NONE);
       }
       std::string root = opt.Has("devroot") ? opt.Get("devroot").ToString().Utf8Value() : "/dev/dahdi";
       if (hl_dahdi_driver_open(&drv_, nos.data(), kinds.data(), (int)nos.size(), root.c_str(), err, sizeof err) != 0) {
@@ -309,6 +309,7 @@ class Engine : public Napi::ObjectWrap<Engine> {
       o.Set("rings", st[i].ring_count);
       o.Set("alarms", st[i].alarms);
       o.Set("callerNumber", st[i].caller[0] ? Napi::Value(Napi::String::New(env, st[i].caller)) : env.Null());
+      if (st[i].sig_state[0]) o.Set("sigState", st[i].sig_state);
       arr.Set(i, o);
     }
     return arr;
@@ -318,7 +319,7 @@ class Engine : public Napi::ObjectWrap<Engine> {
     Napi::Env env = info.Env();
     if (!Alive(env)) return env.Undefined();
     const hl_driver_t* d = hl_engine_driver(eng_);
-    static const char* kinds[] = {"none", "fxo", "fxs", "e1", "dchan"};
+    static const char* kinds[] = {"none", "fxo", "fxs", "e1", "dchan", "e1-r2"};
     Napi::Array arr = Napi::Array::New(env);
     for (int i = 0; i < d->nchans; i++) {
       Napi::Object o = Napi::Object::New(env);
@@ -326,7 +327,7 @@ class Engine : public Napi::ObjectWrap<Engine> {
       o.Set("chan", c.channo);
       o.Set("span", c.span);
       o.Set("chanpos", c.chanpos);
-      o.Set("kind", kinds[c.kind >= 0 && c.kind <= 4 ? c.kind : 0]);
+      o.Set("kind", kinds[c.kind >= 0 && c.kind <= HL_KIND_E1_R2 ? c.kind : 0]);
       o.Set("law", c.law == HL_LAW_ULAW ? "ulaw" : "alaw");
       o.Set("name", c.name);
       arr.Set(i, o);
@@ -412,7 +413,7 @@ Napi::Object InitAll(Napi::Env env, Napi::Object exports) {
     "recordResume", "recordStop", "bridge", "unbridge", "confJoin", "confLeave", "confMute", "tap", "untap", "gain",
     "dial", "flash", "ring", "stopRing", "sendDtmf", "setLine", "learnCadence", "setMwi", "simCall", "simHangup",
     "simOffhook", "simOnhook", "simDial", "simFlash", "simAnswer", "simOutcome", "simTalk", "simListen", "simImpair",
-    "simAlarm", "simAutoAnswer", "timer", "cancelTimer", "callWaiting", "simPhone"};
+    "simAlarm", "simAutoAnswer", "timer", "cancelTimer", "callWaiting", "simPhone", "accept", "reject", "setR2", "simR2"};
   static_assert(sizeof(names) / sizeof(names[0]) == HL_OP_COUNT, "op names match enum hl_op");
   for (int i = 0; i < HL_OP_COUNT; i++) ops.Set(names[i], i);
   exports.Set("ops", ops);

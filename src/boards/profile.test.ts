@@ -29,12 +29,12 @@ test('every shipped profile loads and validates', () => {
   ]);
 });
 
-test('sim-demo lays out 4 FXO, 8 FXS and an E1 with its D-channel on timeslot 16', () => {
+test('sim-demo lays out 4 FXO, 8 FXS and an E1 signalled by MFC/R2 (its D-channel on timeslot 16 when CCS)', () => {
   const p = profileById(profiles, 'sim-demo');
   assert.equal(p.spans, [
     { type: 'analog', ports: 4, kinds: ['FXO', 'FXO', 'FXO', 'FXO'] },
     { type: 'analog', ports: 8, kinds: ['FXS', 'FXS', 'FXS', 'FXS', 'FXS', 'FXS', 'FXS', 'FXS'] },
-    { type: 'e1', timeslots: 31, dchan: 16 },
+    { type: 'e1', timeslots: 31, dchan: 16, signalling: 'r2' },
   ]);
   assert.is(p.law, 'alaw');
   assert.is(p.zone, 'cn');

@@ -43,6 +43,8 @@ export interface E1SpanLayout {
   type: 'e1';
   timeslots: 31;
   dchan?: number;
+  /** Simulated boards: the signalling the sim presents (r2: CAS bits and MF on every timeslot). */
+  signalling?: 'r2';
 }
 
 export type SpanLayout = AnalogSpanLayout | E1SpanLayout;
@@ -110,6 +112,7 @@ const e1SpanSchema = z
     type: z.literal('e1'),
     timeslots: z.literal(31),
     dchan: z.number().int().min(1).max(31).optional(),
+    signalling: z.literal('r2').optional(),
   })
   .strict();
 

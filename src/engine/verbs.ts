@@ -7,7 +7,11 @@ export const CID_STANDARDS = { none: 0, bell202: 1, v23: 2, dtmf: 3, auto: 4 } a
 export const CID_WHEN = { 'after-first-ring': 0, 'before-ring': 1, polarity: 2 } as const;
 export const DISCONNECT = { polarity: 1, loop: 2, busy: 4, congestion: 8 } as const;
 export const TONES = { dial: 0, busy: 1, ringback: 2, congestion: 3, callwait: 4, dialrecall: 5, record: 6, info: 7, stutter: 10 } as const;
-export const OUTCOMES = { answer: 0, busy: 1, congestion: 2, ring: 3 } as const;
+export const OUTCOMES = { answer: 0, busy: 1, congestion: 2, ring: 3, unallocated: 4 } as const;
+// MFC/R2: when the backward side asks for the caller's number (ANI).
+export const R2_ANI = { never: 0, 'after-dnis': 1, first: 2 } as const;
+export const R2_VARIANTS = ['china', 'itu'] as const;
+export const R2_REJECT = ['busy', 'congestion', 'unallocated', 'out-of-order'] as const;
 export const ALARMS = { yellow: 4, red: 8, blue: 16, los: 1 << 8, lfa: 1 << 9 } as const;
 const TAP = { listen: 1, whisper: 2, barge: 3 } as const;
 
@@ -85,14 +89,46 @@ export const verbs: Record<string, Verb> = {
     schema: z.object({ rxDb: z.number().min(-24).max(24).default(0), txDb: z.number().min(-24).max(24).default(0) }).strict(),
     build: (a) => ({ f1: a.rxDb, f2: a.txDb }),
   }),
+  // On an FXO line: DTMF or pulse digits after dial tone. On an R2 timeslot
+  // (kind e1-r2): `digits` is the called number (DNIS), `ani` the caller's
+  // number and `category` the calling party's category (group II, 1-15).
   dial: verb({
     op: 'dial', needsChan: true,
     schema: z.object({
       digits,
       mode: z.enum(['dtmf', 'pulse']).default('dtmf'),
       waitDialToneMs: z.number().int().min(0).max(10000).default(3000),
+      ani: number.optional(),
+      category: z.number().int().min(1).max(15).optional(),
     }).strict().refine((a) => a.mode === 'dtmf' || /^[0-9]+$/.test(a.digits), { message: 'pulse dialing sends only 0-9', path: ['digits'] }),
-    build: (a) => ({ s1: a.digits, i1: a.mode === 'pulse' ? 1 : 0, i2: a.waitDialToneMs }),
+    build: (a) => ({ s1: a.digits, i1: a.mode === 'pulse' ? 1 : 0, i2: a.waitDialToneMs, s2: a.ani ?? '', i3: a.category ?? 0 }),
+  }),
+  // MFC/R2, an offered call: group B accepts it (ringing, answer later) or refuses it.
+  accept: verb({
+    op: 'accept', needsChan: true,
+    schema: z.object({ charge: z.boolean().default(true) }).strict(),
+    build: (a) => ({ i1: a.charge ? 1 : 0 }),
+  }),
+  reject: verb({
+    op: 'reject', needsChan: true,
+    schema: z.object({ reason: z.enum(R2_REJECT).default('busy') }).strict(),
+    build: (a) => ({ s1: a.reason }),
+  }),
+  // MFC/R2 line settings (variant only while idle). dnisDigits 0: DNIS ends with
+  // the forward's end signal or with silence; autoAcceptMs 0: wait for accept/answer.
+  setR2: verb({
+    op: 'setR2', needsChan: true,
+    schema: z.object({
+      variant: z.enum(R2_VARIANTS).optional(),
+      dnisDigits: z.number().int().min(0).max(32).optional(),
+      askAni: z.enum(keys(R2_ANI)).optional(),
+      aniDigits: z.number().int().min(0).max(32).optional(),
+      autoAcceptMs: z.number().int().min(0).max(10000).optional(),
+    }).strict(),
+    build: (a) => ({
+      s1: a.variant ?? '', i1: a.dnisDigits ?? -1, i2: a.askAni === undefined ? -1 : R2_ANI[a.askAni],
+      i3: a.aniDigits ?? -1, i4: a.autoAcceptMs ?? -1,
+    }),
   }),
   flash: verb({ op: 'flash', needsChan: true, schema: none, build: () => ({}) }),
   ring: verb({
@@ -161,9 +197,15 @@ export const verbs: Record<string, Verb> = {
     build: (a) => ({ i1: a.timerId }),
   }),
   // ---- the virtual PSTN (sim board only) ----
+  // On an FXO port the exchange rings us with caller ID; on an R2 timeslot it
+  // seizes and sends {dnis, ani, category} by MF when the box asks for them.
   'sim.call': verb({
     op: 'simCall', needsChan: true,
-    schema: z.object({
+    schema: z.union([z.object({
+      dnis: z.string().regex(/^[0-9]{1,32}$/, 'a DNIS is 1 to 32 digits'),
+      ani: z.string().regex(/^[0-9]{0,32}$/, 'an ANI is up to 32 digits').default(''),
+      category: z.number().int().min(1).max(15).default(1),
+    }).strict(), z.object({
       // FSK caller ID carries any printable bytes, so the exchange can send a
       // hostile number too (DTMF caller ID only digits: the sim refuses others).
       from: z.string().regex(/^[\x20-\x7e]{0,20}$/, 'a caller number is up to 20 printable ASCII characters').default(''),
@@ -172,8 +214,22 @@ export const verbs: Record<string, Verb> = {
       callerIdWhen: z.enum(keys(CID_WHEN)).default('after-first-ring'),
       disconnect: z.enum(keys(DISCONNECT)).default('loop'),
       maxRings: z.number().int().min(0).max(50).default(0),
+    }).strict()]),
+    build: (a) => ('dnis' in a
+      ? { s1: a.dnis, s2: a.ani, i1: a.category }
+      : { s1: a.from, s2: a.name, i1: CID_STANDARDS[a.callerId], i2: CID_WHEN[a.callerIdWhen], i3: DISCONNECT[a.disconnect], i4: a.maxRings }),
+  }),
+  // The R2 exchange's side of a timeslot when it takes our calls: how many DNIS
+  // digits it collects (0: until silence) and when it asks for our ANI.
+  'sim.r2': verb({
+    op: 'simR2', needsChan: true,
+    schema: z.object({
+      variant: z.enum(R2_VARIANTS).optional(),
+      dnisDigits: z.number().int().min(0).max(32).optional(),
+      askAni: z.enum(keys(R2_ANI)).optional(),
+      aniDigits: z.number().int().min(0).max(32).optional(),
     }).strict(),
-    build: (a) => ({ s1: a.from, s2: a.name, i1: CID_STANDARDS[a.callerId], i2: CID_WHEN[a.callerIdWhen], i3: DISCONNECT[a.disconnect], i4: a.maxRings }),
+    build: (a) => ({ s1: a.variant ?? '', i1: a.dnisDigits ?? -1, i2: a.askAni === undefined ? -1 : R2_ANI[a.askAni], i3: a.aniDigits ?? -1 }),
   }),
   'sim.hangup': verb({
     op: 'simHangup', needsChan: true,

@@ -11,7 +11,7 @@ export interface ChannelInfo {
   chan: number;
   span: number;
   chanpos: number;
-  kind: 'fxo' | 'fxs' | 'e1' | 'dchan' | 'none';
+  kind: 'fxo' | 'fxs' | 'e1' | 'e1-r2' | 'dchan' | 'none';
   law: 'alaw' | 'ulaw';
   name: string;
 }
@@ -30,6 +30,7 @@ export interface ChannelState {
   rings: number;
   alarms: number;
   callerNumber: string | null;
+  sigState?: string;       // R2 timeslots: the R2 state machine's state
 }
 
 export interface EngineEvent {

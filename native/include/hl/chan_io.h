@@ -11,7 +11,10 @@
 #define HL_RATE 8000
 
 /* Port kinds as the supervisor sees them (our side of the line). */
-enum hl_kind { HL_KIND_NONE = 0, HL_KIND_FXO = 1, HL_KIND_FXS = 2, HL_KIND_E1 = 3, HL_KIND_DCHAN = 4 };
+/* HL_KIND_E1 is an E1 bearer whose signalling is elsewhere (a D-channel);
+ * HL_KIND_E1_R2 is an E1 timeslot signalled by MFC/R2 (CAS bits in timeslot 16
+ * and MF tones in its own audio). */
+enum hl_kind { HL_KIND_NONE = 0, HL_KIND_FXO = 1, HL_KIND_FXS = 2, HL_KIND_E1 = 3, HL_KIND_DCHAN = 4, HL_KIND_E1_R2 = 5 };
 
 enum hl_law { HL_LAW_ALAW = 0, HL_LAW_ULAW = 1 };
 

@@ -32,6 +32,8 @@ enum hl_op {
   HL_OP_TIMER, HL_OP_TIMER_CANCEL,
   /* FXS call waiting with type II caller ID; the sim phone's CPE settings */
   HL_OP_CALL_WAITING, HL_OP_SIM_PHONE,
+  /* MFC/R2: group B decisions on an offered call, line settings; the sim exchange's settings */
+  HL_OP_ACCEPT, HL_OP_REJECT, HL_OP_SET_R2, HL_OP_SIM_R2,
   HL_OP_COUNT
 };
 
@@ -82,6 +84,7 @@ typedef struct hl_chan_state {
   int ring_count;
   int alarms;
   char caller[40];
+  char sig_state[24];  /* the signalling state machine's own state (R2), "" when none */
 } hl_chan_state_t;
 
 enum hl_sig_state { HL_ST_IDLE = 0, HL_ST_RINGING, HL_ST_OFFERED, HL_ST_UP, HL_ST_DIALTONE,

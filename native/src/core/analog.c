@@ -311,6 +311,7 @@ void sig_event(hl_engine_t *e, chan_t *c, int ev) {
   }
   if (c->info->kind == HL_KIND_FXO) fxo_event(e, c, ev);
   else if (c->info->kind == HL_KIND_FXS) fxs_event(e, c, ev);
+  else if (c->r2) sig_r2_event(e, c, ev);
 }
 
 void sig_dtmf(hl_engine_t *e, chan_t *c, int digit, int duration_ms) {
@@ -351,7 +352,9 @@ void sig_tone(hl_engine_t *e, chan_t *c, const hl_tone_report_t *r) {
 
 /* Timers, once per block. */
 void sig_tick(hl_engine_t *e, chan_t *c) {
-  if (c->info->kind == HL_KIND_FXO) {
+  if (c->r2) {
+    sig_r2_tick(e, c);
+  } else if (c->info->kind == HL_KIND_FXO) {
     if (c->cid_on) {
       hl_cid_t cid;
       if (hl_cid_rx_take(&c->cid, &cid)) {
@@ -417,6 +420,7 @@ void chan_wrong_state(hl_engine_t *e, const chan_t *c, const hl_cmd_t *cmd, cons
 int sig_command(hl_engine_t *e, chan_t *c, const hl_cmd_t *cmd) {
   char buf[HL_EVENT_JSON];
   hl_jw_t w;
+  if (sig_r2_command(e, c, cmd)) return 1;
   switch (cmd->op) {
   case HL_OP_ANSWER:
     if (c->info->kind == HL_KIND_FXO) {

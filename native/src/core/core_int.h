@@ -13,6 +13,7 @@
 #include "hl/dtmf.h"
 #include "hl/wav.h"
 #include "hl/jsonw.h"
+#include "hl/r2.h"
 
 #define CMD_RING 1024
 #define EVT_RING 4096
@@ -125,6 +126,8 @@ typedef struct chan {
   char cw_number[33], cw_name[49];
   hl_tonegen_t cw_tone;
   int cw_tone_on;
+  /* MFC/R2 timeslot (HL_KIND_E1_R2) */
+  hl_r2_t *r2;
 } chan_t;
 
 enum { PRERING_NONE = 0, PRERING_WAIT, PRERING_SPILL, PRERING_GAP };
@@ -196,6 +199,14 @@ void sig_cw_tick(hl_engine_t *e, chan_t *c);
 /* A DTMF edge on a channel in call waiting: 1 when it was the phone's
  * acknowledgement (not a digit for the supervisor). */
 int sig_cw_dtmf(hl_engine_t *e, chan_t *c, int code);
+
+/* MFC/R2 (r2sig.c) */
+int sig_r2_open(hl_engine_t *e, chan_t *c);
+void sig_r2_close(chan_t *c);
+void sig_r2_event(hl_engine_t *e, chan_t *c, int ev);
+void sig_r2_tick(hl_engine_t *e, chan_t *c);
+/* 1 when the command was R2's (done or refused). */
+int sig_r2_command(hl_engine_t *e, chan_t *c, const hl_cmd_t *cmd);
 
 /* media */
 int media_wire(hl_engine_t *e, chan_t *c);

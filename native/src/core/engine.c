@@ -115,6 +115,11 @@ hl_engine_t *hl_engine_new(hl_driver_t *drv, const hl_engine_config_t *cfg, char
       return NULL;
     }
     c->open = 1;
+    if (c->info->kind == HL_KIND_E1_R2 && sig_r2_open(e, c) != 0) {
+      snprintf(err, errlen, "channel %d: R2 init failed", c->info->channo);
+      hl_engine_free(e);
+      return NULL;
+    }
   }
   for (int s = 1; s <= drv->nspans; s++) {
     int a = drv->ops->span_alarms(drv->state, s);
@@ -145,6 +150,7 @@ void hl_engine_free(hl_engine_t *e) {
     if (c->tdet) hl_tonedet_free(c->tdet);
     if (c->cid.fsk_class) hl_cid_rx_release(&c->cid);
     if (c->cid_tx.tx[0]) hl_cid_tx_release(&c->cid_tx);
+    if (c->r2) sig_r2_close(c);
   }
   for (int i = 0; i < MAX_RECORDINGS; i++) {
     hl_recording_t *r = atomic_load(&e->recs[i]);
@@ -200,7 +206,7 @@ static void fire_timers(hl_engine_t *e) {
 static void run_command(hl_engine_t *e, const hl_cmd_t *cmd) {
   atomic_fetch_add(&e->st_commands, 1);
   if (cmd->op == HL_OP_TIMER || cmd->op == HL_OP_TIMER_CANCEL) { timer_command(e, cmd); return; }
-  if ((cmd->op >= HL_OP_SIM_CALL && cmd->op <= HL_OP_SIM_AUTOANSWER) || cmd->op == HL_OP_SIM_PHONE) {
+  if ((cmd->op >= HL_OP_SIM_CALL && cmd->op <= HL_OP_SIM_AUTOANSWER) || cmd->op == HL_OP_SIM_PHONE || cmd->op == HL_OP_SIM_R2) {
     char err[160] = "";
     if (!hl_sim_is(e->drv)) { ev_error(e, cmd, "not_simulated", "far-end commands need the sim driver"); return; }
     if (hl_sim_command(e->drv, cmd, err, sizeof err) != 0) ev_error(e, cmd, "far_end_refused", err);
@@ -241,6 +247,8 @@ static void publish(hl_engine_t *e) {
     s->alarms = e->span_alarm[c->info->span];
     if (c->have_caller) memcpy(s->caller, c->caller.number, sizeof s->caller - 1);
     else s->caller[0] = 0;
+    if (c->r2) snprintf(s->sig_state, sizeof s->sig_state, "%s", hl_r2_state_name(c->r2->state));
+    else s->sig_state[0] = 0;
   }
   atomic_fetch_add_explicit(&e->snap_seq, 1, memory_order_release);
 }

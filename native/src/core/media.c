@@ -49,6 +49,7 @@ void media_rx(hl_engine_t *e, chan_t *c) {
   if (c->dtmf_on) hl_dtmf_rx(&c->dtmf, c->rx, HL_BLOCK);
   if (c->cid_on) hl_cid_rx_feed(&c->cid, c->rx, HL_BLOCK);
   if (c->tdet_on) hl_tonedet_rx(c->tdet, c->rx, HL_BLOCK);
+  if (c->r2) hl_r2_rx(c->r2, c->rx, HL_BLOCK);   /* R2 MF signals (only while it listens) */
   int freq, on, off;
   if (c->learning && hl_tonedet_learned(c->tdet, &freq, &on, &off)) {
     /* From now on this line reports that cadence as the "learned" tone (a
@@ -194,7 +195,8 @@ void media_mix(hl_engine_t *e) {
       memcpy(c->tx_pre, c->tx, sizeof c->tx);
       continue;
     }
-    if (!c->bridge && !c->conf && !c->nplay && !c->tone.prog && !c->dtmf_tx_busy && !c->cid_tx.active) {
+    int mf = c->r2 && hl_r2_tx_active(c->r2);
+    if (!c->bridge && !c->conf && !c->nplay && !c->tone.prog && !c->dtmf_tx_busy && !c->cid_tx.active && !mf) {
       /* Nothing to send: silence, without mixing. */
       memset(c->tx, 0, sizeof c->tx);
       memset(c->tx_pre, 0, sizeof c->tx_pre);
@@ -225,6 +227,7 @@ void media_mix(hl_engine_t *e) {
       any = 1;
     }
     if (c->cid_tx.active) { hl_cid_tx_mix(&c->cid_tx, gen, HL_BLOCK); any = 1; }
+    if (mf) any |= hl_r2_tx(c->r2, gen, HL_BLOCK);
     if (any) for (int s = 0; s < HL_BLOCK; s++) acc[s] += gen[s];
     if (c->txgain != 1.0f) for (int s = 0; s < HL_BLOCK; s++) acc[s] = (int32_t)lrintf(acc[s] * c->txgain);
     for (int s = 0; s < HL_BLOCK; s++) c->tx[s] = sat16(acc[s]);

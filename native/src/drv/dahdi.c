@@ -91,6 +91,8 @@ static int open_channel(const char *devroot, int channo, int want_kind, hl_chan_
            channo, path, hl_dahdi_sig_name(p.sigtype));
     return -EINVAL;
   }
+  /* A CAS channel is an R2 timeslot when the configuration says so. */
+  if (want_kind == HL_KIND_E1_R2 && kind == HL_KIND_E1 && (p.sigtype & DAHDI_SIG_CAS) == DAHDI_SIG_CAS) kind = HL_KIND_E1_R2;
   if (want_kind != HL_KIND_NONE && want_kind != kind) {
     close(fd);
     seterr(err, errlen, "dahdi: channel %d (%s): configured as kind %d but DAHDI reports %s (kind %d)",
@@ -358,7 +360,7 @@ int hl_dahdi_driver_open(hl_driver_t *drv, const int *channos, const int *kinds,
       seterr(err, errlen, "dahdi: channel number %d out of range 1..%d", channos[i], DAHDI_MAX_CHANNELS);
       return -EINVAL;
     }
-    if (kinds && (kinds[i] < HL_KIND_NONE || kinds[i] > HL_KIND_DCHAN)) {
+    if (kinds && (kinds[i] < HL_KIND_NONE || kinds[i] > HL_KIND_E1_R2)) {
       seterr(err, errlen, "dahdi: channel %d: unknown kind %d", channos[i], kinds[i]);
       return -EINVAL;
     }

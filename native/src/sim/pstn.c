@@ -372,6 +372,16 @@ void pstn_tick(sim_t *s, sim_chan_t *c, int16_t *lin, int n) {
     }
 }
 
+void pstn_talk_listen(sim_t *s, sim_chan_t *c, int16_t *lin, int n, int in_call) {
+  far_end_t *f = &c->far;
+  listen_tick(s, c);
+  if (f->talk_rate && in_call)
+    for (int i = 0; i < n; i++) {
+      int32_t v = lin[i] + dds_mod(&f->talk_ph, f->talk_rate, f->talk_amp, 0);
+      lin[i] = (int16_t)(v > 32767 ? 32767 : v < -32768 ? -32768 : v);
+    }
+}
+
 static int valid_digits(const char *s, const char *allowed) {
   if (!*s) return 0;
   for (; *s; s++) if (!strchr(allowed, *s)) return 0;

@@ -187,7 +187,7 @@ static int op_hook(void *d, int channo, int op) {
 static int op_set_txbits(void *d, int channo, int abcd) {
   sim_chan_t *c = chan(d, channo);
   if (!c || !c->open) return -EBADF;
-  if (c->info->kind != HL_KIND_E1) return -EINVAL;
+  if (c->info->kind != HL_KIND_E1 && c->info->kind != HL_KIND_E1_R2) return -EINVAL;
   c->txbits = abcd & 0xF;
   return 0;
 }
@@ -195,7 +195,7 @@ static int op_set_txbits(void *d, int channo, int abcd) {
 static int op_get_rxbits(void *d, int channo) {
   sim_chan_t *c = chan(d, channo);
   if (!c || !c->open) return -EBADF;
-  if (c->info->kind != HL_KIND_E1) return -EINVAL;
+  if (c->info->kind != HL_KIND_E1 && c->info->kind != HL_KIND_E1_R2) return -EINVAL;
   return c->rxbits & 0xF;
 }
 
@@ -336,6 +336,7 @@ static void op_tick(void *d, int64_t now) {
     } else if (c->info->kind == HL_KIND_FXO || c->info->kind == HL_KIND_FXS) {
       pstn_tick(s, c, lin, HL_BLOCK);
     }
+    if (c->info->kind == HL_KIND_E1_R2) exch_tick(s, c, lin);
     if (!c->tx_fresh) memset(c->tx, 0, sizeof c->tx);
     c->tx_fresh = 0;
     encode_rx(s, c, lin);
@@ -363,7 +364,7 @@ int hl_sim_driver_open(hl_driver_t *drv, const hl_sim_span_def_t *spans, int nsp
       snprintf(err, errlen, "span %d: %d channels (1..31 allowed)", i + 1, spans[i].nchans);
       return -EINVAL;
     }
-    if (spans[i].kind < HL_KIND_FXO || spans[i].kind > HL_KIND_E1) {
+    if (spans[i].kind < HL_KIND_FXO || spans[i].kind > HL_KIND_E1_R2 || spans[i].kind == HL_KIND_DCHAN) {
       snprintf(err, errlen, "span %d: unknown kind %d", i + 1, spans[i].kind);
       return -EINVAL;
     }
@@ -388,16 +389,20 @@ int hl_sim_driver_open(hl_driver_t *drv, const hl_sim_span_def_t *spans, int nsp
       ci->channo = n + 1; ci->span = sp + 1; ci->chanpos = k + 1; ci->kind = spans[sp].kind; ci->law = law;
       /* E1: timeslot 16 carries signalling, the rest are bearers. */
       if (spans[sp].kind == HL_KIND_E1 && k + 1 == 16) ci->kind = HL_KIND_DCHAN;
+      /* With CAS, timeslot 16 carries every timeslot's ABCD bits: no channel. */
+      if (spans[sp].kind == HL_KIND_E1_R2 && k + 1 == 16) ci->kind = HL_KIND_NONE;
       snprintf(ci->name, sizeof ci->name, "SIM/%d/%d", sp + 1, k + 1);
       sim_chan_t *c = &s->ch[n];
       c->info = ci;
+      c->sim = s;
       c->gain = 1.0f;
       c->rxbits = 0xB;
       memcpy(c->ring_cad, s->zone.ring, sizeof c->ring_cad);
       c->ring_ncad = s->zone.nring;
       hookdec_init(&c->phone_hook);
       for (int i = 0; i < HL_BLOCK; i++) c->rx[i] = law == HL_LAW_ALAW ? linear_to_alaw(0) : linear_to_ulaw(0);
-      if ((ci->kind == HL_KIND_FXO || ci->kind == HL_KIND_FXS) && pstn_init(s, c) != 0) {
+      if (((ci->kind == HL_KIND_FXO || ci->kind == HL_KIND_FXS) && pstn_init(s, c) != 0) ||
+          (ci->kind == HL_KIND_E1_R2 && exch_init(s, c) != 0)) {
         snprintf(err, errlen, "channel %d: far end init failed", n + 1);
         drv->state = s; drv->ops = &sim_ops;
         hl_sim_driver_close(drv);
@@ -418,6 +423,7 @@ void hl_sim_driver_close(hl_driver_t *drv) {
   if (!s) return;
   if (s->ch) for (int i = 0; i < s->nchans; i++) {
     pstn_release(&s->ch[i]);
+    exch_release(&s->ch[i]);
     if (s->ch[i].noise) awgn_free(s->ch[i].noise);
   }
   free(s->ch); free(s->info); free(s->span_alarms); free(s);
@@ -465,6 +471,8 @@ int hl_sim_command(hl_driver_t *drv, const hl_cmd_t *cmd, char *err, size_t errl
   sim_chan_t *c = chan(s, cmd->chan);
   if (!c) { snprintf(err, errlen, "no channel %d", cmd->chan); return -ENODEV; }
   if (cmd->op == HL_OP_SIM_IMPAIR) return sim_impair(s, c, cmd, err, errlen);
+  if (c->info->kind == HL_KIND_E1_R2) return exch_command(s, c, cmd, err, errlen);
+  if (cmd->op == HL_OP_SIM_R2) { snprintf(err, errlen, "channel %d is not an R2 timeslot", cmd->chan); return -EINVAL; }
   if (c->info->kind != HL_KIND_FXO && c->info->kind != HL_KIND_FXS) {
     snprintf(err, errlen, "channel %d is not an analog port", cmd->chan);
     return -EINVAL;

@@ -9,6 +9,7 @@
 #include "hl/cid.h"
 #include "hl/tonedet.h"
 #include "hl/warp.h"
+#include "hl/r2.h"
 
 /* Decodes a hook line sampled every block into seizure, pulses, flash and
  * release, with the timings a DAHDI FXO-signalled channel uses. */
@@ -40,7 +41,7 @@ int pulsegen_step(pulsegen_t *p, int64_t now, int *done);
 
 enum { CO_IDLE = 0, CO_PRECID, CO_RING, CO_TALK, CO_DIALTONE, CO_COLLECT, CO_PROGRESS, CO_CLEARED };
 enum { PH_ONHOOK = 0, PH_OFFHOOK };
-enum { OUT_ANSWER = 0, OUT_BUSY = 1, OUT_CONGESTION = 2, OUT_RING = 3 };
+enum { OUT_ANSWER = 0, OUT_BUSY = 1, OUT_CONGESTION = 2, OUT_RING = 3, OUT_UNALLOCATED = 4 };
 
 typedef struct far_end {
   int state;
@@ -121,6 +122,13 @@ typedef struct sim_chan {
   int warp_on;                      /* frequency offset: the far end's audio is resampled */
   hl_warp_t warp;
   far_end_t far;
+  /* R2 timeslot: the exchange's end, the same R2 engine in the other role */
+  void *sim;                        /* the board (sim_t) */
+  hl_r2_t *xr2;
+  int x_bits_seen;                  /* our bits as the exchange last took them */
+  int x_decide;                     /* a call from us is waiting for the exchange's decision */
+  int x_outcome, x_after_ms;        /* what the exchange does with our calls (OUT_*) */
+  int64_t x_answer_at;              /* accepted: the called party answers then (0: never) */
 } sim_chan_t;
 
 typedef struct sim {
@@ -149,5 +157,13 @@ void pstn_tick(sim_t *s, sim_chan_t *c, int16_t *lin, int n);
 /* Our hook changed (engine side). */
 void pstn_our_hook(sim_t *s, sim_chan_t *c, int offhook);
 int pstn_command(sim_t *s, sim_chan_t *c, const hl_cmd_t *cmd, char *err, size_t errlen);
+/* A far end that is no analog device (an R2 exchange): sim.listen, and sim.talk while in_call. */
+void pstn_talk_listen(sim_t *s, sim_chan_t *c, int16_t *lin, int n, int in_call);
+/* R2 exchange on an E1 timeslot (exchange.c) */
+int exch_init(sim_t *s, sim_chan_t *c);
+void exch_release(sim_chan_t *c);
+/* One block: takes our bits and c->tx, adds the exchange's MF towards us to lin. */
+void exch_tick(sim_t *s, sim_chan_t *c, int16_t *lin);
+int exch_command(sim_t *s, sim_chan_t *c, const hl_cmd_t *cmd, char *err, size_t errlen);
 
 #endif

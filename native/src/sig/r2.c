@@ -1,0 +1,564 @@
+/* MFC/R2 in one state machine for both roles (see hl/r2.h). The compelled
+ * cycle: the forward holds a signal until the backward answers with one, the
+ * forward then drops its signal, the backward drops its answer, and the forward
+ * acts on that answer. A silent forward (no more digits to send) is restarted
+ * by a pulsed backward signal. */
+#include "hl/r2.h"
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+
+/* Line signal AB bits as Q.421: idle 10, seize 00, seize-ack 11, answer 01,
+ * clear-back 11, clear-forward 10, blocked 11, forced release 00. */
+#define R2_AB { 0x8, 0x0, 0xC, 0x4, 0xC, 0x8, 0xC, 0x0 }
+
+const hl_r2_variant_t hl_r2_variants[] = {
+  /* China No.1 (as openr2's "CN"): CD=11; A-6 asks the category, after which
+   * A-1 asks the next ANI digit (the same signal as the next DNIS digit); no
+   * end-of-DNIS signal, so the backward knows the length or hears silence. */
+  { .name = "china", .cd = 0x3, .ab = R2_AB,
+    .a_next_dnis = 1, .a_next_ani = 1, .a_category = 6, .a_to_group_b = 3, .a_congestion = 4,
+    .b_accept_charge = 1, .b_accept_free = 7, .b_busy = 2, .b_congestion = 4, .b_unallocated = 5, .b_out_of_order = 8,
+    .i_end_dnis = 0, .i_end_ani = 15, .i_ani_restricted = 12,
+    .seize_ack_ms = 2000, .mf_cycle_ms = 2000, .dnis_gap_ms = 3000, .pulse_ms = 150, .fwd_wait_ms = 15000,
+    .answer_ms = 90000, .release_ms = 3000 },
+  /* ITU-T Q.441: CD=01; A-5 asks the category first, then each ANI digit;
+   * I-15 ends both DNIS and ANI. */
+  { .name = "itu", .cd = 0x1, .ab = R2_AB,
+    .a_next_dnis = 1, .a_next_ani = 5, .a_category = 5, .a_to_group_b = 3, .a_congestion = 4,
+    .b_accept_charge = 6, .b_accept_free = 7, .b_busy = 3, .b_congestion = 4, .b_unallocated = 5, .b_out_of_order = 8,
+    .i_end_dnis = 15, .i_end_ani = 15, .i_ani_restricted = 12,
+    .seize_ack_ms = 2000, .mf_cycle_ms = 2000, .dnis_gap_ms = 3000, .pulse_ms = 150, .fwd_wait_ms = 15000,
+    .answer_ms = 90000, .release_ms = 3000 },
+};
+const int hl_r2_nvariants = sizeof hl_r2_variants / sizeof hl_r2_variants[0];
+
+const hl_r2_variant_t *hl_r2_variant_find(const char *name) {
+  for (int i = 0; i < hl_r2_nvariants; i++)
+    if (strcmp(hl_r2_variants[i].name, name) == 0) return &hl_r2_variants[i];
+  return NULL;
+}
+
+static const char *state_names[HL_R2_ST_COUNT] = {
+  "idle", "blocked", "seized", "collecting", "offered", "accepting", "accepted", "rejecting",
+  "clear-back-sent", "seize-sent", "sending", "await-group-b", "ringing", "clear-forward-sent", "up"
+};
+const char *hl_r2_state_name(int st) { return st >= 0 && st < HL_R2_ST_COUNT ? state_names[st] : "unknown"; }
+
+/* spandsp's characters for MF signals 1..15 */
+static const char mf_codes[] = "1234567890BCDEF";
+
+/* ---- plumbing ---- */
+
+static void line(hl_r2_t *r, int sig) { r->io->set_bits(r->user, r->v->ab[sig] | r->v->cd); }
+static int rx_is(const hl_r2_t *r, int sig) { return r->rx_ab == r->v->ab[sig]; }
+static void emit(hl_r2_t *r, int ev) { if (r->io->event) r->io->event(r->user, ev, r); }
+
+static void enter(hl_r2_t *r, int st, int timeout_ms) {
+  r->state = st;
+  r->state_ms = r->now;
+  r->due = timeout_ms > 0 ? r->now + timeout_ms : 0;
+}
+
+static void on_mf(void *user, int code, int level, int delay);
+
+static void mf_start(hl_r2_t *r) {
+  /* A backward side hears forward signals and sends backward ones. */
+  int back = r->role == HL_R2_ROLE_BACKWARD;
+  if (back) { r2_mf_rx_init(r->rx_fwd, 1, on_mf, r); r2_mf_tx_init(r->tx_bwd, 0); }
+  else { r2_mf_rx_init(r->rx_bwd, 0, on_mf, r); r2_mf_tx_init(r->tx_fwd, 1); }
+  r->mf_on = 1;
+  r->tx_sig = 0; r->tx_until = 0; r->rx_sig = 0; r->pending = 0;
+}
+
+static r2_mf_tx_state_t *txs(hl_r2_t *r) { return r->role == HL_R2_ROLE_BACKWARD ? r->tx_bwd : r->tx_fwd; }
+
+static void mf_send(hl_r2_t *r, int sig) {
+  r->tx_sig = sig;
+  r->tx_until = 0;
+  r2_mf_tx_put(txs(r), mf_codes[sig - 1]);
+}
+
+static void mf_pulse(hl_r2_t *r, int sig) {
+  mf_send(r, sig);
+  r->tx_until = r->now + r->v->pulse_ms;
+}
+
+static void mf_silence(hl_r2_t *r) {
+  if (!r->tx_sig) return;
+  r->tx_sig = 0;
+  r->tx_until = 0;
+  r2_mf_tx_put(txs(r), 0);
+}
+
+static void mf_off(hl_r2_t *r) {
+  if (r->mf_on) mf_silence(r);
+  r->mf_on = 0;
+  r->rx_sig = 0;
+}
+
+static void reset_call(hl_r2_t *r) {
+  r->dnis[0] = r->ani[0] = 0;
+  r->ndnis = r->nani = 0;
+  r->category = 0;
+  r->ani_restricted = 0;
+  r->charge = 0;
+  r->reason = NULL;
+  r->expect = HL_R2_X_NONE;
+  r->dnis_end = r->ani_end = r->cat_asked = r->got_cat = 0;
+  r->b_after = 0;
+  r->answer_after_accept = 0;
+  r->fwd_mode = HL_R2_X_DNIS;
+  r->dnis_pos = r->ani_pos = r->cat_sent = r->ani_exhausted = 0;
+}
+
+static void go_idle(hl_r2_t *r) {
+  int was = r->role != HL_R2_ROLE_NONE;
+  mf_off(r);
+  r->role = HL_R2_ROLE_NONE;
+  line(r, HL_R2_IDLE);
+  enter(r, rx_is(r, HL_R2_BLOCKED) ? HL_R2_ST_BLOCKED : HL_R2_ST_IDLE, 0);
+  if (was) emit(r, HL_R2_EV_IDLE);
+}
+
+/* Something went wrong: report it and release the line our side's way. */
+static void fail(hl_r2_t *r, const char *reason) {
+  r->reason = reason;
+  emit(r, HL_R2_EV_FAILED);
+  mf_off(r);
+  if (r->role == HL_R2_ROLE_FORWARD) {
+    if (r->state == HL_R2_ST_SEIZE_SENT) { go_idle(r); return; }
+    line(r, HL_R2_CLEAR_FORWARD);
+    enter(r, HL_R2_ST_CLEAR_FWD_SENT, r->v->release_ms);
+  } else {
+    line(r, HL_R2_CLEAR_BACK);
+    enter(r, HL_R2_ST_CLEAR_BACK_SENT, r->v->release_ms);
+  }
+}
+
+static void append(char *s, int *n, int sig) {
+  if (*n >= 32) return;
+  s[(*n)++] = (char)(sig == 10 ? '0' : '0' + sig);
+  s[*n] = 0;
+}
+
+/* ---- backward (incoming) ---- */
+
+/* The next group A request, and what it will bring. */
+static int bwd_next(hl_r2_t *r) {
+  const hl_r2_variant_t *v = r->v;
+  int dnis_done = r->dnis_end || (r->max_dnis > 0 && r->ndnis >= r->max_dnis);
+  int want_ani = r->ani_mode != HL_R2_ANI_NONE;
+  int ani_done = r->ani_end || (r->max_ani > 0 && r->nani >= r->max_ani);
+  if (want_ani && !r->cat_asked && (dnis_done || (r->ani_mode == HL_R2_ANI_FIRST && r->ndnis >= 1))) {
+    r->cat_asked = 1;
+    r->expect = HL_R2_X_CATEGORY;
+    return v->a_category;
+  }
+  if (r->got_cat && want_ani && !ani_done) { r->expect = HL_R2_X_ANI; return v->a_next_ani; }
+  if (!dnis_done) { r->expect = HL_R2_X_DNIS; return v->a_next_dnis; }
+  r->expect = HL_R2_X_GROUP_II;
+  return v->a_to_group_b;
+}
+
+static void bwd_tone(hl_r2_t *r, int sig) {
+  const hl_r2_variant_t *v = r->v;
+  if (r->state == HL_R2_ST_SEIZED) { r->state = HL_R2_ST_COLLECTING; r->expect = HL_R2_X_DNIS; }
+  if (r->state != HL_R2_ST_COLLECTING) return;
+  if (r->tx_sig && r->tx_until) mf_silence(r);      /* our pulse is answered */
+  switch (r->expect) {
+  case HL_R2_X_DNIS:
+    if (sig <= 10) append(r->dnis, &r->ndnis, sig);
+    else r->dnis_end = 1;                             /* I-15 (or anything past the digits) ends it */
+    break;
+  case HL_R2_X_CATEGORY:
+    r->category = sig;
+    r->got_cat = 1;
+    break;
+  case HL_R2_X_ANI:
+    if (sig <= 10) append(r->ani, &r->nani, sig);
+    else { r->ani_end = 1; if (sig == v->i_ani_restricted) r->ani_restricted = 1; }
+    break;
+  case HL_R2_X_GROUP_II:
+    /* The forward holds its category until our group B: the call is offered. */
+    r->category = sig;
+    enter(r, HL_R2_ST_OFFERED, r->accept_ms);
+    emit(r, HL_R2_EV_OFFERED);
+    return;
+  default:
+    return;
+  }
+  mf_send(r, bwd_next(r));
+  r->due = r->now + v->mf_cycle_ms;                  /* the forward must drop its signal */
+}
+
+static void bwd_tone_off(hl_r2_t *r) {
+  if (r->state == HL_R2_ST_COLLECTING && r->tx_sig && !r->tx_until) {
+    mf_silence(r);
+    /* Wait for the forward's next signal; silence ends an open-length DNIS. */
+    r->due = r->now + (r->expect == HL_R2_X_DNIS ? r->v->dnis_gap_ms : r->v->mf_cycle_ms);
+  } else if (r->state == HL_R2_ST_ACCEPTING) {
+    mf_off(r);
+    if (r->b_after == HL_R2_ST_ACCEPTED) {
+      enter(r, HL_R2_ST_ACCEPTED, 0);
+      emit(r, HL_R2_EV_ACCEPTED);
+      if (r->answer_after_accept) hl_r2_answer(r);
+    } else {
+      enter(r, HL_R2_ST_REJECTING, r->v->release_ms);  /* the forward clears */
+    }
+  } else if (r->state == HL_R2_ST_OFFERED) {
+    fail(r, "group-ii-dropped");
+  }
+}
+
+static void bwd_timeout(hl_r2_t *r) {
+  switch (r->state) {
+  case HL_R2_ST_SEIZED:
+    fail(r, "no-digits");
+    return;
+  case HL_R2_ST_COLLECTING:
+    if (!r->tx_sig && r->expect == HL_R2_X_DNIS && r->ndnis > 0) {
+      /* A silent forward: its DNIS is over. Restart it with a pulsed request. */
+      r->dnis_end = 1;
+      mf_pulse(r, bwd_next(r));
+      r->due = r->now + r->v->pulse_ms + r->v->mf_cycle_ms;
+      return;
+    }
+    fail(r, "mf-timeout");
+    return;
+  case HL_R2_ST_OFFERED:
+    hl_r2_accept(r, 1);                              /* nobody decided: accept rather than lose it */
+    return;
+  case HL_R2_ST_ACCEPTING:
+    fail(r, "mf-timeout");
+    return;
+  default:                                           /* rejecting or clear-back sent: no clear-forward came */
+    go_idle(r);
+    return;
+  }
+}
+
+/* ---- forward (outgoing) ---- */
+
+static void fwd_send_dnis(hl_r2_t *r) {
+  r->fwd_mode = HL_R2_X_DNIS;
+  char d = r->dnis[r->dnis_pos];
+  if (d) { r->dnis_pos++; mf_send(r, d == '0' ? 10 : d - '0'); r->due = r->now + r->v->mf_cycle_ms; }
+  else if (r->v->i_end_dnis) { mf_send(r, r->v->i_end_dnis); r->due = r->now + r->v->mf_cycle_ms; }
+  else r->due = r->now + r->v->fwd_wait_ms;          /* nothing to say: wait for a pulsed request */
+}
+
+static void fwd_send_ani(hl_r2_t *r) {
+  r->fwd_mode = HL_R2_X_ANI;
+  char d = r->ani_exhausted ? 0 : r->ani[r->ani_pos];
+  if (d) { r->ani_pos++; mf_send(r, d == '0' ? 10 : d - '0'); }
+  else {
+    r->ani_exhausted = 1;
+    mf_send(r, r->ani_restricted && r->v->i_ani_restricted ? r->v->i_ani_restricted : r->v->i_end_ani);
+  }
+  r->due = r->now + r->v->mf_cycle_ms;
+}
+
+static void fwd_group_a(hl_r2_t *r, int sig) {
+  const hl_r2_variant_t *v = r->v;
+  if (sig == v->a_to_group_b) {
+    mf_send(r, r->category);
+    enter(r, HL_R2_ST_AWAIT_GROUP_B, v->fwd_wait_ms);   /* the backward may hold it while it decides */
+    return;
+  }
+  if (sig == v->a_congestion) {
+    mf_off(r);
+    r->reason = "congestion";
+    emit(r, HL_R2_EV_REJECTED);
+    line(r, HL_R2_CLEAR_FORWARD);
+    enter(r, HL_R2_ST_CLEAR_FWD_SENT, v->release_ms);
+    return;
+  }
+  if (!r->cat_sent && sig == v->a_category) {
+    r->cat_sent = 1;
+    r->fwd_mode = HL_R2_X_ANI;
+    mf_send(r, r->category);
+    r->due = r->now + v->mf_cycle_ms;
+    return;
+  }
+  /* Once the category is out, a request for the next ANI digit is that, even
+   * where it is the same signal as the next DNIS digit (China A-1): testing
+   * DNIS first here is how openr2 1.3 answers China's ANI request with DNIS. */
+  if (r->fwd_mode == HL_R2_X_ANI && sig == v->a_next_ani && !r->ani_exhausted) { fwd_send_ani(r); return; }
+  if (sig == v->a_next_dnis) { fwd_send_dnis(r); return; }
+  if (sig == v->a_next_ani) { fwd_send_ani(r); return; }
+  fail(r, "unexpected-group-a");
+}
+
+static void fwd_group_b(hl_r2_t *r, int sig) {
+  const hl_r2_variant_t *v = r->v;
+  mf_off(r);
+  if (sig == v->b_accept_charge || sig == v->b_accept_free) {
+    r->charge = sig == v->b_accept_charge;
+    enter(r, HL_R2_ST_RINGING, v->answer_ms);
+    emit(r, HL_R2_EV_ACCEPTED);
+    return;
+  }
+  r->reason = sig == v->b_busy ? "busy" : sig == v->b_congestion ? "congestion" :
+              sig == v->b_unallocated ? "unallocated" : sig == v->b_out_of_order ? "out-of-order" : "rejected";
+  emit(r, HL_R2_EV_REJECTED);
+  line(r, HL_R2_CLEAR_FORWARD);
+  enter(r, HL_R2_ST_CLEAR_FWD_SENT, v->release_ms);
+}
+
+static void fwd_tone(hl_r2_t *r, int sig) {
+  if (r->state != HL_R2_ST_SENDING && r->state != HL_R2_ST_AWAIT_GROUP_B) return;
+  mf_silence(r);                                     /* compelled: answered, so drop ours */
+  r->pending = sig;
+  r->due = r->now + r->v->mf_cycle_ms;               /* the backward must drop its signal */
+}
+
+static void fwd_tone_off(hl_r2_t *r) {
+  int sig = r->pending;
+  r->pending = 0;
+  if (!sig) return;
+  if (r->state == HL_R2_ST_AWAIT_GROUP_B) fwd_group_b(r, sig);
+  else if (r->state == HL_R2_ST_SENDING) fwd_group_a(r, sig);
+}
+
+static void fwd_timeout(hl_r2_t *r) {
+  switch (r->state) {
+  case HL_R2_ST_SEIZE_SENT: fail(r, "no-seize-ack"); return;
+  case HL_R2_ST_SENDING:
+  case HL_R2_ST_AWAIT_GROUP_B: fail(r, "mf-timeout"); return;
+  case HL_R2_ST_RINGING: fail(r, "no-answer"); return;
+  default: go_idle(r); return;                      /* clear-forward sent and the backward stays seized */
+  }
+}
+
+/* ---- both ---- */
+
+static void on_mf(void *user, int code, int level, int delay) {
+  hl_r2_t *r = user;
+  if (!r->mf_on) return;
+  int sig = 0;
+  if (code) { const char *p = strchr(mf_codes, code); if (!p) return; sig = (int)(p - mf_codes) + 1; }
+  int back = r->role == HL_R2_ROLE_BACKWARD;
+  if (r->rx_sig && sig != r->rx_sig) {
+    r->rx_sig = 0;
+    if (back) bwd_tone_off(r); else fwd_tone_off(r);
+  }
+  if (sig && sig != r->rx_sig) {
+    r->rx_sig = sig;
+    if (back) bwd_tone(r, sig); else fwd_tone(r, sig);
+  }
+}
+
+void hl_r2_rx_bits(hl_r2_t *r, int abcd) {
+  int ab = abcd & 0xC;
+  if (ab == r->rx_ab) return;
+  r->rx_ab = ab;
+  const hl_r2_variant_t *v = r->v;
+  switch (r->role) {
+  case HL_R2_ROLE_NONE:
+    if (r->state == HL_R2_ST_IDLE && rx_is(r, HL_R2_SEIZE)) {
+      reset_call(r);
+      r->role = HL_R2_ROLE_BACKWARD;
+      line(r, HL_R2_SEIZE_ACK);
+      mf_start(r);
+      enter(r, HL_R2_ST_SEIZED, v->fwd_wait_ms);
+    } else if (rx_is(r, HL_R2_BLOCKED)) {
+      enter(r, HL_R2_ST_BLOCKED, 0);
+    } else if (rx_is(r, HL_R2_IDLE)) {
+      enter(r, HL_R2_ST_IDLE, 0);
+    }
+    return;
+  case HL_R2_ROLE_BACKWARD:
+    if (!rx_is(r, HL_R2_CLEAR_FORWARD)) return;
+    if (r->state == HL_R2_ST_CLEAR_BACK_SENT || r->state == HL_R2_ST_REJECTING) { go_idle(r); return; }
+    if (r->state == HL_R2_ST_SEIZED || r->state == HL_R2_ST_COLLECTING) {
+      emit(r, HL_R2_EV_CANCELLED);
+    } else {
+      r->reason = "clear-forward";
+      emit(r, HL_R2_EV_FAR_CLEARED);
+    }
+    go_idle(r);
+    return;
+  default:
+    break;
+  }
+  /* forward */
+  if (r->state == HL_R2_ST_CLEAR_FWD_SENT) { if (rx_is(r, HL_R2_IDLE)) go_idle(r); return; }
+  if (r->state == HL_R2_ST_SEIZE_SENT && rx_is(r, HL_R2_SEIZE_ACK)) {
+    enter(r, HL_R2_ST_SENDING, 0);
+    mf_start(r);
+    fwd_send_dnis(r);
+    return;
+  }
+  if ((r->state == HL_R2_ST_RINGING || r->state == HL_R2_ST_AWAIT_GROUP_B) && rx_is(r, HL_R2_ANSWER)) {
+    /* Bits travel faster than tones: a group B heard but not yet released
+     * counts before the answer that followed it. */
+    if (r->state == HL_R2_ST_AWAIT_GROUP_B && r->pending) fwd_tone_off(r);
+    if (r->state != HL_R2_ST_RINGING && r->state != HL_R2_ST_AWAIT_GROUP_B) return;
+    mf_off(r);
+    enter(r, HL_R2_ST_UP, 0);
+    emit(r, HL_R2_EV_ANSWERED);
+    return;
+  }
+  if (rx_is(r, HL_R2_IDLE) || (r->state == HL_R2_ST_UP && rx_is(r, HL_R2_CLEAR_BACK)) || rx_is(r, HL_R2_FORCED_RELEASE)) {
+    r->reason = rx_is(r, HL_R2_IDLE) ? "far-idle" : rx_is(r, HL_R2_CLEAR_BACK) ? "clear-back" : "forced-release";
+    emit(r, HL_R2_EV_FAR_CLEARED);
+    mf_off(r);
+    if (rx_is(r, HL_R2_IDLE)) { go_idle(r); return; }
+    line(r, HL_R2_CLEAR_FORWARD);
+    enter(r, HL_R2_ST_CLEAR_FWD_SENT, v->release_ms);
+  }
+}
+
+void hl_r2_rx(hl_r2_t *r, const int16_t amp[], int n) {
+  if (!r->mf_on) return;
+  r2_mf_rx(r->role == HL_R2_ROLE_BACKWARD ? r->rx_fwd : r->rx_bwd, amp, n);
+}
+
+int hl_r2_tx_active(const hl_r2_t *r) { return r->mf_on && r->tx_sig; }
+
+int hl_r2_tx(hl_r2_t *r, int16_t amp[], int n) {
+  if (!hl_r2_tx_active(r)) return 0;
+  int16_t buf[320];
+  if (n > 320) n = 320;
+  int got = r2_mf_tx(txs(r), buf, n);
+  for (int i = 0; i < got; i++) {
+    int32_t s = amp[i] + buf[i];
+    amp[i] = (int16_t)(s > 32767 ? 32767 : s < -32768 ? -32768 : s);
+  }
+  return got > 0;
+}
+
+void hl_r2_tick(hl_r2_t *r, int64_t now) {
+  r->now = now;
+  if (r->tx_sig && r->tx_until && now >= r->tx_until) mf_silence(r);
+  if (!r->due || now < r->due) return;
+  r->due = 0;
+  if (r->role == HL_R2_ROLE_BACKWARD) bwd_timeout(r);
+  else if (r->role == HL_R2_ROLE_FORWARD) fwd_timeout(r);
+}
+
+/* ---- commands ---- */
+
+static int digits_ok(const char *s, int max) {
+  int n = 0;
+  for (; *s; s++, n++) if (*s < '0' || *s > '9') return 0;
+  return n <= max;
+}
+
+int hl_r2_call(hl_r2_t *r, const char *dnis, const char *ani, int category) {
+  if (r->state != HL_R2_ST_IDLE || r->role != HL_R2_ROLE_NONE) return -EBUSY;
+  if (!rx_is(r, HL_R2_IDLE)) return -EBUSY;
+  if (!dnis || !*dnis || !digits_ok(dnis, 32) || (ani && !digits_ok(ani, 32))) return -EINVAL;
+  if (category < 0 || category > 15) return -EINVAL;
+  reset_call(r);
+  strcpy(r->dnis, dnis);
+  r->ndnis = (int)strlen(dnis);
+  strcpy(r->ani, ani ? ani : "");
+  r->nani = (int)strlen(r->ani);
+  r->category = category ? category : 1;
+  r->role = HL_R2_ROLE_FORWARD;
+  line(r, HL_R2_SEIZE);
+  enter(r, HL_R2_ST_SEIZE_SENT, r->v->seize_ack_ms);
+  return 0;
+}
+
+static int send_b(hl_r2_t *r, int sig, int after) {
+  if (r->state != HL_R2_ST_OFFERED) return -EPERM;
+  if (!sig) return -EINVAL;
+  mf_send(r, sig);
+  r->b_after = after;
+  enter(r, HL_R2_ST_ACCEPTING, r->v->mf_cycle_ms);
+  return 0;
+}
+
+int hl_r2_accept(hl_r2_t *r, int charge) {
+  r->charge = !!charge;
+  return send_b(r, charge ? r->v->b_accept_charge : r->v->b_accept_free, HL_R2_ST_ACCEPTED);
+}
+
+int hl_r2_reject(hl_r2_t *r, const char *reason) {
+  const hl_r2_variant_t *v = r->v;
+  int b = !strcmp(reason, "busy") ? v->b_busy : !strcmp(reason, "congestion") ? v->b_congestion :
+          !strcmp(reason, "unallocated") ? v->b_unallocated : !strcmp(reason, "out-of-order") ? v->b_out_of_order : 0;
+  if (!b) return -EINVAL;
+  r->reason = reason;
+  return send_b(r, b, HL_R2_ST_REJECTING);
+}
+
+int hl_r2_answer(hl_r2_t *r) {
+  if (r->role != HL_R2_ROLE_BACKWARD) return -EPERM;
+  if (r->state == HL_R2_ST_OFFERED) { r->answer_after_accept = 1; return hl_r2_accept(r, 1); }
+  if (r->state == HL_R2_ST_ACCEPTING && r->b_after == HL_R2_ST_ACCEPTED) { r->answer_after_accept = 1; return 0; }
+  if (r->state != HL_R2_ST_ACCEPTED) return -EPERM;
+  line(r, HL_R2_ANSWER);
+  enter(r, HL_R2_ST_UP, 0);
+  emit(r, HL_R2_EV_ANSWERED);
+  return 0;
+}
+
+int hl_r2_hangup(hl_r2_t *r) {
+  switch (r->role) {
+  case HL_R2_ROLE_FORWARD:
+    if (r->state == HL_R2_ST_CLEAR_FWD_SENT) return 0;
+    mf_off(r);
+    line(r, HL_R2_CLEAR_FORWARD);
+    enter(r, HL_R2_ST_CLEAR_FWD_SENT, r->v->release_ms);
+    return 0;
+  case HL_R2_ROLE_BACKWARD:
+    if (r->state == HL_R2_ST_CLEAR_BACK_SENT || r->state == HL_R2_ST_REJECTING) return 0;
+    if (r->state == HL_R2_ST_OFFERED) return hl_r2_reject(r, "busy");
+    if (r->state == HL_R2_ST_ACCEPTING) { r->answer_after_accept = 0; r->b_after = HL_R2_ST_REJECTING; return 0; }
+    mf_off(r);
+    line(r, HL_R2_CLEAR_BACK);
+    enter(r, HL_R2_ST_CLEAR_BACK_SENT, r->v->release_ms);
+    return 0;
+  default:
+    return -EPERM;
+  }
+}
+
+/* ---- life cycle ---- */
+
+hl_r2_t *hl_r2_init(hl_r2_t *r, const hl_r2_variant_t *v, const hl_r2_io_t *io, void *user) {
+  int mine = r == NULL;
+  if (mine && !(r = calloc(1, sizeof *r))) return NULL;
+  if (!mine) memset(r, 0, sizeof *r);
+  r->v = v ? v : &hl_r2_variants[0];
+  r->io = io;
+  r->user = user;
+  r->ani_mode = HL_R2_ANI_AFTER_DNIS;
+  r->max_ani = 20;
+  r->accept_ms = 2000;
+  r->rx_fwd = r2_mf_rx_init(NULL, 1, on_mf, r);
+  r->rx_bwd = r2_mf_rx_init(NULL, 0, on_mf, r);
+  r->tx_fwd = r2_mf_tx_init(NULL, 1);
+  r->tx_bwd = r2_mf_tx_init(NULL, 0);
+  if (!r->rx_fwd || !r->rx_bwd || !r->tx_fwd || !r->tx_bwd) { hl_r2_release(r); if (mine) free(r); return NULL; }
+  r->rx_ab = r->v->ab[HL_R2_IDLE];                   /* until the far side says otherwise */
+  reset_call(r);
+  line(r, HL_R2_IDLE);
+  return r;
+}
+
+void hl_r2_release(hl_r2_t *r) {
+  if (r->rx_fwd) r2_mf_rx_free(r->rx_fwd);
+  if (r->rx_bwd) r2_mf_rx_free(r->rx_bwd);
+  if (r->tx_fwd) r2_mf_tx_free(r->tx_fwd);
+  if (r->tx_bwd) r2_mf_tx_free(r->tx_bwd);
+  r->rx_fwd = r->rx_bwd = NULL;
+  r->tx_fwd = r->tx_bwd = NULL;
+}
+
+void hl_r2_free(hl_r2_t *r) {
+  if (!r) return;
+  hl_r2_release(r);
+  free(r);
+}
+
+int hl_r2_set_variant(hl_r2_t *r, const hl_r2_variant_t *v) {
+  if (r->role != HL_R2_ROLE_NONE) return -EBUSY;
+  r->v = v;
+  line(r, HL_R2_IDLE);
+  return 0;
+}

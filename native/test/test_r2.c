@@ -1,0 +1,235 @@
+/* The MFC/R2 state machine (hl/r2.h) in both roles back to back over an
+ * in-memory E1 timeslot: ABCD bits cross with one block of delay, MF tones
+ * cross as A-law audio in 160-sample blocks through spandsp's detectors.
+ * "box" and "exch" are two instances of the same code. */
+#include "hl/r2.h"
+#include "t.h"
+#include <string.h>
+#include <stdio.h>
+
+typedef struct side {
+  hl_r2_t r;
+  const char *name;
+  int txbits;                 /* what this side transmits */
+  int evs[64], nev;
+  char dnis[33], ani[33];
+  int category, charge;
+  const char *reason;
+  int16_t tx[160];
+  int seen_bits[16], nseen;   /* distinct ABCD values transmitted, in order */
+} side_t;
+
+static void set_bits(void *user, int abcd) {
+  side_t *s = user;
+  s->txbits = abcd;
+  if (s->nseen < 16 && (s->nseen == 0 || s->seen_bits[s->nseen - 1] != abcd)) s->seen_bits[s->nseen++] = abcd;
+}
+
+static void on_event(void *user, int ev, const hl_r2_t *r) {
+  side_t *s = user;
+  if (s->nev < 64) s->evs[s->nev++] = ev;
+  if (ev == HL_R2_EV_OFFERED) { strcpy(s->dnis, r->dnis); strcpy(s->ani, r->ani); s->category = r->category; }
+  if (ev == HL_R2_EV_ACCEPTED) s->charge = r->charge;
+  if (r->reason) s->reason = r->reason;
+}
+
+static const hl_r2_io_t io = { set_bits, on_event };
+
+typedef struct span { side_t a, b; int64_t now; int drop_bits_to_b; } span_t;
+
+static void span_init(span_t *sp, const char *variant) {
+  memset(sp, 0, sizeof *sp);
+  const hl_r2_variant_t *v = hl_r2_variant_find(variant);
+  sp->a.name = "box"; sp->b.name = "exch";
+  hl_r2_init(&sp->a.r, v, &io, &sp->a);
+  hl_r2_init(&sp->b.r, v, &io, &sp->b);
+}
+
+static void span_free(span_t *sp) { hl_r2_release(&sp->a.r); hl_r2_release(&sp->b.r); }
+
+static void block(span_t *sp) {
+  int16_t to_a[160], to_b[160];
+  int abits = sp->a.txbits, bbits = sp->b.txbits;
+  if (!sp->drop_bits_to_b) hl_r2_rx_bits(&sp->b.r, abits);
+  hl_r2_rx_bits(&sp->a.r, bbits);
+  for (int i = 0; i < 160; i++) {
+    to_b[i] = alaw_to_linear(linear_to_alaw(sp->a.tx[i]));
+    to_a[i] = alaw_to_linear(linear_to_alaw(sp->b.tx[i]));
+  }
+  hl_r2_rx(&sp->a.r, to_a, 160);
+  hl_r2_rx(&sp->b.r, to_b, 160);
+  hl_r2_tick(&sp->a.r, sp->now);
+  hl_r2_tick(&sp->b.r, sp->now);
+  memset(sp->a.tx, 0, sizeof sp->a.tx);
+  memset(sp->b.tx, 0, sizeof sp->b.tx);
+  hl_r2_tx(&sp->a.r, sp->a.tx, 160);
+  hl_r2_tx(&sp->b.r, sp->b.tx, 160);
+  sp->now += 20;
+}
+
+static int has(const side_t *s, int ev) { for (int i = 0; i < s->nev; i++) if (s->evs[i] == ev) return 1; return 0; }
+
+/* Runs until side s reports ev, or ms pass; returns the ms it took or -1. */
+static int run_until(span_t *sp, side_t *s, int ev, int ms) {
+  int64_t t0 = sp->now;
+  while (sp->now - t0 <= ms) {
+    if (has(s, ev)) return (int)(sp->now - t0);
+    block(sp);
+  }
+  return has(s, ev) ? (int)(sp->now - t0) : -1;
+}
+
+static void run(span_t *sp, int ms) { for (int64_t t0 = sp->now; sp->now - t0 < ms;) block(sp); }
+
+/* An incoming call: the exchange (forward) places it, the box (backward) collects. */
+static void test_incoming(const char *variant, int ani_mode, int max_dnis) {
+  span_t sp;
+  span_init(&sp, variant);
+  sp.a.r.ani_mode = ani_mode;
+  sp.a.r.max_dnis = max_dnis;
+  CHECK(hl_r2_call(&sp.b.r, "12345678", "13800138000", 1) == 0, "%s: exchange places the call", variant);
+  int t = run_until(&sp, &sp.a, HL_R2_EV_OFFERED, 20000);
+  CHECK(t >= 0, "%s ani=%d: the box is offered the call (state %s/%s)", variant, ani_mode,
+        hl_r2_state_name(sp.a.r.state), hl_r2_state_name(sp.b.r.state));
+  CHECK(!strcmp(sp.a.dnis, "12345678"), "%s: DNIS 12345678, got '%s'", variant, sp.a.dnis);
+  CHECK(!strcmp(sp.a.ani, ani_mode ? "13800138000" : ""), "%s ani=%d: ANI, got '%s'", variant, ani_mode, sp.a.ani);
+  CHECK(sp.a.category == 1, "%s: category 1, got %d", variant, sp.a.category);
+  /* Seize is 0x3 in China (CD=11), 0x1 in ITU; seize-ack 0xF / 0xD. */
+  int cd = sp.a.r.v->cd;
+  CHECK(sp.b.seen_bits[0] == (0x8 | cd) && sp.b.seen_bits[1] == (0x0 | cd), "%s: exchange idle then seize (0x%X 0x%X)", variant, sp.b.seen_bits[0], sp.b.seen_bits[1]);
+  CHECK(sp.a.seen_bits[1] == (0xC | cd), "%s: box acknowledges the seizure with 0x%X, sent 0x%X", variant, 0xC | cd, sp.a.seen_bits[1]);
+  CHECK(hl_r2_answer(&sp.a.r) == 0, "%s: the box answers", variant);
+  CHECK(run_until(&sp, &sp.b, HL_R2_EV_ANSWERED, 2000) >= 0, "%s: the exchange sees the answer", variant);
+  CHECK(has(&sp.b, HL_R2_EV_ACCEPTED) && sp.b.charge == 1, "%s: accepted with charge first", variant);
+  CHECK(sp.a.txbits == (0x4 | cd), "%s: answer bits 0x%X", variant, sp.a.txbits);
+  run(&sp, 500);
+  /* The exchange clears forward; the box reports it and both go idle. */
+  CHECK(hl_r2_hangup(&sp.b.r) == 0, "%s: the exchange clears forward", variant);
+  CHECK(run_until(&sp, &sp.a, HL_R2_EV_FAR_CLEARED, 1000) >= 0, "%s: the box hears clear-forward", variant);
+  run(&sp, 200);
+  CHECK(sp.a.r.state == HL_R2_ST_IDLE && sp.b.r.state == HL_R2_ST_IDLE, "%s: both idle (%s, %s)", variant,
+        hl_r2_state_name(sp.a.r.state), hl_r2_state_name(sp.b.r.state));
+  CHECK(sp.a.txbits == (0x8 | cd) && sp.b.txbits == (0x8 | cd), "%s: idle bits on both sides", variant);
+  printf("# incoming %s ani=%d max_dnis=%d: offered after %d ms\n", variant, ani_mode, max_dnis, t);
+  span_free(&sp);
+}
+
+/* An outgoing call: the box (forward) dials, the exchange (backward) asks ANI
+ * after the DNIS (the order openr2 1.3 fails in China) and answers. */
+static void test_outgoing(const char *variant, int exch_ani_mode) {
+  span_t sp;
+  span_init(&sp, variant);
+  sp.b.r.ani_mode = exch_ani_mode;
+  sp.b.r.max_dnis = 11;
+  CHECK(hl_r2_call(&sp.a.r, "01088886666", "075512345678", 1) == 0, "%s: the box dials", variant);
+  CHECK(run_until(&sp, &sp.b, HL_R2_EV_OFFERED, 20000) >= 0, "%s ani=%d: the exchange gets the call (box %s)", variant,
+        exch_ani_mode, hl_r2_state_name(sp.a.r.state));
+  CHECK(!strcmp(sp.b.dnis, "01088886666"), "%s: exchange DNIS '%s'", variant, sp.b.dnis);
+  CHECK(!strcmp(sp.b.ani, exch_ani_mode ? "075512345678" : ""), "%s ani=%d: exchange ANI '%s'", variant, exch_ani_mode, sp.b.ani);
+  CHECK(hl_r2_accept(&sp.b.r, 1) == 0, "%s: exchange accepts", variant);
+  CHECK(run_until(&sp, &sp.a, HL_R2_EV_ACCEPTED, 2000) >= 0 && sp.a.r.state == HL_R2_ST_RINGING, "%s: box ringing", variant);
+  run(&sp, 1000);
+  CHECK(hl_r2_answer(&sp.b.r) == 0, "%s: exchange answers", variant);
+  CHECK(run_until(&sp, &sp.a, HL_R2_EV_ANSWERED, 1000) >= 0 && sp.a.r.state == HL_R2_ST_UP, "%s: box up", variant);
+  /* The called party clears back; the box clears forward. */
+  CHECK(hl_r2_hangup(&sp.b.r) == 0, "%s: exchange clears back", variant);
+  CHECK(run_until(&sp, &sp.a, HL_R2_EV_FAR_CLEARED, 1000) >= 0 && !strcmp(sp.a.reason, "clear-back"), "%s: box hears clear-back", variant);
+  run(&sp, 300);
+  CHECK(sp.a.r.state == HL_R2_ST_IDLE && sp.b.r.state == HL_R2_ST_IDLE, "%s: both idle after clear-back (%s, %s)", variant,
+        hl_r2_state_name(sp.a.r.state), hl_r2_state_name(sp.b.r.state));
+  CHECK(has(&sp.a, HL_R2_EV_IDLE) && has(&sp.b, HL_R2_EV_IDLE), "%s: both report idle", variant);
+  span_free(&sp);
+}
+
+static void test_rejected(const char *variant, const char *why) {
+  span_t sp;
+  span_init(&sp, variant);
+  sp.b.r.max_dnis = 4;
+  CHECK(hl_r2_call(&sp.a.r, "8001", "13800138000", 1) == 0, "dial");
+  CHECK(run_until(&sp, &sp.b, HL_R2_EV_OFFERED, 20000) >= 0, "%s: offered to the exchange", variant);
+  CHECK(hl_r2_reject(&sp.b.r, why) == 0, "%s: exchange rejects %s", variant, why);
+  CHECK(run_until(&sp, &sp.a, HL_R2_EV_REJECTED, 2000) >= 0, "%s: box hears the rejection", variant);
+  CHECK(sp.a.reason && !strcmp(sp.a.reason, why), "%s: reason %s, got %s", variant, why, sp.a.reason ? sp.a.reason : "none");
+  run(&sp, 300);
+  CHECK(sp.a.r.state == HL_R2_ST_IDLE && sp.b.r.state == HL_R2_ST_IDLE, "%s %s: both idle (%s, %s)", variant, why,
+        hl_r2_state_name(sp.a.r.state), hl_r2_state_name(sp.b.r.state));
+  span_free(&sp);
+}
+
+/* The box clears an answered incoming call: clear-back, then the exchange's clear-forward. */
+static void test_box_clears(void) {
+  span_t sp;
+  span_init(&sp, "china");
+  sp.a.r.max_dnis = 4;
+  hl_r2_call(&sp.b.r, "8001", "13800138000", 1);
+  run_until(&sp, &sp.a, HL_R2_EV_OFFERED, 20000);
+  hl_r2_answer(&sp.a.r);
+  run_until(&sp, &sp.b, HL_R2_EV_ANSWERED, 2000);
+  CHECK(hl_r2_hangup(&sp.a.r) == 0 && sp.a.txbits == 0xF, "box clears back with 0xF");
+  CHECK(run_until(&sp, &sp.b, HL_R2_EV_FAR_CLEARED, 1000) >= 0 && !strcmp(sp.b.reason, "clear-back"), "exchange hears clear-back");
+  run(&sp, 300);
+  CHECK(sp.a.r.state == HL_R2_ST_IDLE && sp.b.r.state == HL_R2_ST_IDLE, "both idle after the box cleared (%s, %s)",
+        hl_r2_state_name(sp.a.r.state), hl_r2_state_name(sp.b.r.state));
+  /* The exchange abandons a call before it is offered: the box hears a cancel. */
+  side_t *a = &sp.a;
+  a->nev = 0;
+  sp.a.r.max_dnis = 0;
+  hl_r2_call(&sp.b.r, "80011", "", 1);
+  run(&sp, 300);
+  hl_r2_hangup(&sp.b.r);
+  CHECK(run_until(&sp, &sp.a, HL_R2_EV_CANCELLED, 1000) >= 0, "a call abandoned during MF is cancelled");
+  run(&sp, 300);
+  CHECK(sp.a.r.state == HL_R2_ST_IDLE && sp.b.r.state == HL_R2_ST_IDLE, "idle after the abandoned call");
+  span_free(&sp);
+}
+
+static void test_timeouts(void) {
+  span_t sp;
+  span_init(&sp, "china");
+  /* No seize acknowledgement: the exchange never hears our seize. */
+  sp.drop_bits_to_b = 1;
+  CHECK(hl_r2_call(&sp.a.r, "8001", "", 1) == 0, "dial into a dead line");
+  CHECK(run_until(&sp, &sp.a, HL_R2_EV_FAILED, 3000) >= 1900 && !strcmp(sp.a.reason, "no-seize-ack"), "seize-ack timeout after 2 s (%s)", sp.a.reason ? sp.a.reason : "none");
+  CHECK(sp.a.r.state == HL_R2_ST_IDLE && sp.a.txbits == 0xB, "forced back to idle");
+  sp.drop_bits_to_b = 0;
+  run(&sp, 100);
+  /* The box is offered but nobody decides: it accepts by itself. */
+  sp.a.nev = 0;
+  sp.a.r.max_dnis = 4;
+  hl_r2_call(&sp.b.r, "8001", "1234", 1);
+  CHECK(run_until(&sp, &sp.a, HL_R2_EV_OFFERED, 20000) >= 0, "offered");
+  CHECK(run_until(&sp, &sp.a, HL_R2_EV_ACCEPTED, 3000) >= 1900, "accepted by itself after 2 s");
+  hl_r2_hangup(&sp.b.r);
+  run(&sp, 500);
+  CHECK(sp.a.r.state == HL_R2_ST_IDLE && sp.b.r.state == HL_R2_ST_IDLE, "idle");
+  /* MF compelled cycle: the exchange's MF never reaches the box (a deaf receiver). */
+  sp.a.nev = sp.b.nev = 0;
+  hl_r2_call(&sp.b.r, "8001", "1234", 1);
+  run(&sp, 60);
+  sp.a.r.mf_on = 0;                                  /* the box hears no tones */
+  CHECK(run_until(&sp, &sp.b, HL_R2_EV_FAILED, 4000) >= 0 && !strcmp(sp.b.reason, "mf-timeout"), "forward MF cycle times out (%s)", sp.b.reason ? sp.b.reason : "none");
+  run(&sp, 4000);
+  CHECK(sp.a.r.state == HL_R2_ST_IDLE && sp.b.r.state == HL_R2_ST_IDLE, "idle after the MF timeout (%s, %s)",
+        hl_r2_state_name(sp.a.r.state), hl_r2_state_name(sp.b.r.state));
+  span_free(&sp);
+}
+
+int main(void) {
+  test_incoming("china", HL_R2_ANI_AFTER_DNIS, 8);
+  test_incoming("china", HL_R2_ANI_AFTER_DNIS, 0);     /* DNIS length unknown: ended by silence */
+  test_incoming("china", HL_R2_ANI_FIRST, 8);
+  test_incoming("china", HL_R2_ANI_NONE, 8);
+  test_incoming("itu", HL_R2_ANI_AFTER_DNIS, 0);       /* ITU ends DNIS with I-15 */
+  test_incoming("itu", HL_R2_ANI_FIRST, 0);
+  test_outgoing("china", HL_R2_ANI_AFTER_DNIS);
+  test_outgoing("china", HL_R2_ANI_FIRST);
+  test_outgoing("china", HL_R2_ANI_NONE);
+  test_outgoing("itu", HL_R2_ANI_AFTER_DNIS);
+  test_rejected("china", "busy");
+  test_rejected("china", "unallocated");
+  test_rejected("china", "congestion");
+  test_rejected("itu", "busy");
+  test_box_clears();
+  test_timeouts();
+  T_DONE("test_r2");
+}
