@@ -81,7 +81,9 @@ export class ConsoleSession {
 
   private input(d: Buffer): void {
     this.armIdle();
-    for (const ev of this.editor.feed(d)) this.chain = this.chain.then(() => this.handle(ev)).catch((e: Error) => {
+    this.chain = this.chain.then(async () => {
+      for (let ev = this.editor.feed(d); ev; ev = this.editor.feed('')) await this.handle(ev);
+    }).catch((e: Error) => {
       this.opts.log?.error('console failed', { error: e.message, stack: e.stack });
       this.say('error internal: internal error');
       this.prompt();

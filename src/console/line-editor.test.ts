@@ -5,7 +5,7 @@ import { LineEditor, type EditorEvent } from './line-editor.js';
 function editor() {
   let out = '';
   const ed = new LineEditor((s) => { out += s; });
-  return { ed, out: () => out, feed: (s: string | Buffer): EditorEvent[] => ed.feed(typeof s === 'string' ? Buffer.from(s, 'latin1') : s) };
+  return { ed, out: () => out, feed: (s: string | Buffer): EditorEvent[] => ed.feedAll(typeof s === 'string' ? Buffer.from(s, 'latin1') : s) };
 }
 
 test('Enter ends a line; CR LF counts as one Enter; typed characters are echoed', () => {
@@ -52,6 +52,14 @@ test('with echo off (passwords) nothing typed is shown, not even when erased', (
   e.ed.echo = false;
   assert.equal(e.feed('secret1x\x7f\r'), [{ type: 'line', text: 'secret1' }]);
   assert.is(e.out(), '\r\n');
+});
+
+test('a password typed ahead of its prompt is not echoed: the editor stops at each line end', () => {
+  const e = editor();
+  assert.equal(e.ed.feed('admin\rsecret\r'), { type: 'line', text: 'admin' });
+  e.ed.echo = false;
+  assert.equal(e.ed.feed(''), { type: 'line', text: 'secret' });
+  assert.is(e.out(), 'admin\r\n\r\n');
 });
 
 test.run();

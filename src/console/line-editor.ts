@@ -9,6 +9,7 @@ import { StringDecoder } from 'node:string_decoder';
 export type EditorEvent = { type: 'line'; text: string } | { type: 'cancel' } | { type: 'eof' };
 
 export const MAX_LINE = 4096;
+const MAX_PENDING = 65536;
 
 export class LineEditor {
   private buf: string[] = [];
@@ -22,31 +23,51 @@ export class LineEditor {
 
   get text(): string { return this.buf.join(''); }
 
-  // Feeds received bytes; returns what they completed, in order.
-  feed(data: Buffer | string): EditorEvent[] {
-    const events: EditorEvent[] = [];
-    const s = typeof data === 'string' ? data : this.decoder.write(data);
-    for (const ch of s) {
+  // Feeds received bytes and works through them up to the first line end,
+  // Ctrl-C or Ctrl-D, which it returns; the rest waits for the next call
+  // (feed('')), so the caller can turn echo off for a password typed ahead.
+  feed(data: Buffer | string): EditorEvent | undefined {
+    const text = typeof data === 'string' ? data : this.decoder.write(data);
+    // A flood (a cat of a file, a line-noise storm) is cut, not queued without end.
+    if (this.pending.length < MAX_PENDING) this.pending.push(...text.slice(0, MAX_PENDING - this.pending.length));
+    while (this.pending.length) {
+      const ev = this.char(this.pending.shift()!);
+      if (ev) return ev;
+    }
+    return undefined;
+  }
+
+  // Every event the input completes, echo unchanged (tests, tools).
+  feedAll(data: Buffer | string): EditorEvent[] {
+    const out: EditorEvent[] = [];
+    for (let ev = this.feed(data); ev; ev = this.feed('')) out.push(ev);
+    return out;
+  }
+
+  private pending: string[] = [];
+
+  private char(ch: string): EditorEvent | undefined {
+    {
       const c = ch.codePointAt(0)!;
       const wasCr = this.lastCr;
       this.lastCr = false;
-      if (this.esc !== 'none') { this.escape(ch, c); continue; }
+      if (this.esc !== 'none') { this.escape(ch, c); return undefined; }
       if (c === 0x0d || c === 0x0a) {
-        if (c === 0x0a && wasCr) continue;          // CR LF is one Enter
+        if (c === 0x0a && wasCr) return undefined;   // CR LF is one Enter
         this.lastCr = c === 0x0d;
         const text = this.text;
         this.buf = [];
         this.write('\r\n');
-        events.push({ type: 'line', text });
+        return { type: 'line', text };
       } else if (c === 0x7f || c === 0x08) {
         const gone = this.buf.pop();
         if (gone !== undefined && this.echo) this.write(erase(gone));
       } else if (c === 0x03) {
         this.buf = [];
         this.write('^C\r\n');
-        events.push({ type: 'cancel' });
+        return { type: 'cancel' };
       } else if (c === 0x04) {
-        if (this.buf.length === 0) events.push({ type: 'eof' });
+        if (this.buf.length === 0) return { type: 'eof' };
       } else if (c === 0x15) {
         if (this.echo) this.write(this.buf.map(erase).join(''));
         this.buf = [];
@@ -59,7 +80,7 @@ export class LineEditor {
         if (this.echo) this.write(ch);
       }
     }
-    return events;
+    return undefined;
   }
 
   // Forgets a half-typed line (at a new prompt).
