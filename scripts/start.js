@@ -47,6 +47,17 @@ if (api.deps.accounts.users.count() === 0) {
 } else {
   console.log(`Sign in at ${where}/ ; status page ${where}/status ; API ${where}/api/ (docs/api.md)`);
 }
+// The console: on HOTLINE_CONSOLE_DEVICE (the box's ttyS0) when set, and for
+// `hotline console --stdio|--device` over <data dir>/console.sock (docs/console.md).
+const { startConsoleService } = await import('../dist/src/console/console-service.js');
+const consoles = await startConsoleService({
+  deps: api.deps, registry: api.registry, dataDir,
+  device: process.env.HOTLINE_CONSOLE_DEVICE || undefined,
+  baud: Number(process.env.HOTLINE_CONSOLE_BAUD ?? 115200),
+  ansi: /^(vt1\d\d|vt2\d\d|xterm|linux|screen|ansi)/.test(process.env.HOTLINE_CONSOLE_TERM ?? ''),
+  idleMs: Number(process.env.HOTLINE_CONSOLE_IDLE_MIN ?? 10) * 60_000,
+});
+console.log(`Console: ${process.env.HOTLINE_CONSOLE_DEVICE ? `on ${process.env.HOTLINE_CONSOLE_DEVICE}, and ` : ''}npx hotline console --stdio --data-dir ${dataDir}`);
 const rate = process.argv.includes('--no-traffic') ? 0 : Number(process.env.HOTLINE_DEMO_CALLS_PER_MIN ?? 2);
 const traffic = rate > 0 ? await startDemoTraffic({ socketPath, callsPerMinute: rate }) : null;
 const forced = traffic ? holdOfficeOpen(supervisor.ctx) : [];
@@ -54,6 +65,6 @@ if (forced.length) console.log(`Demo traffic: the office is closed now, so the d
 console.log(traffic
   ? `Demo traffic: about ${rate} calls a minute into the service queue; agents 2001 and 2002 answer, phone 806 (agent 2003) is yours (npm start -- --no-traffic for a quiet box)`
   : 'Demo traffic off');
-const stop = () => { engine.removeAllListeners('exit'); traffic?.stop(); void api.close().then(() => supervisor.stop()); engine.kill('SIGTERM'); setTimeout(() => process.exit(0), 200); };
+const stop = () => { engine.removeAllListeners('exit'); traffic?.stop(); void consoles.close().then(() => api.close()).then(() => supervisor.stop()); engine.kill('SIGTERM'); setTimeout(() => process.exit(0), 200); };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);

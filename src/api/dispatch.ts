@@ -6,7 +6,7 @@ import { ConfigError } from '../config/config-service.js';
 import { CrmError } from '../crm/customers.js';
 import type { Logger } from '../log.js';
 import type { ApiDeps, Actor } from './context.js';
-import type { CommandRegistry, CommandContext, Command } from './registry.js';
+import type { CommandRegistry, CommandContext, Command, Via } from './registry.js';
 import { ApiError, fromZod, internal, notFound, permissionRequired, unauthenticated, validationFailed } from './errors.js';
 import type { Session } from '../auth/sessions.js';
 
@@ -34,7 +34,7 @@ export function authenticate(deps: ApiDeps, creds: Credentials): Authenticated |
 }
 
 export interface CallOptions {
-  via: 'http' | 'ws';
+  via: Via;
   ip: string;
   creds: Credentials;
   csrfToken?: string;      // HTTP: the x-csrf-token header. WS: not used (Origin is checked at connect).
@@ -52,7 +52,7 @@ export async function runCommand(registry: CommandRegistry, deps: ApiDeps, name:
   if (!cmd || (cmd.httpOnly && opts.via !== 'http')) {
     // Who may not sign in learns nothing about which commands exist.
     if (!auth) throw unauthenticated();
-    throw cmd ? notFound(`command ${name} over the WebSocket (it is served over HTTP only: it sets the session cookie)`) : notFound(`command ${name}`);
+    throw cmd ? notFound(`command ${name} over ${opts.via === 'ws' ? 'the WebSocket' : 'the console'} (it is served over HTTP only: it sets the session cookie)`) : notFound(`command ${name}`);
   }
   if (cmd.access !== 'public') {
     if (!auth) throw unauthenticated();

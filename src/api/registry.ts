@@ -9,6 +9,9 @@ import type { ApiDeps, Actor } from './context.js';
 // public: anyone (sign-in, first-run setup); otherwise the roles allowed.
 export type Access = 'public' | readonly Role[];
 
+// The door a command came through; the audit log keeps it.
+export type Via = 'http' | 'ws' | 'console';
+
 export const ANY_ROLE: readonly Role[] = ['admin', 'supervisor', 'agent'];
 export const SUPERVISORS: readonly Role[] = ['admin', 'supervisor'];
 export const ADMINS: readonly Role[] = ['admin'];
@@ -16,7 +19,7 @@ export const ADMINS: readonly Role[] = ['admin'];
 export interface CommandContext {
   deps: ApiDeps;
   actor: Actor | undefined;        // undefined only for public commands
-  via: 'http' | 'ws';
+  via: Via;
   ip: string;
   // HTTP only: sign-in and sign-out set and clear the session cookie.
   cookies?: { setSession(token: string): void; clearSession(): void };

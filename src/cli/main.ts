@@ -9,6 +9,7 @@ import { previewCommand } from './preview.js';
 import { promptCommand } from './prompt.js';
 import { reportCommand } from './report.js';
 import { userCommand } from './user.js';
+import { consoleCommand } from './console.js';
 
 const USAGE = `usage: hotline <command>
   scenario run FILE... [--socket PATH] [--speed N]   run scenario files against an engine
@@ -23,6 +24,9 @@ const USAGE = `usage: hotline <command>
                                                      queue and agent figures for a period, from the journal
   repair-wav FILE                                    fix a recording's header after a crash
   user reset-admin [--data-dir DIR]                  set the admin password (read from stdin) from the console
+  console [--device /dev/ttyS0] [--baud N] [--data-dir DIR] | --stdio
+                                                     the box's console (login, commands, status) on a serial
+                                                     device or this terminal, attached to the running supervisor
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -37,6 +41,7 @@ export async function main(argv: string[]): Promise<number> {
     case 'prompt': return promptCommand(rest);
     case 'report': return reportCommand(rest);
     case 'user': return userCommand(rest);
+    case 'console': return consoleCommand(rest);
     case 'repair-wav': {
       if (rest.length !== 1) { process.stderr.write('usage: hotline repair-wav FILE\n'); return 2; }
       try {

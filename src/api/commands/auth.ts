@@ -4,7 +4,8 @@
 import { z } from 'zod';
 import { command, ANY_ROLE, ADMINS, type CommandRegistry, type CommandContext } from '../registry.js';
 import { conflict, notFound, permissionRequired, rateLimited, unauthenticated } from '../errors.js';
-import { hashPassword, verifyPassword, dummyHash } from '../../auth/passwords.js';
+import { hashPassword, verifyPassword } from '../../auth/passwords.js';
+import { checkSignIn } from '../../auth/sign-in.js';
 import { MIN_PASSWORD } from '../../auth/accounts.js';
 import { ROLES, type User } from '../../auth/users-repo.js';
 import { mayRun } from '../dispatch.js';
@@ -46,19 +47,11 @@ export function authCommands(r: CommandRegistry): void {
     name: 'auth/session/login', summary: 'Sign in: sets the session cookie and returns the CSRF token', access: 'public', kind: 'write', httpOnly: true,
     input: z.object({ username: z.string().min(1).max(100), password: z.string().min(1).max(256) }).strict(),
     async handler(i, ctx) {
-      const acc = ctx.deps.accounts;
       ctx.audit.skip = true;
-      const wait = acc.throttle.waitMs(i.username, ctx.ip);
-      if (wait > 0) throw rateLimited(`too many failed sign-ins: try again in ${Math.ceil(wait / 60_000)} min`, Math.ceil(wait / 1000));
-      const u = acc.users.byName(i.username);
-      const ok = await verifyPassword(i.password, u?.passwordHash ?? await dummyHash());
-      if (!u || !ok || u.disabled) {
-        acc.throttle.failed(i.username, ctx.ip);
-        ctx.deps.store.flush();
-        throw unauthenticated('user name or password is wrong');
-      }
-      acc.throttle.succeeded(i.username);
-      const { passwordHash: _, ...user } = u;
+      const r = await checkSignIn(ctx.deps.accounts, i.username, i.password, ctx.ip);
+      if (!r.ok && r.reason === 'throttled') throw rateLimited(`too many failed sign-ins: try again in ${Math.ceil(r.waitMs / 60_000)} min`, Math.ceil(r.waitMs / 1000));
+      if (!r.ok) throw unauthenticated('user name or password is wrong');
+      const user = r.user;
       return signIn(ctx, user);
     },
   }));
