@@ -6,7 +6,7 @@
 import type { EngineClient } from '../telephony/engine-client.js';
 import type { EngineEvent } from '../telephony/protocol.js';
 import type { CallContext } from './context.js';
-import { Leg } from './leg.js';
+import { Leg, type LegKind } from './leg.js';
 import { inboundCall } from './inbound.js';
 import { phoneOffhook } from './phone.js';
 import { Journey } from './journey.js';
@@ -37,6 +37,13 @@ export class CallManager {
   async applyLines(): Promise<void> {
     for (const t of this.ctx.config.trunks()) {
       for (const chan of t.ports) {
+        if (this.ctx.ports.get(chan)?.info.kind === 'e1-r2') {
+          const r2 = t.r2 ?? { variant: 'china', dnisDigits: 0, askAni: 'after-dnis' };
+          await this.ctx.engine.request('setR2', chan, { variant: r2.variant, dnisDigits: r2.dnisDigits, askAni: r2.askAni }).catch((e: Error) => {
+            this.ctx.log.warn('R2 settings refused', { chan, error: e.message });
+          });
+          continue;
+        }
         if (this.ctx.ports.get(chan)?.info.kind !== 'fxo') continue;
         await this.ctx.engine.setLine(chan, { callerId: t.callerId, disconnect: t.disconnect }).catch((e: Error) => {
           this.ctx.log.warn('line settings refused', { chan, error: e.message });
@@ -60,12 +67,14 @@ export class CallManager {
     if (!this.started) return;
     if (port.info.kind === 'fxo' && (e.event === 'RingStarted' || e.event === 'CallOffered')) {
       this.spawn(port.info.chan, 'fxo', (leg) => inboundCall(this.ctx, leg, e));
+    } else if (port.info.kind === 'e1-r2' && e.event === 'CallOffered') {
+      this.spawn(port.info.chan, 'e1', (leg) => inboundCall(this.ctx, leg, e));
     } else if (port.info.kind === 'fxs' && e.event === 'HookChanged' && e.offhook === true) {
       this.spawn(port.info.chan, 'fxs', (leg) => phoneOffhook(this.ctx, leg));
     }
   }
 
-  private spawn(chan: number, kind: 'fxo' | 'fxs', flow: (leg: Leg) => Promise<void>): void {
+  private spawn(chan: number, kind: LegKind, flow: (leg: Leg) => Promise<void>): void {
     const leg = new Leg(chan, kind, this.ctx.engine, this.ctx.timers);
     if (!this.ctx.ports.claim(chan, leg)) return;
     const p = flow(leg).catch((err: Error) => this.ctx.log.error('call flow failed', { chan, error: err.message, stack: err.stack }))

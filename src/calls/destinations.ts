@@ -65,7 +65,7 @@ export async function goTo(s: CallSession, dest: Destination, depth = 0): Promis
     }
     case 'hangup': {
       // An exchange line cannot refuse a call without answering it.
-      if (s.caller.kind === 'fxo') await s.answerCaller();
+      if (s.caller.trunk) await s.answerCaller();
       return;
     }
     case 'busy': return tone(s, 'busy');
@@ -92,8 +92,8 @@ export async function connect(s: CallSession, leg: Leg, who: { extension?: Exten
   // An outside party answering keeps the extension the call is for (a
   // forward, follow-me) or from (a phone dialing out) in the CDR.
   s.journey.answered(s.ctx.engineMs(), who.extension ? { extension: who.extension.ext, callee: who.extension.ext } : { callee: who.external ?? '' });
-  if (who.extension && s.callerNumber && s.caller.kind === 'fxo') s.ctx.lastCaller.set(who.extension.ext, s.callerNumber);
-  const trunk = s.caller.kind === 'fxo' ? s.ctx.config.trunkByPort(s.caller.chan) : undefined;
+  if (who.extension && s.callerNumber && s.caller.trunk) s.ctx.lastCaller.set(who.extension.ext, s.callerNumber);
+  const trunk = s.caller.trunk ? s.ctx.config.trunkByPort(s.caller.chan) : undefined;
   s.recordingMode = decideRecording(who.extension?.recording, s.recordingMode, trunk?.recording);
   if (s.recordingMode === 'always') await startRecording(s, s.caller, 'policy');
   await talk(s, s.caller, leg);

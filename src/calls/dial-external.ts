@@ -24,17 +24,27 @@ export async function dialOut(s: CallSession, number: string, trunkIds: string[]
       s.journey.log('TrunkSeized', s.ctx.engineMs(), { trunk: id, chan: port, number });
       try {
         const since = leg.mark();
-        await s.ctx.engine.dial(port, number, { mode: trunk.dialMode, waitDialToneMs: 3000 });
-        const e = await Promise.race([leg.wait((x) => x.event === 'DialCompleted' || x.event === 'DialFailed', undefined, since), watch.gone()]);
+        // On an E1 (R2) timeslot the number goes as DNIS with our ANI and category.
+        const e1 = leg.kind === 'e1';
+        await s.ctx.engine.dial(port, number, e1
+          ? { ani: trunk.ani ?? (s.caller.trunk ? '' : s.callerNumber), category: trunk.r2?.category ?? 1 }
+          : { mode: trunk.dialMode, waitDialToneMs: 3000 });
+        // An analog line is through when dialing ends; an R2 call when the
+        // exchange accepts it (group B), or answers straight away.
+        const through = (x: { event: string }) => x.event === 'DialFailed' || (e1 ? x.event === 'CallAccepted' || x.event === 'ChannelAnswered' : x.event === 'DialCompleted');
+        const e = await Promise.race([leg.wait(through, undefined, since), watch.gone()]);
         if (e?.event === 'DialFailed') {
           s.journey.log('TrunkFailed', s.ctx.engineMs(), { trunk: id, chan: port, reason: e.reason });
           await leg.release();
+          // The exchange's word on the number itself: another line gets the same answer.
+          if (e1 && (e.reason === 'busy' || e.reason === 'unallocated')) return { outcome: e.reason === 'busy' ? 'busy' : 'failed' };
           continue;
         }
         // The CDR keeps the line the call came in on; an outgoing call takes this one.
-        if (s.caller.kind !== 'fxo') s.journey.set({ trunk: id, port });
-        s.journey.log('TrunkConnected', s.ctx.engineMs(), { trunk: id, chan: port, number, primary: s.caller.kind !== 'fxo' });
-        if (trunk.answerSupervision === 'none') return { outcome: 'answered', leg, trunk: id };
+        if (!s.caller.trunk) s.journey.set({ trunk: id, port });
+        s.journey.log('TrunkConnected', s.ctx.engineMs(), { trunk: id, chan: port, number, primary: !s.caller.trunk });
+        // R2 signals the answer itself; an analog line may not.
+        if (e?.event === 'ChannelAnswered' || (!e1 && trunk.answerSupervision === 'none')) return { outcome: 'answered', leg, trunk: id };
         const ans = await Promise.race([leg.wait((x) => x.event === 'ChannelAnswered', (opts.ringSec ?? 60) * 1000, since), watch.gone()]);
         if (!ans) { await leg.release(); return { outcome: 'no-answer' }; }
         return { outcome: 'answered', leg, trunk: id };

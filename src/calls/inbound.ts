@@ -28,7 +28,9 @@ export function cleanName(raw: unknown): string {
 
 export async function inboundCall(ctx: CallContext, leg: Leg, first: EngineEvent): Promise<void> {
   const trunk = ctx.config.trunkByPort(leg.chan);
-  const journey = new Journey(ctx.store, { direction: 'inbound', caller: '', trunk: trunk?.id ?? null, port: leg.chan, legs: [leg.chan], engineMs: first.time }, ctx.now);
+  // E1 (R2) calls arrive with the number dialled (DNIS): inbound routes can match it.
+  const did = cleanNumber(first.dnis);
+  const journey = new Journey(ctx.store, { direction: 'inbound', caller: '', trunk: trunk?.id ?? null, port: leg.chan, ...(did ? { did } : {}), legs: [leg.chan], engineMs: first.time }, ctx.now);
   journey.log('CallRinging', first.time, { chan: leg.chan, trunk: trunk?.id ?? null });
   const offered = first.event === 'CallOffered' ? first : await leg.wait((e) => e.event === 'CallOffered').catch(() => null);
   if (!offered) {
@@ -61,7 +63,7 @@ export async function inboundCall(ctx: CallContext, leg: Leg, first: EngineEvent
       }
       return;
     }
-    const route = matchInbound(ctx.config.list('inboundRoute'), { trunk: trunk?.id ?? String(leg.chan), did: '', caller: number });
+    const route = matchInbound(ctx.config.list('inboundRoute'), { trunk: trunk?.id ?? String(leg.chan), did, caller: number });
     if (hit?.entry.list === 'vip' && hit.entry.destination) {
       journey.tag('vip');
       s.priority = hit.entry.priority;

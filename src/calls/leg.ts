@@ -18,6 +18,12 @@ interface Waiter { match: (e: EngineEvent) => boolean; resolve: (e: EngineEvent)
 
 export type LegKind = 'fxo' | 'fxs' | 'e1';
 
+// The leg kind of an engine channel kind (E1 timeslots of any signalling are 'e1').
+export function legKindOf(channelKind: string): LegKind | null {
+  if (channelKind === 'fxo' || channelKind === 'fxs') return channelKind;
+  return channelKind.startsWith('e1') ? 'e1' : null;
+}
+
 export class Leg extends EventEmitter {
   hungUp: Hangup | null = null;
   released = false;
@@ -32,6 +38,9 @@ export class Leg extends EventEmitter {
   // arrived while it was awaiting the command's result (see mark()).
   private recent: EngineEvent[] = [];
   private waiters = new Set<Waiter>();
+
+  // A line facing the exchange (an FXO line or an E1 timeslot), not a phone.
+  get trunk(): boolean { return this.kind === 'fxo' || this.kind === 'e1'; }
 
   constructor(readonly chan: number, readonly kind: LegKind, private engine: EngineClient, private timers: EngineTimers) {
     super();

@@ -4,7 +4,7 @@
 // Hangup out of whatever step is waiting, and run() closes the call.
 import type { CallContext } from './context.js';
 import { Journey } from './journey.js';
-import { Hangup, Leg } from './leg.js';
+import { Hangup, Leg, legKindOf } from './leg.js';
 import type { Disposition } from '../store/cdr-repo.js';
 import type { Logger } from '../log.js';
 import type { Destination } from '../routing/destination.js';
@@ -61,7 +61,9 @@ export class CallSession {
   claim(chan: number): Leg | null {
     const p = this.ctx.ports.get(chan);
     if (!p || !this.ctx.ports.isFree(chan)) return null;
-    const leg = new Leg(chan, p.info.kind as Leg['kind'], this.ctx.engine, this.ctx.timers);
+    const kind = legKindOf(p.info.kind);
+    if (!kind) return null;
+    const leg = new Leg(chan, kind, this.ctx.engine, this.ctx.timers);
     if (!this.ctx.ports.claim(chan, leg)) return null;
     this.adopt(leg);
     return leg;

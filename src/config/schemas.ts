@@ -44,12 +44,19 @@ export type Extension = z.infer<typeof extensionSchema>;
 export const trunkSchema = z.object({
   id,
   name: z.string().max(40).default(''),
-  ports: z.array(z.number().int().positive()).min(1).describe('FXO channels of this trunk group, hunted in order'),
+  ports: z.array(z.number().int().positive()).min(1).describe('FXO lines or E1 timeslots of this trunk group, hunted in order'),
   callerId: z.enum(['auto', 'bell202', 'v23', 'dtmf', 'none']).default('auto'),
   disconnect: z.array(z.enum(['polarity', 'loop', 'busy', 'congestion'])).min(1).default(['loop', 'busy', 'congestion']),
   answerSupervision: z.enum(['polarity', 'none']).default('none').describe('none: an outgoing call counts as answered when dialing ends'),
   dialMode: z.enum(['dtmf', 'pulse']).default('dtmf'),
   recording: recordingMode.optional(),
+  ani: z.string().regex(/^[0-9]{0,20}$/, 'digits only').optional().describe('E1: the number sent as the caller on outgoing calls (unset: the extension\'s own number)'),
+  r2: z.object({
+    variant: z.enum(['china', 'itu']).default('china'),
+    dnisDigits: z.number().int().min(0).max(32).default(0).describe('digits of the called number to collect; 0: until the exchange ends it'),
+    askAni: z.enum(['after-dnis', 'first', 'never']).default('after-dnis').describe('when to ask the caller\'s number on incoming calls'),
+    category: z.number().int().min(1).max(15).default(1).describe('calling party category sent on outgoing calls'),
+  }).strict().optional().describe('MFC/R2 (China No.1) settings for E1 timeslots of kind e1-r2'),
 }).strict();
 export type Trunk = z.infer<typeof trunkSchema>;
 

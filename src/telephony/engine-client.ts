@@ -166,7 +166,7 @@ export class EngineClient extends EventEmitter {
   tap(chan: number, target: number, mode: 'listen' | 'whisper' | 'barge') { return this.request('tap', chan, { target, mode }); }
   untap(chan: number) { return this.request('untap', chan); }
   gain(chan: number, rxDb: number, txDb: number) { return this.request('gain', chan, { rxDb, txDb }); }
-  dial(chan: number, digits: string, opts: { mode?: 'dtmf' | 'pulse'; waitDialToneMs?: number } = {}) { return this.request('dial', chan, { digits, ...opts }); }
+  dial(chan: number, digits: string, opts: { mode?: 'dtmf' | 'pulse'; waitDialToneMs?: number; ani?: string; category?: number } = {}) { return this.request('dial', chan, { digits, ...opts }); }
   flash(chan: number) { return this.request('flash', chan); }
   ring(chan: number, opts: { number?: string; name?: string; callerId?: string; cadence?: [number, number] } = {}) { return this.request('ring', chan, opts); }
   stopRing(chan: number) { return this.request('stopRing', chan); }
