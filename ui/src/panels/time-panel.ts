@@ -56,8 +56,8 @@ export function zonedToUtc(wall: string, zone: string): Date {
 @customElement('time-panel')
 export class TimePanel extends LangMixin(LitElement) {
   static override styles = [shared, css`
-    .cols { display: grid; grid-template-columns: minmax(320px, 1fr) minmax(320px, 1fr); gap: 16px; align-items: start; }
-    .cal { display: grid; grid-template-columns: repeat(7, 1fr); gap: 3px; }
+    .cols { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 16px; align-items: start; }
+    .cal { display: grid; grid-template-columns: repeat(7, minmax(0, 1fr)); gap: 3px; }
     .cal .hd { font-size: 12px; color: #6b7280; text-align: center; }
     .cal .day { min-height: 40px; border-radius: 4px; padding: 2px 4px; font-size: 12px; background: #f3f4f6; }
     .cal .day.work { background: #d1fae5; }
