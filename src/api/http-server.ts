@@ -1,6 +1,6 @@
 // The API server: commands as `POST /api/<domain>/<noun>/<verb>`, the same
 // commands over the WebSocket at /api/ws, the OpenAPI document, the status
-// page at /status, call recordings at /api/recordings/<id>.wav, and the panel's static files (ui/dist, index.html at /) or,
+// page at /status, call recordings at /api/recordings/<id>.wav, prompts at /api/prompts/<lang>/<name>.wav, and the panel's static files (ui/dist, index.html at /) or,
 // when the panel is not built, a small sign-in page at /. Webhooks start with it.
 import Koa from 'koa';
 import fs from 'node:fs';
@@ -27,6 +27,7 @@ import { openApiDocument } from './openapi.js';
 import { attachWebSocket } from './ws-server.js';
 import { PAGES } from '../web/pages.js';
 import { RECORDING_PATH, serveRecording } from './recording-route.js';
+import { PROMPT_PATH, servePrompt } from './prompt-route.js';
 
 const DEFAULT_BODY_BYTES = 1 << 20;
 
@@ -103,6 +104,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       if (!auth) throw unauthenticated();
       const rec = RECORDING_PATH.exec(ctx.path);
       if (rec && (ctx.method === 'GET' || ctx.method === 'HEAD')) { await serveRecording(ctx, deps, auth.actor, Number(rec[1])); return; }
+      const prompt = PROMPT_PATH.exec(ctx.path);
+      if (prompt && (ctx.method === 'GET' || ctx.method === 'HEAD')) { await servePrompt(ctx, deps, auth.actor, prompt); return; }
       if (ctx.path === '/api/openapi.json' && ctx.method === 'GET') { ctx.body = openApiDocument(registry); return; }
       throw notFound(`${ctx.method} ${ctx.path}: commands are POST /api/<domain>/<noun>/<verb>; the list is GET /api/openapi.json`);
     }

@@ -8,8 +8,7 @@ import { Store } from '../store/store.js';
 import { ConfigService } from '../config/config-service.js';
 import { promptExists } from '../prompts/library.js';
 import { projectRoot } from '../native/addon.js';
-import { previewInbound } from '../routing/inbound.js';
-import { screenCaller } from '../screening/screening.js';
+import { previewCall } from '../routing/preview-call.js';
 
 export function previewCommand(argv: string[]): number {
   const { values } = parseArgs({
@@ -23,17 +22,7 @@ export function previewCommand(argv: string[]): number {
   try {
     const dirs = { projectRoot: projectRoot(), dataDir };
     const config = new ConfigService(store, { promptExists: (r, l) => promptExists(r, l, dirs) });
-    const trunk = values.trunk ?? config.trunks()[0]?.id ?? '1';
-    const hit = screenCaller(config.screening(), values.caller ?? '', { now: at });
-    if (hit?.entry.list === 'block') {
-      console.log(`call from ${values.caller || '(withheld)'} at ${at.toISOString()}\nblocked by ${hit.entry.id} (${hit.why}) => ${hit.entry.action}`);
-      return 0;
-    }
-    if (hit?.entry.list === 'vip' && hit.entry.destination) {
-      console.log(`call from ${values.caller} at ${at.toISOString()}\nVIP ${hit.entry.id} (${hit.why}) => ${JSON.stringify(hit.entry.destination)}, skipping the IVR`);
-      return 0;
-    }
-    console.log(previewInbound(config.list('inboundRoute'), config.table('timeCondition'), { trunk, did: values.did ?? '', caller: values.caller ?? '' }, at).text);
+    console.log(previewCall(config, { caller: values.caller ?? '', trunk: values.trunk, did: values.did ?? '', at }).text);
     return 0;
   } finally {
     store.close();

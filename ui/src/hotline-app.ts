@@ -1,6 +1,6 @@
 // The panel's root: first-run setup or sign-in, then the face for the user's
 // role (wallboard, reports and recordings for supervisors and admins, the agent console for agents,
-// configuration for admins), each panel loaded only when first shown.
+// the IVR editor, time conditions, screening, users and the JSON configuration for admins), each panel loaded only when first shown.
 import { LitElement, html, css, nothing, type TemplateResult } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { LangMixin } from './lang-mixin.js';
@@ -11,13 +11,17 @@ import { fetchSetupStatus, createAdmin, login, logout, whoami, MIN_PASSWORD, typ
 import './sign-in-form.js';
 import type { SignInSubmit } from './sign-in-form.js';
 
-type Tab = 'wallboard' | 'reports' | 'recordings' | 'console' | 'config';
-const TABS: Record<Role, Tab[]> = { admin: ['wallboard', 'reports', 'recordings', 'config'], supervisor: ['wallboard', 'reports', 'recordings'], agent: ['console'] };
+type Tab = 'wallboard' | 'reports' | 'recordings' | 'console' | 'ivr' | 'schedule' | 'screening' | 'users' | 'config';
+const TABS: Record<Role, Tab[]> = { admin: ['wallboard', 'reports', 'recordings', 'ivr', 'schedule', 'screening', 'users', 'config'], supervisor: ['wallboard', 'reports', 'recordings'], agent: ['console'] };
 const LOADERS: Record<Tab, () => Promise<unknown>> = {
   wallboard: () => import('./panels/wallboard-panel.js'),
   reports: () => import('./panels/reports-panel.js'),
   recordings: () => import('./panels/recordings-panel.js'),
   console: () => import('./panels/agent-console.js'),
+  ivr: () => import('./panels/ivr-editor.js'),
+  schedule: () => import('./panels/time-panel.js'),
+  screening: () => import('./panels/screening-panel.js'),
+  users: () => import('./panels/users-panel.js'),
   config: () => import('./panels/config-panel.js'),
 };
 
@@ -107,6 +111,10 @@ export class HotlineApp extends LangMixin(LitElement) {
       case 'reports': return html`<reports-panel></reports-panel>`;
       case 'recordings': return html`<recordings-panel></recordings-panel>`;
       case 'console': return html`<agent-console .me=${this.me}></agent-console>`;
+      case 'ivr': return html`<ivr-editor></ivr-editor>`;
+      case 'schedule': return html`<time-panel></time-panel>`;
+      case 'screening': return html`<screening-panel></screening-panel>`;
+      case 'users': return html`<users-panel></users-panel>`;
       case 'config': return html`<config-panel></config-panel>`;
     }
   }

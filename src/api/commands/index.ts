@@ -7,6 +7,8 @@ import { callCommands } from './calls.js';
 import { crmCommands } from './crm.js';
 import { webhookCommands } from './webhooks.js';
 import { acdCommands } from './acd.js';
+import { routingCommands } from './routing.js';
+import { promptCommands } from './prompts.js';
 
 export function buildRegistry(): CommandRegistry {
   const r = new CommandRegistry();
@@ -17,5 +19,7 @@ export function buildRegistry(): CommandRegistry {
   crmCommands(r);
   webhookCommands(r);
   acdCommands(r);
+  routingCommands(r);
+  promptCommands(r);
   return r;
 }

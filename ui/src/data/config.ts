@@ -8,3 +8,10 @@ export const fetchConfigDocs = (conn: Connection, kind: ConfigKind) => conn.requ
 export const fetchConfigDoc = (conn: Connection, kind: ConfigKind, id: string) => conn.request<ConfigDoc>('config/doc/get', { kind, id });
 export const validateConfigDoc = (conn: Connection, kind: ConfigKind, id: string, doc: unknown) => conn.request<ConfigDoc>('config/doc/validate', { kind, id, doc });
 export const putConfigDoc = (conn: Connection, kind: ConfigKind, id: string, doc: unknown) => conn.request<ConfigDoc>('config/doc/put', { kind, id, doc });
+export const removeConfigDoc = (conn: Connection, kind: ConfigKind, id: string) => conn.request<Record<string, never>>('config/doc/remove', { kind, id });
+
+// Field errors of a config command with the "doc." prefix taken off, so they
+// name the field inside the document (menus.main.keys.1.ext).
+export function docFields(fields: { path: string; message: string }[]): { path: string; message: string }[] {
+  return fields.map((f) => ({ ...f, path: f.path.replace(/^doc\./, '') }));
+}
