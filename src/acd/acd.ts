@@ -277,10 +277,13 @@ export class Acd extends EventEmitter {
     this.emit('agent', agent);
   }
 
-  // The agent a panel user works as (agent.user), if any.
+  // The agent a panel user works as: the agent whose `user` names them, else
+  // the agent numbered as their user name (a user "2001" is agent 2001) unless
+  // that agent is linked to someone else.
   agentOfUser(username: string): string | undefined {
     const u = username.toLowerCase();
-    return this.ctx.config.list('agent').find((x) => x.user?.toLowerCase() === u)?.id;
+    const agents = this.ctx.config.list('agent');
+    return agents.find((x) => x.user?.toLowerCase() === u)?.id ?? agents.find((x) => x.id === username && !x.user)?.id;
   }
 
   // ---- supervision ----
