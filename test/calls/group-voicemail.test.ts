@@ -5,29 +5,19 @@
 // puts every member's lamp out. A phone outside the group needs the PIN.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { SMTPServer } from 'smtp-server';
-import type { AddressInfo } from 'node:net';
+import { startSmtpSink, type SmtpSink } from './smtp-sink.js';
 import fs from 'node:fs';
 import { startBox, journalWait, farWait, demoConfig, type Box } from './harness.js';
 import { farEnd, sleep } from './far-end.js';
 
 let box: Box;
 let f: ReturnType<typeof farEnd>;
-let smtp: SMTPServer;
-const mails: { to: string[]; raw: string }[] = [];
+let smtp: SmtpSink;
 const MEMBERS: [string, number][] = [['802', 6], ['803', 7], ['804', 8]];
 
 test.before(async () => {
-  smtp = new SMTPServer({
-    authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
-    onData(stream, session, cb) {
-      let raw = '';
-      stream.on('data', (d: Buffer) => { raw += d.toString('latin1'); });
-      stream.on('end', () => { mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw }); cb(); });
-    },
-  });
-  await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', () => r()));
-  const port = (smtp.server.address() as AddressInfo).port;
+  smtp = await startSmtpSink();
+  const port = smtp.port;
   const config = demoConfig();
   config.settings!.main = { ...(config.settings!.main as object), smtp: { host: '127.0.0.1', port, from: 'hotline@example.com' } };
   config.mailbox!['8000'] = { ...(config.mailbox!['8000'] as object), pin: '2580', emails: ['desk@example.com', 'lead@example.com'] };
@@ -35,7 +25,7 @@ test.before(async () => {
   box = await startBox(config, { at: '2026-11-24T12:30:00+08:00' });
   f = farEnd(box);
 });
-test.after(async () => { await box.stop(); await new Promise<void>((r) => smtp.close(() => r())); });
+test.after(async () => { await box.stop(); await smtp.close(); });
 
 // What a phone hears when lifted: 'stutter' (a message waits) or 'dial'.
 async function lamp(chan: number): Promise<string> {
@@ -82,7 +72,7 @@ test('a caller leaves a message in group box 8000: every member\'s lamp is lit, 
   await emailed;
   assert.equal(box.sup.store.journal.query({ event: 'VoicemailEmailFailed' }).map((e) => e.data), [], 'no delivery failed');
   for (const to of ['desk@example.com', 'lead@example.com']) {
-    const mail = mails.find((m) => m.to.includes(to));
+    const mail = smtp.mails.find((m) => m.to.includes(to));
     assert.ok(mail, `mail delivered to ${to}`);
     assert.match(mail!.raw, /Box: 8000\r?\n/, 'the box is named');
     assert.match(mail!.raw, /From: <13755550001>/, 'caller ID in the mail');

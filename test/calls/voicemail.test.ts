@@ -3,34 +3,24 @@
 // owner listens from the phone with *97, which marks it heard.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { SMTPServer } from 'smtp-server';
-import type { AddressInfo } from 'node:net';
+import { startSmtpSink, type SmtpSink } from './smtp-sink.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startBox, journalWait, farWait, ended, demoConfig, TUESDAY_10AM, type Box } from './harness.js';
 import { assertRebuilds } from './harness.js';
 
 let box: Box;
-let smtp: SMTPServer;
-const mails: { to: string[]; raw: string }[] = [];
+let smtp: SmtpSink;
 
 test.before(async () => {
-  smtp = new SMTPServer({
-    authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
-    onData(stream, session, cb) {
-      let raw = '';
-      stream.on('data', (d: Buffer) => { raw += d.toString('latin1'); });
-      stream.on('end', () => { mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw }); cb(); });
-    },
-  });
-  await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', () => r()));
-  const port = (smtp.server.address() as AddressInfo).port;
+  smtp = await startSmtpSink();
+  const port = smtp.port;
   const config = demoConfig();
   config.settings!.main = { ...(config.settings!.main as object), smtp: { host: '127.0.0.1', port, from: 'hotline@example.com' } };
   config.extension!['804'] = { ...(config.extension!['804'] as object), ringSec: 10, voicemail: { email: 'agent804@example.com', pin: '4321' } };
   box = await startBox(config, { at: TUESDAY_10AM });
 });
-test.after(async () => { await box.stop(); await new Promise<void>((r) => smtp.close(() => r())); });
+test.after(async () => { await box.stop(); await smtp.close(); });
 
 test('an unanswered extension takes a voicemail, emailed with the WAV, heard with *97', async () => {
   await box.far.sim('offhook', 5);
@@ -47,7 +37,7 @@ test('an unanswered extension takes a voicemail, emailed with the WAV, heard wit
   await left;
   await done;
   await emailed;
-  const mail = mails.find((m) => m.to.includes('agent804@example.com'));
+  const mail = smtp.mails.find((m) => m.to.includes('agent804@example.com'));
   assert.ok(mail, 'mail delivered');
   assert.match(mail!.raw, /Content-Type: audio\/wav/i);
   assert.match(mail!.raw, /UklGR/, 'the attachment is a RIFF WAV');
