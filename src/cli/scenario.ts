@@ -48,7 +48,7 @@ export async function runScenarioFiles(files: string[], opts: { socket?: string;
   const client = new EngineClient({ socketPath, name: 'scenario', reconnect: false });
   try {
     await client.connect();
-    const runner = new ScenarioRunner(client);
+    const runner = new ScenarioRunner(client, { shared: !!opts.socket });
     for (const f of files) {
       let sc;
       try {

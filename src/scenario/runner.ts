@@ -90,7 +90,10 @@ export class ScenarioRunner {
   private journalMark = 0;
   private journalSeen = new Set<number>();
 
-  constructor(private client: EngineClient) {}
+  // shared: the engine is a live box with other calls on it (--socket): the
+  // idle check covers only this scenario's channels, and descriptors are not
+  // compared (other calls open and close files meanwhile).
+  constructor(private client: EngineClient, private opts: { shared?: boolean } = {}) {}
 
   private journalSince(): JournalEntry[] {
     if (!this.store) throw new Error('this step needs a box (a supervisor): add "box" to the scenario');
@@ -152,9 +155,10 @@ export class ScenarioRunner {
       try {
         const ok = await this.waitEngine(3000, () => false).then(async () => {
           const st = (await this.client.request('state')) as { states: { chan: number; state: string; offhook: boolean }[] };
-          return st.states.filter((c) => c.state !== 'idle' || c.offhook);
+          const mine = new Set(sc.steps.flatMap((x) => ('chan' in x && x.chan !== undefined ? [x.chan] : [])));
+          return st.states.filter((c) => (c.state !== 'idle' || c.offhook) && (!this.opts.shared || mine.has(c.chan)));
         });
-        const fdsAfter = pid ? fdCount(pid) : undefined;
+        const fdsAfter = pid && !this.opts.shared ? fdCount(pid) : undefined;
         const problems: string[] = [];
         if (ok.length) problems.push(`channels not idle: ${ok.map((c) => `${c.chan}=${c.state}`).join(', ')}`);
         if (fdsBefore !== undefined && fdsAfter !== undefined && fdsAfter > fdsBefore) problems.push(`engine fds grew ${fdsBefore} -> ${fdsAfter}`);
