@@ -76,6 +76,7 @@ export class Supervisor {
     await s.engine.connect();
     await s.calls.start();
     s.ctx.acd.start();
+    s.calls.resumeQueued();
     const tidy = () => { void housekeeping(s.ctx).catch((e: Error) => s.ctx.log.error('housekeeping failed', { error: e.message })); };
     tidy();
     s.housekeepingTimer = setInterval(tidy, 3600_000).unref();

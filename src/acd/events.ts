@@ -32,6 +32,8 @@ export interface QueueEvents {
   CallbackRequested: { queue: string; number: string; position: number; waitSec: number };
   // The place came up: an agent took it and the caller was dialled back.
   CallbackServed: { queue: string; agent: string; number: string; outcome: 'answered' | 'no-answer' | 'failed'; waitSec: number };
+  // A caller waiting when the supervisor restarted took their place again.
+  QueueResumed: { queue: string; waitSec: number };
   // Position or estimated wait was announced to a caller.
   QueueAnnounced: { queue: string; position: number; estimatedSec: number | null };
 }
@@ -54,5 +56,5 @@ export interface AgentEvents {
 
 export type AcdEventName = keyof QueueEvents | keyof AgentEvents;
 export const QUEUE_EVENTS = ['QueueJoined', 'QueueOffered', 'QueueOfferMissed', 'QueueAnswered', 'QueueAbandoned', 'QueueOverflowed', 'QueueExited',
-  'QueueCallCompleted', 'QueueTransferred', 'CallbackRequested', 'CallbackServed', 'QueueAnnounced'] as const satisfies readonly (keyof QueueEvents)[];
+  'QueueCallCompleted', 'QueueTransferred', 'CallbackRequested', 'CallbackServed', 'QueueAnnounced', 'QueueResumed'] as const satisfies readonly (keyof QueueEvents)[];
 export const AGENT_EVENTS = ['AgentLoggedIn', 'AgentLoggedOut', 'AgentPaused', 'AgentResumed', 'AgentWrapUpStarted', 'AgentWrapUpEnded', 'AgentSupervised'] as const satisfies readonly (keyof AgentEvents)[];

@@ -15,7 +15,10 @@ import type { EngineEvent } from '../telephony/protocol.js';
 
 type Why = 'maxWait' | 'maxLength' | 'noAgents' | 'serviceLevel' | 'leaveWhenEmpty';
 
-export async function enqueue(s: CallSession, queueId: string): Promise<Destination | null> {
+// `resumeFrom`: a caller who was waiting when the supervisor restarted takes
+// their place again (engine time runs on across the restart): no new
+// QueueJoined, so the queue counts them once, and no join rules again.
+export async function enqueue(s: CallSession, queueId: string, resumeFrom?: { joinedMs: number }): Promise<Destination | null> {
   const { ctx } = s;
   const acd = ctx.acd;
   const q = acd.queue(queueId);
@@ -23,24 +26,25 @@ export async function enqueue(s: CallSession, queueId: string): Promise<Destinat
     s.journey.log('RoutingProblem', ctx.engineMs(), { problem: `queue ${queueId} does not exist` });
     return { type: 'operator' };
   }
-  const joinedMs = ctx.engineMs();
+  const joinedMs = resumeFrom?.joinedMs ?? ctx.engineMs();
   const wait = () => secs(ctx.engineMs() - joinedMs);
   const sticky = acd.stickyAgent(q, s.callerNumber);
   const position = acd.router.waitingCount(q.id) + 1;
   s.journey.set({ queue: q.id });
-  acd.queueLog(s.journey.id, 'QueueJoined', { queue: q.id, priority: s.priority, position, skills: s.skills, caller: s.callerNumber, ...(sticky ? { sticky } : {}) });
+  if (resumeFrom) acd.queueLog(s.journey.id, 'QueueResumed', { queue: q.id, waitSec: wait() });
+  else acd.queueLog(s.journey.id, 'QueueJoined', { queue: q.id, priority: s.priority, position, skills: s.skills, caller: s.callerNumber, ...(sticky ? { sticky } : {}) });
   const out = (why: Why): Destination => {
     const to = overflowTo(s, q, why);
     acd.queueLog(s.journey.id, 'QueueOverflowed', { queue: q.id, why, waitSec: wait(), to });
     return to;
   };
-  if (!acd.loggedIn(q.id).length && !q.joinEmpty) return out('noAgents');
-  if (q.maxLength && position > q.maxLength) {
+  if (!resumeFrom && !acd.loggedIn(q.id).length && !q.joinEmpty) return out('noAgents');
+  if (!resumeFrom && q.maxLength && position > q.maxLength) {
     await s.answerCaller();
     await s.caller.play([s.prompt('queue_full')]).catch(() => 'done');
     return out('maxLength');
   }
-  if (q.overflow.serviceLevel) {
+  if (!resumeFrom && q.overflow.serviceLevel) {
     const ewt = acd.estimatedWaitSec(q.id, position);
     if (ewt !== null && ewt > q.serviceLevelSec) return out('serviceLevel');
   }

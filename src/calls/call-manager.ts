@@ -6,7 +6,10 @@
 import type { EngineClient } from '../telephony/engine-client.js';
 import type { EngineEvent } from '../telephony/protocol.js';
 import type { CallContext } from './context.js';
-import { Leg, type LegKind } from './leg.js';
+import { Leg, legKindOf, type LegKind } from './leg.js';
+import { enqueue } from '../acd/queue-call.js';
+import { goTo } from './destinations.js';
+import type { Cdr } from '../store/cdr-repo.js';
 import { inboundCall } from './inbound.js';
 import { phoneOffhook } from './phone.js';
 import { Journey } from './journey.js';
@@ -102,6 +105,7 @@ export class CallManager {
         this.adopt(cdr.journey, a!, b!);
         continue;
       }
+      if (this.waitingInQueue(cdr)) continue;
       const at = this.ctx.now();
       store.cdr.update(cdr.journey, { disposition: 'interrupted', endedAt: at.toISOString(), hangupSide: 'system', hangupCause: 'supervisor-restart', legs: [] });
       store.journal.append('call', 'CallInterrupted', { journey: cdr.journey, data: { legs: cdr.legs }, at });
@@ -122,6 +126,44 @@ export class CallManager {
       if (!live) store.recordings.finish(r.path, r.durationMs ?? 0, 'interrupted');
     }
     store.flush();
+  }
+
+  // Callers waiting in a queue when the previous supervisor stopped: their
+  // line is up (hearing music), the journal's last queue event leaves them
+  // waiting. They take their place again once the ACD is running.
+  private resumable: Array<{ journey: string; chan: number; queue: string; joinedMs: number; priority: number; skills: Record<string, number> }> = [];
+
+  private waitingInQueue(cdr: Cdr): boolean {
+    const [chan] = cdr.legs;
+    if (cdr.legs.length !== 1 || chan === undefined || this.ctx.engine.states.get(chan)?.state !== 'up') return false;
+    const q = this.ctx.store.journal.forJourney(cdr.journey).filter((e) => e.kind === 'queue' && e.event !== 'QueueAnnounced' && e.event !== 'QueueOfferMissed' && e.event !== 'QueueOffered');
+    const last = q.at(-1);
+    const joined = q.filter((e) => e.event === 'QueueJoined').at(-1);
+    if (!last || !joined || (last.event !== 'QueueJoined' && last.event !== 'QueueResumed') || joined.engineMs === null) return false;
+    const d = joined.data as { queue: string; priority?: number; skills?: Record<string, number> };
+    this.resumable.push({ journey: cdr.journey, chan, queue: d.queue, joinedMs: joined.engineMs, priority: d.priority ?? 0, skills: d.skills ?? {} });
+    return true;
+  }
+
+  // After the ACD has started: the waiting callers back into their queues.
+  resumeQueued(): void {
+    for (const r of this.resumable.splice(0)) {
+      const cdr = this.ctx.store.cdr.get(r.journey);
+      const kind = legKindOf(this.ctx.ports.get(r.chan)?.info.kind ?? '');
+      if (!cdr || !kind) continue;
+      const leg = new Leg(r.chan, kind, this.ctx.engine, this.ctx.timers);
+      if (!this.ctx.ports.claim(r.chan, leg)) continue;
+      leg.answered = true;
+      const journey = Journey.adopt(this.ctx.store, cdr, this.ctx.now);
+      const s = new CallSession(this.ctx, journey, leg, cdr.caller, cdr.callerName);
+      s.priority = r.priority;
+      s.skills = r.skills;
+      const p = s.run(async () => {
+        const then = await enqueue(s, r.queue, { joinedMs: r.joinedMs });
+        if (then) await goTo(s, then);
+      }).finally(() => this.active.delete(p));
+      this.active.add(p);
+    }
   }
 
   private adopt(journeyId: string, a: number, b: number): void {

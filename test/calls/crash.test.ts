@@ -118,4 +118,56 @@ test('a bridged call survives kill -9 of the supervisor and its CDR is closed by
   assert.is(ivr.hangupCause, 'supervisor-restart');
 });
 
+test('a caller waiting in a queue survives kill -9 of the supervisor: the next one puts them back in their place, an agent answers, the queue counts them once', async () => {
+  let sup = await startSupervisor();
+  // The demo's agents (2001-2003, phones 8-10) are logged in; their phones off the hook take no offers.
+  for (const chan of [8, 9, 10]) {
+    const tone = wait((e) => e.event === 'SimToneHeard' && e.chan === chan && e.tone === 'dial');
+    await far.sim('offhook', chan);
+    await tone;
+  }
+  // A call to the 400 number over the E1 goes to the service queue day and night.
+  await far.sim('call', 13, { dnis: '4008001234', ani: '13966667777', category: 1 });
+  const journeyOf = async (): Promise<string | undefined> => {
+    const st = Store.open(path.join(dataDir, 'hotline.db'));
+    try { return st.journal.query({ kind: 'queue', event: 'QueueJoined' }).find((e) => e.data.caller === '13966667777')?.journey ?? undefined; } finally { st.close(); }
+  };
+  let journey: string | undefined;
+  for (let i = 0; i < 200 && !(journey = await journeyOf()); i++) await sleep(50);
+  assert.ok(journey, 'the caller joined the queue');
+  await sleep(200);
+
+  sup.kill('SIGKILL');
+  await new Promise((r) => sup.once('exit', r));
+  sup = await startSupervisor();
+  // Agent 2001 puts the phone down: the caller waiting since before the crash rings it.
+  const rang = wait((e) => e.event === 'SimPhoneRang' && e.chan === 8, 20000);
+  await far.sim('onhook', 8);
+  await rang;
+  await far.sim('answer', 8);
+  await wait((e) => e.event === 'BridgeCreated' && (e.chan === 8 || e.chan === 13));
+  await far.sim('talk', 13, { freq: 900 });
+  assert.ok(await hears(8, 900), 'the agent talks to the caller who waited across the restart');
+  const released = wait((e) => e.event === 'HookChanged' && e.chan === 8 && e.offhook === false);
+  await far.sim('hangup', 13);
+  await sleep(300);
+  await far.sim('onhook', 8);
+  await released;
+  for (const chan of [9, 10]) await far.sim('onhook', chan);
+  await sleep(300);
+  sup.kill('SIGTERM');
+  await new Promise((r) => sup.once('exit', r));
+
+  const store = Store.open(path.join(dataDir, 'hotline.db'));
+  const entries = store.journal.forJourney(journey!);
+  const cdr = store.cdr.get(journey!)!;
+  const { legs: _legs, ...stored } = cdr;
+  assert.equal(cdrFromJournal(journey!, entries), stored, 'the CDR rebuilds from the journal');
+  store.close();
+  const q = entries.filter((e) => e.kind === 'queue').map((e) => e.event);
+  assert.equal(q.filter((e) => e === 'QueueJoined').length, 1, `joined once: ${q.join(' ')}`);
+  assert.ok(q.includes('QueueResumed') && q.includes('QueueAnswered'), q.join(' '));
+  assert.equal([cdr.disposition, cdr.agent, cdr.queue, cdr.did], ['answered', '2001', 'service', '4008001234']);
+});
+
 test.run();
