@@ -18,6 +18,7 @@ import { projectRoot } from './native/addon.js';
 import { housekeeping } from './housekeeping/housekeeping.js';
 import { Acd } from './acd/acd.js';
 import { acdStatus, type AcdStatus } from './acd/live-stats.js';
+import { applyPendingRestore } from './backup/restore-at-start.js';
 
 export interface SupervisorOptions {
   dataDir: string;
@@ -40,7 +41,13 @@ export class Supervisor {
   private constructor(opts: SupervisorOptions) {
     const log = opts.log ?? createLogger({ app: 'hotline' });
     const dirs: PromptDirs = { projectRoot: projectRoot(), dataDir: opts.dataDir };
+    // A restore staged from the panel replaces the database before it opens.
+    const restored = applyPendingRestore(opts.dataDir);
     this.store = Store.open(path.join(opts.dataDir, 'hotline.db'));
+    if (restored) {
+      log.warn('backup restored', { source: restored.pending.source, keptAs: restored.keptAs });
+      this.store.journal.append('system', 'BackupRestored', { data: { ...restored.pending, keptAs: restored.keptAs } });
+    }
     this.config = new ConfigService(this.store, { promptExists: (ref, lang) => promptExists(ref, lang, dirs) });
     if (opts.seedConfig && !this.store.config.list('settings').length && !this.store.config.list('extension').length) {
       this.config.importBundle(opts.seedConfig);

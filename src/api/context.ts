@@ -10,6 +10,7 @@ import type { Customers } from '../crm/customers.js';
 import type { Webhooks } from '../webhooks/webhooks.js';
 import type { Acd } from '../acd/acd.js';
 import type { AcdStatus } from '../acd/live-stats.js';
+import type { Backups } from '../backup/backups.js';
 
 export const SESSION_COOKIE = 'hotline_session';
 
@@ -21,6 +22,7 @@ export interface ApiDeps {
   customers: Customers;
   webhooks: Webhooks;
   dataDir: string;
+  backups: Backups;
   // The ACD of a running supervisor; absent when the API runs without one.
   acd?: { acd: Acd; status(): AcdStatus; dbPath: string; onChange(fn: () => void): () => void };
 }

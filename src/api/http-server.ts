@@ -28,6 +28,8 @@ import { attachWebSocket } from './ws-server.js';
 import { PAGES } from '../web/pages.js';
 import { RECORDING_PATH, serveRecording } from './recording-route.js';
 import { PROMPT_PATH, servePrompt } from './prompt-route.js';
+import { BACKUP_PATH, serveBackup, receiveBackup } from './backup-route.js';
+import { Backups } from '../backup/backups.js';
 
 const DEFAULT_BODY_BYTES = 1 << 20;
 
@@ -51,6 +53,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const deps: ApiDeps = {
     store, config: opts.supervisor.config, engine: opts.supervisor.engine, dataDir: opts.dataDir,
     accounts: new Accounts(store, opts.throttle), customers: new Customers(store), webhooks,
+    backups: new Backups(store, opts.dataDir),
   };
   const sup = opts.supervisor;
   if (sup.ctx?.acd && sup.acdStatus) {
@@ -102,6 +105,9 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       }
       const auth = authenticate(deps, creds);
       if (!auth) throw unauthenticated();
+      if (ctx.path === '/api/backups/upload' && ctx.method === 'POST') { await receiveBackup(ctx, deps, auth, log); return; }
+      const backup = BACKUP_PATH.exec(ctx.path);
+      if (backup && (ctx.method === 'GET' || ctx.method === 'HEAD')) { await serveBackup(ctx, deps, auth.actor, backup[1]!); return; }
       const rec = RECORDING_PATH.exec(ctx.path);
       if (rec && (ctx.method === 'GET' || ctx.method === 'HEAD')) { await serveRecording(ctx, deps, auth.actor, Number(rec[1])); return; }
       const prompt = PROMPT_PATH.exec(ctx.path);

@@ -9,7 +9,7 @@ import { WebSocketServer, WebSocket } from 'ws';
 import type { Logger } from '../log.js';
 import { SESSION_COOKIE, type ApiDeps } from './context.js';
 import type { CommandRegistry } from './registry.js';
-import { ANY_ROLE, SUPERVISORS } from './registry.js';
+import { ANY_ROLE, SUPERVISORS, ADMINS } from './registry.js';
 import type { Role } from '../auth/users-repo.js';
 import { authenticate, runCommand, asApiError, type Credentials } from './dispatch.js';
 import { permissionRequired, unauthenticated, validationFailed } from './errors.js';
@@ -20,6 +20,7 @@ export const TOPICS: Record<string, { access: readonly Role[]; summary: string }
   journal: { access: SUPERVISORS, summary: 'every journal entry as it is written; filter {kinds?, events?}' },
   calls: { access: ANY_ROLE, summary: 'journal entries of kind call (ringing, answered, ended, …); filter {events?}' },
   engine: { access: SUPERVISORS, summary: 'the engine\'s events (channel state, digits, tones)' },
+  backup: { access: ADMINS, summary: 'progress of the backup being made: {name, phase, done, total, error?} (database pages copied)' },
   acd: { access: ANY_ROLE, summary: 'the ACD status (as acd/status/get) whenever a queue or agent changes, at most 4 times a second' },
 };
 
@@ -119,6 +120,8 @@ export function attachWebSocket(server: Server, registry: CommandRegistry, deps:
   });
   const onEngine = (e: EngineEvent) => { if (clients.size) publish((s) => s.topic === 'engine', e, 'engine'); };
   deps.engine?.on('event', onEngine);
+  const onBackup = (p: unknown) => { if (clients.size) publish((s) => s.topic === 'backup', p, 'backup'); };
+  deps.backups.on('progress', onBackup);
   // ACD status is pushed, coalesced: one snapshot per 250 ms however many changes came.
   let acdTimer: NodeJS.Timeout | null = null;
   const offAcd = deps.acd?.onChange(() => {
@@ -144,6 +147,7 @@ export function attachWebSocket(server: Server, registry: CommandRegistry, deps:
       offAcd?.();
       if (acdTimer) clearTimeout(acdTimer);
       deps.engine?.off('event', onEngine);
+      deps.backups.off('progress', onBackup);
       for (const c of clients) c.ws.terminate();
       wss.close();
     },

@@ -1,6 +1,6 @@
 // The panel's root: first-run setup or sign-in, then the face for the user's
-// role (wallboard, reports and recordings for supervisors and admins, the agent console for agents,
-// the IVR editor, time conditions, screening, users and the JSON configuration for admins), each panel loaded only when first shown.
+// role (wallboard, the dashboard of channels and calls, reports and recordings for supervisors and admins, the agent console for agents,
+// the IVR editor, time conditions, screening, users, the JSON configuration and System (backups, restore) for admins), each panel loaded only when first shown.
 import { LitElement, html, css, nothing, type TemplateResult } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { LangMixin } from './lang-mixin.js';
@@ -11,10 +11,12 @@ import { fetchSetupStatus, createAdmin, login, logout, whoami, MIN_PASSWORD, typ
 import './sign-in-form.js';
 import type { SignInSubmit } from './sign-in-form.js';
 
-type Tab = 'wallboard' | 'reports' | 'recordings' | 'console' | 'ivr' | 'schedule' | 'screening' | 'users' | 'config';
-const TABS: Record<Role, Tab[]> = { admin: ['wallboard', 'reports', 'recordings', 'ivr', 'schedule', 'screening', 'users', 'config'], supervisor: ['wallboard', 'reports', 'recordings'], agent: ['console'] };
+type Tab = 'dashboard' | 'system' | 'wallboard' | 'reports' | 'recordings' | 'console' | 'ivr' | 'schedule' | 'screening' | 'users' | 'config';
+const TABS: Record<Role, Tab[]> = { admin: ['wallboard', 'dashboard', 'reports', 'recordings', 'ivr', 'schedule', 'screening', 'users', 'config', 'system'], supervisor: ['wallboard', 'dashboard', 'reports', 'recordings'], agent: ['console'] };
 const LOADERS: Record<Tab, () => Promise<unknown>> = {
   wallboard: () => import('./panels/wallboard-panel.js'),
+  dashboard: () => import('./panels/dashboard-panel.js'),
+  system: () => import('./panels/system-panel.js'),
   reports: () => import('./panels/reports-panel.js'),
   recordings: () => import('./panels/recordings-panel.js'),
   console: () => import('./panels/agent-console.js'),
@@ -108,6 +110,8 @@ export class HotlineApp extends LangMixin(LitElement) {
   private panel(tab: Tab): TemplateResult {
     switch (tab) {
       case 'wallboard': return html`<wallboard-panel .viewerRole=${this.me!.role}></wallboard-panel>`;
+      case 'dashboard': return html`<dashboard-panel></dashboard-panel>`;
+      case 'system': return html`<system-panel></system-panel>`;
       case 'reports': return html`<reports-panel></reports-panel>`;
       case 'recordings': return html`<recordings-panel></recordings-panel>`;
       case 'console': return html`<agent-console .me=${this.me}></agent-console>`;

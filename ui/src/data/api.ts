@@ -34,6 +34,17 @@ export async function httpCall<T>(command: string, input: unknown = {}): Promise
   return body.data as T;
 }
 
+// POST of a file as the raw body (a backup to restore), with the CSRF token.
+export async function httpUpload<T>(url: string, body: Blob): Promise<T> {
+  const headers: Record<string, string> = { 'content-type': 'application/octet-stream' };
+  if (csrfToken) headers['x-csrf-token'] = csrfToken;
+  const r = await fetch(url, { method: 'POST', headers, body, credentials: 'same-origin' });
+  let reply: { ok: boolean; data?: T; error?: ApiErrorBody };
+  try { reply = await r.json() as typeof reply; } catch { throw new ApiError({ id: 'internal', message: `HTTP ${r.status}` }); }
+  if (!reply.ok) throw new ApiError(reply.error ?? { id: 'internal', message: `HTTP ${r.status}` });
+  return reply.data as T;
+}
+
 type Pending = { resolve(v: unknown): void; reject(e: unknown): void };
 interface Sub { topic: string; filter?: unknown; onEvent(data: unknown): void }
 type Status = 'connecting' | 'open' | 'closed';

@@ -6,6 +6,7 @@ export interface Cdr {
   journey: string; direction: 'inbound' | 'outbound' | 'internal'; caller: string; callerName: string; callee: string;
   trunk: string | null; startedAt: string; answeredAt: string | null; endedAt: string | null; talkS: number | null; waitS: number | null;
   disposition: Disposition; queue: string | null; agent: string | null; extension: string | null; tags: string[]; recordings: number[];
+  port?: number | null; legs?: number[];
 }
 export interface CallEvent { at: string; journey: string | null; kind: string; event: string; data: Record<string, unknown> }
 

@@ -1,0 +1,130 @@
+// System (admins): backups with a progress bar while one is made, download
+// links and delete; a backup file uploaded to restore, its verification
+// result, and the notice of a restore waiting for the next start. File names
+// and messages are shown as text only.
+import { LitElement, html, css, nothing } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import { LangMixin } from '../lang-mixin.js';
+import { t } from '../i18n.js';
+import { shared } from '../styles.js';
+import { connection, ApiError } from '../data/api.js';
+import { fetchBackups, createBackup, deleteBackup, fetchRestoreStatus, cancelRestore, uploadRestore, type Backup, type BackupProgress, type PendingRestore } from '../data/system.js';
+
+const size = (n: number) => (n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`);
+
+@customElement('system-panel')
+export class SystemPanel extends LangMixin(LitElement) {
+  static override styles = [shared, css`
+    progress { width: 320px; vertical-align: middle; }
+    .notice { background: #fef3c7; border-color: #f59e0b; }
+    .ok { color: #065f46; }
+    .row { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; }
+  `];
+
+  @state() private backups: Backup[] | null = null;
+  @state() private progress: BackupProgress | null = null;
+  @state() private busy = false;
+  @state() private pending: PendingRestore | null = null;
+  @state() private error = '';
+  @state() private uploadResult = '';
+  @state() private uploadError = '';
+  @state() private uploading = false;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void this.refresh();
+  }
+
+  private async refresh(): Promise<void> {
+    try {
+      const [b, r] = await Promise.all([fetchBackups(connection()), fetchRestoreStatus(connection())]);
+      this.backups = b.backups;
+      this.pending = r.pending;
+      if (b.progress && b.progress.phase !== 'done' && b.progress.phase !== 'failed') this.progress = b.progress;
+    } catch (e) { this.error = (e as Error).message; }
+  }
+
+  private async create(): Promise<void> {
+    this.busy = true;
+    this.error = '';
+    this.progress = null;
+    try {
+      await createBackup(connection(), (p) => { this.progress = p; });
+      await this.refresh();
+    } catch (e) {
+      this.error = (e as Error).message;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async removeBackup(name: string): Promise<void> {
+    if (!confirm(t('system.confirmDelete', { name }))) return;
+    try { await deleteBackup(connection(), name); await this.refresh(); } catch (e) { this.error = (e as Error).message; }
+  }
+
+  private async upload(e: Event): Promise<void> {
+    const input = e.target as HTMLInputElement;
+    const file = input.files?.[0];
+    if (!file) return;
+    this.uploading = true;
+    this.uploadResult = '';
+    this.uploadError = '';
+    try {
+      const r = await uploadRestore(file);
+      this.pending = r.pending;
+      this.uploadResult = t('system.verified', { schema: r.verified.schemaVersion, files: r.pending.files });
+    } catch (err) {
+      this.uploadError = err instanceof ApiError ? (err.field('(body)') ?? err.message) : String(err);
+    } finally {
+      this.uploading = false;
+      input.value = '';
+    }
+  }
+
+  private async cancel(): Promise<void> {
+    try { await cancelRestore(connection()); this.pending = null; this.uploadResult = ''; } catch (e) { this.error = (e as Error).message; }
+  }
+
+  private bar() {
+    const p = this.progress;
+    if (!p || (!this.busy && p.phase === 'done')) return nothing;
+    const pct = p.phase === 'database' ? (p.total ? Math.round((p.done / p.total) * 90) : 0) : p.phase === 'done' ? 100 : 95;
+    return html`<div id="backup-progress" class="row"><progress max="100" value=${pct}></progress>
+      <span class="muted">${t(`system.phase.${p.phase}`)} ${p.phase === 'database' ? `${p.done}/${p.total}` : ''}</span></div>`;
+  }
+
+  override render() {
+    const pending = this.pending;
+    return html`
+      ${pending ? html`<section class="card notice" id="pending-restore">
+        <strong>${t('system.pendingTitle')}</strong>
+        <p>${t('system.pendingText', { at: new Date(pending.backupCreatedAt).toLocaleString(), by: pending.stagedBy })} <span class="muted">(${pending.source})</span></p>
+        <button id="cancel-restore" @click=${this.cancel}>${t('system.cancelRestore')}</button>
+      </section>` : nothing}
+      <h2>${t('system.backups')}</h2>
+      <div class="row">
+        <button class="primary" id="create-backup" ?disabled=${this.busy} @click=${this.create}>${t('system.createBackup')}</button>
+        ${this.bar()}
+      </div>
+      ${this.error ? html`<p class="error">${this.error}</p>` : nothing}
+      ${!this.backups ? html`<p class="muted">${t('loading')}</p>` : !this.backups.length ? html`<p class="muted" id="no-backups">${t('system.noBackups')}</p>` : html`
+      <table id="backups">
+        <thead><tr><th>${t('system.file')}</th><th>${t('time')}</th><th class="num">${t('system.size')}</th><th></th></tr></thead>
+        <tbody>${this.backups.map((b) => html`<tr data-backup=${b.name}>
+          <td class="name">${b.name}</td><td>${new Date(b.createdAt).toLocaleString()}</td><td class="num">${size(b.size)}</td>
+          <td><a href=${b.url} download=${b.name}>${t('system.download')}</a> <button data-action="delete" @click=${() => this.removeBackup(b.name)}>${t('system.delete')}</button></td>
+        </tr>`)}</tbody>
+      </table>`}
+      <h2>${t('system.restore')}</h2>
+      <section class="card">
+        <p class="muted">${t('system.restoreHelp')}</p>
+        <input type="file" id="restore-file" accept=".tar,application/x-tar" ?disabled=${this.uploading} @change=${this.upload}>
+        ${this.uploading ? html`<span class="muted">${t('system.verifying')}</span>` : nothing}
+        ${this.uploadResult ? html`<p class="ok" id="restore-result">${this.uploadResult}</p>` : nothing}
+        ${this.uploadError ? html`<p class="error" id="restore-error">${t('system.refused')} ${this.uploadError}</p>` : nothing}
+      </section>`;
+  }
+}
+
+declare global { interface HTMLElementTagNameMap { 'system-panel': SystemPanel } }
