@@ -9,6 +9,7 @@ import { webhookCommands } from './webhooks.js';
 import { acdCommands } from './acd.js';
 import { routingCommands } from './routing.js';
 import { promptCommands } from './prompts.js';
+import { e1Commands } from './e1.js';
 
 export function buildRegistry(): CommandRegistry {
   const r = new CommandRegistry();
@@ -21,5 +22,6 @@ export function buildRegistry(): CommandRegistry {
   acdCommands(r);
   routingCommands(r);
   promptCommands(r);
+  e1Commands(r);
   return r;
 }
