@@ -1,5 +1,5 @@
 // The panel's root: first-run setup or sign-in, then the face for the user's
-// role (wallboard, reports and recordings for supervisors and admins, the agent console for agents,
+// role (wallboard, reports, recordings and the E1 spans for supervisors and admins, the agent console for agents,
 // the IVR editor, time conditions, screening, users and the JSON configuration for admins), each panel loaded only when first shown.
 import { LitElement, html, css, nothing, type TemplateResult } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
@@ -11,12 +11,13 @@ import { fetchSetupStatus, createAdmin, login, logout, whoami, MIN_PASSWORD, typ
 import './sign-in-form.js';
 import type { SignInSubmit } from './sign-in-form.js';
 
-type Tab = 'wallboard' | 'reports' | 'recordings' | 'console' | 'ivr' | 'schedule' | 'screening' | 'users' | 'config';
-const TABS: Record<Role, Tab[]> = { admin: ['wallboard', 'reports', 'recordings', 'ivr', 'schedule', 'screening', 'users', 'config'], supervisor: ['wallboard', 'reports', 'recordings'], agent: ['console'] };
+type Tab = 'wallboard' | 'reports' | 'recordings' | 'e1' | 'console' | 'ivr' | 'schedule' | 'screening' | 'users' | 'config';
+const TABS: Record<Role, Tab[]> = { admin: ['wallboard', 'reports', 'recordings', 'e1', 'ivr', 'schedule', 'screening', 'users', 'config'], supervisor: ['wallboard', 'reports', 'recordings', 'e1'], agent: ['console'] };
 const LOADERS: Record<Tab, () => Promise<unknown>> = {
   wallboard: () => import('./panels/wallboard-panel.js'),
   reports: () => import('./panels/reports-panel.js'),
   recordings: () => import('./panels/recordings-panel.js'),
+  e1: () => import('./panels/e1-panel.js'),
   console: () => import('./panels/agent-console.js'),
   ivr: () => import('./panels/ivr-editor.js'),
   schedule: () => import('./panels/time-panel.js'),
@@ -110,6 +111,7 @@ export class HotlineApp extends LangMixin(LitElement) {
       case 'wallboard': return html`<wallboard-panel .viewerRole=${this.me!.role}></wallboard-panel>`;
       case 'reports': return html`<reports-panel></reports-panel>`;
       case 'recordings': return html`<recordings-panel></recordings-panel>`;
+      case 'e1': return html`<e1-panel></e1-panel>`;
       case 'console': return html`<agent-console .me=${this.me}></agent-console>`;
       case 'ivr': return html`<ivr-editor></ivr-editor>`;
       case 'schedule': return html`<time-panel></time-panel>`;
