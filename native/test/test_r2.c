@@ -6,6 +6,7 @@
 #include "t.h"
 #include <string.h>
 #include <stdio.h>
+#include <errno.h>
 
 typedef struct side {
   hl_r2_t r;
@@ -214,7 +215,72 @@ static void test_timeouts(void) {
   span_free(&sp);
 }
 
+/* Blocking: each side blocks an idle circuit; a blocked circuit is never
+ * seized outward and a seizure of it is not acknowledged; a block asked
+ * during a call applies when the call ends. */
+static void test_blocking(const char *variant) {
+  span_t sp;
+  span_init(&sp, variant);
+  int cd = sp.a.r.v->cd;
+  CHECK(hl_r2_block(&sp.a.r) == 0 && sp.a.r.state == HL_R2_ST_BLOCKED_LOCAL, "%s: the box blocks an idle circuit", variant);
+  CHECK(sp.a.txbits == (0xC | cd), "%s: blocking bits 0x%X, sent 0x%X", variant, 0xC | cd, sp.a.txbits);
+  CHECK(has(&sp.a, HL_R2_EV_BLOCKED) && !strcmp(sp.a.r.blk_by, "near"), "%s: the box reports its block", variant);
+  run(&sp, 100);
+  CHECK(sp.b.r.state == HL_R2_ST_BLOCKED && has(&sp.b, HL_R2_EV_BLOCKED) && !strcmp(sp.b.r.blk_by, "far"),
+        "%s: the exchange sees the far block (%s)", variant, hl_r2_state_name(sp.b.r.state));
+  CHECK(hl_r2_call(&sp.a.r, "8001", "", 1) == -EACCES, "%s: the box does not seize its blocked circuit", variant);
+  CHECK(hl_r2_call(&sp.b.r, "8001", "", 1) == -EACCES, "%s: the exchange does not seize a circuit blocked to it", variant);
+  /* A seizure of a circuit we block (blocking and seize-ack are the same bits,
+   * so a forward that missed our block sees an ack: the box just stays blocked). */
+  hl_r2_rx_bits(&sp.a.r, 0x0 | cd);
+  CHECK(sp.a.r.state == HL_R2_ST_BLOCKED_LOCAL && sp.a.txbits == (0xC | cd) && !has(&sp.a, HL_R2_EV_OFFERED),
+        "%s: a seizure of our blocked circuit is not taken (%s)", variant, hl_r2_state_name(sp.a.r.state));
+  hl_r2_rx_bits(&sp.a.r, sp.b.txbits);
+  run(&sp, 200);
+  sp.a.nev = sp.b.nev = 0;
+  CHECK(hl_r2_unblock(&sp.a.r) == 0 && sp.a.r.state == HL_R2_ST_IDLE && has(&sp.a, HL_R2_EV_UNBLOCKED), "%s: unblocked", variant);
+  CHECK(hl_r2_unblock(&sp.a.r) == -EALREADY, "%s: unblocking twice is refused", variant);
+  run(&sp, 100);
+  CHECK(sp.b.r.state == HL_R2_ST_IDLE && has(&sp.b, HL_R2_EV_UNBLOCKED), "%s: the exchange sees the circuit free (%s)", variant, hl_r2_state_name(sp.b.r.state));
+  /* The far side blocks: the box reports it and will not dial. */
+  sp.a.nev = 0;
+  CHECK(hl_r2_block(&sp.b.r) == 0, "%s: the exchange blocks", variant);
+  run(&sp, 100);
+  CHECK(sp.a.r.state == HL_R2_ST_BLOCKED && has(&sp.a, HL_R2_EV_BLOCKED) && !strcmp(sp.a.r.blk_by, "far"), "%s: the box sees blocked-remote (%s)", variant, hl_r2_state_name(sp.a.r.state));
+  CHECK(hl_r2_call(&sp.a.r, "8001", "", 1) == -EACCES, "%s: no outgoing call on a remotely blocked circuit", variant);
+  hl_r2_unblock(&sp.b.r);
+  run(&sp, 100);
+  CHECK(sp.a.r.state == HL_R2_ST_IDLE && has(&sp.a, HL_R2_EV_UNBLOCKED), "%s: free again", variant);
+  /* A block asked during a call waits for its end. */
+  sp.a.nev = 0;
+  sp.a.r.max_dnis = 4;
+  CHECK(hl_r2_call(&sp.b.r, "8001", "1234", 1) == 0, "%s: a call comes in", variant);
+  CHECK(run_until(&sp, &sp.a, HL_R2_EV_OFFERED, 20000) >= 0, "%s: offered", variant);
+  CHECK(hl_r2_block(&sp.a.r) == 1 && !has(&sp.a, HL_R2_EV_BLOCKED), "%s: block pending during the call", variant);
+  hl_r2_answer(&sp.a.r);
+  run(&sp, 500);
+  hl_r2_hangup(&sp.b.r);
+  CHECK(run_until(&sp, &sp.a, HL_R2_EV_BLOCKED, 2000) >= 0 && sp.a.r.state == HL_R2_ST_BLOCKED_LOCAL, "%s: blocked when the call ends (%s)", variant, hl_r2_state_name(sp.a.r.state));
+  CHECK(sp.a.txbits == (0xC | cd), "%s: blocking bits after the call", variant);
+  /* The call's trace: seizure first, MF both ways, idle bits last. */
+  char what[16];
+  CHECK(sp.a.r.tr_n > 10, "%s: the call left a trace (%d entries)", variant, sp.a.r.tr_n);
+  hl_r2_trace_what(&sp.a.r.tr[0], what, sizeof what);
+  CHECK(sp.a.r.tr[0].rx == 1 && sp.a.r.tr[0].ms == 0 && sp.a.r.tr[0].kind == HL_R2_TR_BITS, "%s: trace starts with the seizure received (%s)", variant, what);
+  int fwd_digits = 0, group_a = 0, group_b = 0;
+  for (int i = 0; i < sp.a.r.tr_n && i < HL_R2_TRACE; i++) {
+    const hl_r2_trace_ent_t *t = &sp.a.r.tr[i];
+    if (t->rx && t->kind == HL_R2_TR_I) fwd_digits++;
+    if (!t->rx && t->kind == HL_R2_TR_A) group_a++;
+    if (!t->rx && t->kind == HL_R2_TR_B) group_b++;
+  }
+  CHECK(fwd_digits >= 8 && group_a >= 8 && group_b == 1, "%s: trace has %d forward I signals, %d group A, %d group B", variant, fwd_digits, group_a, group_b);
+  span_free(&sp);
+}
+
 int main(void) {
+  test_blocking("china");
+  test_blocking("itu");
   test_incoming("china", HL_R2_ANI_AFTER_DNIS, 8);
   test_incoming("china", HL_R2_ANI_AFTER_DNIS, 0);     /* DNIS length unknown: ended by silence */
   test_incoming("china", HL_R2_ANI_FIRST, 8);

@@ -15,18 +15,21 @@ import { phoneOffhook } from './phone.js';
 import { Journey } from './journey.js';
 import { CallSession } from './session.js';
 import { talk } from './talk.js';
+import { R2Watch } from './r2-watch.js';
 
 export class CallManager {
   private active = new Set<Promise<void>>();
   private started = false;
+  private r2: R2Watch;
 
-  constructor(private ctx: CallContext) {}
+  constructor(private ctx: CallContext) { this.r2 = new R2Watch(ctx); }
 
   get engine(): EngineClient { return this.ctx.engine; }
 
   async start(): Promise<void> {
     const { engine } = this.ctx;
-    const load = () => this.ctx.ports.load(engine.channels, (c) => engine.states.get(c)?.offhook === true && engine.channels.find((x) => x.chan === c)?.kind === 'fxs');
+    const load = () => this.ctx.ports.load(engine.channels, (c) => engine.states.get(c)?.offhook === true && engine.channels.find((x) => x.chan === c)?.kind === 'fxs',
+      (c) => engine.states.get(c)?.sigState);
     load();
     engine.on('state', load);
     engine.on('event', (e: EngineEvent) => this.onEvent(e));
@@ -64,6 +67,7 @@ export class CallManager {
     const port = this.ctx.ports.get(e.chan);
     if (!port) return;
     if (port.info.kind === 'fxs' && e.event === 'HookChanged') port.offhook = e.offhook === true;
+    if (port.info.kind === 'e1-r2') this.r2.onEvent(port, e);
     // A phone answering its ring is off-hook too (the engine reports it as the answer).
     if (port.info.kind === 'fxs' && e.event === 'ChannelAnswered' && e.by === 'phone') port.offhook = true;
     if (port.leg) { port.leg.onEvent(e); return; }

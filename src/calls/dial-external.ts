@@ -18,6 +18,8 @@ export async function dialOut(s: CallSession, number: string, trunkIds: string[]
     const trunk = s.ctx.config.trunk(id);
     if (!trunk) continue;
     for (const port of trunk.ports) {
+      // A blocked R2 circuit (either side) would be refused: not a try.
+      if (s.ctx.ports.get(port)?.blocked) continue;
       const leg = s.claim(port);
       if (!leg) continue;
       tried++;

@@ -7,15 +7,21 @@ export interface Port {
   info: ChannelInfo;
   leg: Leg | null;
   offhook: boolean;        // FXS: the phone's hook switch
+  // R2: who blocks the circuit (CircuitBlocked/Unblocked); a blocked one is never hunted.
+  blocked: 'near' | 'far' | null;
+  // The journey that last held the port: an R2 call's trace arrives after the line is idle.
+  journey: string | null;
 }
 
 export class PortTable {
   private ports = new Map<number, Port>();
 
-  load(channels: ChannelInfo[], offhook: (chan: number) => boolean): void {
+  load(channels: ChannelInfo[], offhook: (chan: number) => boolean, sigState: (chan: number) => string | undefined = () => undefined): void {
     for (const c of channels) {
       const prev = this.ports.get(c.chan);
-      this.ports.set(c.chan, { info: c, leg: prev?.leg ?? null, offhook: offhook(c.chan) });
+      const sig = sigState(c.chan);
+      const blocked = sig === 'blocked-local' ? 'near' : sig === 'blocked-remote' ? 'far' : null;
+      this.ports.set(c.chan, { info: c, leg: prev?.leg ?? null, offhook: offhook(c.chan), blocked, journey: prev?.journey ?? null });
     }
   }
 

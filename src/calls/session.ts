@@ -50,6 +50,8 @@ export class CallSession {
     if (this.legs.has(leg)) return;
     this.legs.add(leg);
     this.journey.addLeg(leg.chan);
+    const port = this.ctx.ports.get(leg.chan);
+    if (port) port.journey = this.journey.id;
     leg.once('hangup', (h: Hangup) => {
       if (h.side === 'far' && !this.firstHangup) this.firstHangup = { who: leg === this.caller ? 'caller' : 'callee', cause: h.cause };
       this.journey.log('LegHungUp', this.ctx.engineMs(), { chan: leg.chan, side: h.side, cause: h.cause });

@@ -114,6 +114,11 @@ export const verbs: Record<string, Verb> = {
     schema: z.object({ reason: z.enum(R2_REJECT).default('busy') }).strict(),
     build: (a) => ({ s1: a.reason }),
   }),
+  // MFC/R2 circuit blocking: an idle circuit sends the variant's blocking bits
+  // at once (CircuitBlocked), one in a call when the call ends (CircuitBlockPending
+  // now). A blocked circuit is never seized and refuses seizures.
+  block: verb({ op: 'block', needsChan: true, schema: none, build: () => ({}) }),
+  unblock: verb({ op: 'unblock', needsChan: true, schema: none, build: () => ({}) }),
   // MFC/R2 line settings (variant only while idle). dnisDigits 0: DNIS ends with
   // the forward's end signal or with silence; autoAcceptMs 0: wait for accept/answer.
   setR2: verb({
@@ -230,6 +235,12 @@ export const verbs: Record<string, Verb> = {
       aniDigits: z.number().int().min(0).max(32).optional(),
     }).strict(),
     build: (a) => ({ s1: a.variant ?? '', i1: a.dnisDigits ?? -1, i2: a.askAni === undefined ? -1 : R2_ANI[a.askAni], i3: a.aniDigits ?? -1 }),
+  }),
+  // The R2 exchange blocks (or unblocks) a timeslot towards us.
+  'sim.block': verb({
+    op: 'simBlock', needsChan: true,
+    schema: z.object({ blocked: z.boolean().default(true) }).strict(),
+    build: (a) => ({ i1: a.blocked ? 1 : 0 }),
   }),
   'sim.hangup': verb({
     op: 'simHangup', needsChan: true,

@@ -377,7 +377,7 @@ test('recordings: recorded calls listed; the player loads the audio through the 
 test('first-load JavaScript per face, gzip, stays under 200 KB; time to interactive of each face', async () => {
   const sizes: Record<string, number> = {};
   const faces = [
-    { face: 'supervisor-admin', user: 'admin', pass: PASSWORD, data: 'tr[data-queue="service"]', tabs: [['reports', '#report-range'], ['recordings', '#recorded-calls'], ['config', 'ul[data-kind="queue"] button']] },
+    { face: 'supervisor-admin', user: 'admin', pass: PASSWORD, data: 'tr[data-queue="service"]', tabs: [['reports', '#report-range'], ['recordings', '#recorded-calls'], ['e1', '.circuit[data-chan="13"][data-state="idle"]'], ['config', 'ul[data-kind="queue"] button']] },
     { face: 'agent', user: AGENT_USER, pass: AGENT_PASSWORD, data: '#my-state [data-state]', tabs: [] },
   ] as const;
   for (const f of faces) {

@@ -1,6 +1,7 @@
 // The panel's root: first-run setup or sign-in, then the face for the user's
-// role (wallboard, the dashboard of channels and calls, reports and recordings for supervisors and admins, the agent console for agents,
-// the IVR editor, time conditions, screening, users, the JSON configuration and System (backups, restore) for admins), each panel loaded only when first shown.
+// role (wallboard, the dashboard of channels and calls, reports, recordings and the E1 spans for supervisors and
+// admins, the agent console for agents, the IVR editor, time conditions, screening, users, the JSON configuration
+// and System (backups, restore) for admins), each panel loaded only when first shown.
 import { LitElement, html, css, nothing, type TemplateResult } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { LangMixin } from './lang-mixin.js';
@@ -11,14 +12,15 @@ import { fetchSetupStatus, createAdmin, login, logout, whoami, MIN_PASSWORD, typ
 import './sign-in-form.js';
 import type { SignInSubmit } from './sign-in-form.js';
 
-type Tab = 'dashboard' | 'system' | 'wallboard' | 'reports' | 'recordings' | 'console' | 'ivr' | 'schedule' | 'screening' | 'users' | 'config';
-const TABS: Record<Role, Tab[]> = { admin: ['wallboard', 'dashboard', 'reports', 'recordings', 'ivr', 'schedule', 'screening', 'users', 'config', 'system'], supervisor: ['wallboard', 'dashboard', 'reports', 'recordings'], agent: ['console'] };
+type Tab = 'dashboard' | 'system' | 'wallboard' | 'reports' | 'recordings' | 'e1' | 'console' | 'ivr' | 'schedule' | 'screening' | 'users' | 'config';
+const TABS: Record<Role, Tab[]> = { admin: ['wallboard', 'dashboard', 'reports', 'recordings', 'e1', 'ivr', 'schedule', 'screening', 'users', 'config', 'system'], supervisor: ['wallboard', 'dashboard', 'reports', 'recordings', 'e1'], agent: ['console'] };
 const LOADERS: Record<Tab, () => Promise<unknown>> = {
   wallboard: () => import('./panels/wallboard-panel.js'),
   dashboard: () => import('./panels/dashboard-panel.js'),
   system: () => import('./panels/system-panel.js'),
   reports: () => import('./panels/reports-panel.js'),
   recordings: () => import('./panels/recordings-panel.js'),
+  e1: () => import('./panels/e1-panel.js'),
   console: () => import('./panels/agent-console.js'),
   ivr: () => import('./panels/ivr-editor.js'),
   schedule: () => import('./panels/time-panel.js'),
@@ -114,6 +116,7 @@ export class HotlineApp extends LangMixin(LitElement) {
       case 'system': return html`<system-panel></system-panel>`;
       case 'reports': return html`<reports-panel></reports-panel>`;
       case 'recordings': return html`<recordings-panel></recordings-panel>`;
+      case 'e1': return html`<e1-panel></e1-panel>`;
       case 'console': return html`<agent-console .me=${this.me}></agent-console>`;
       case 'ivr': return html`<ivr-editor></ivr-editor>`;
       case 'schedule': return html`<time-panel></time-panel>`;

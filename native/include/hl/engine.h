@@ -34,6 +34,8 @@ enum hl_op {
   HL_OP_CALL_WAITING, HL_OP_SIM_PHONE,
   /* MFC/R2: group B decisions on an offered call, line settings; the sim exchange's settings */
   HL_OP_ACCEPT, HL_OP_REJECT, HL_OP_SET_R2, HL_OP_SIM_R2,
+  /* circuit blocking (R2); the sim's i1: 1 block, 0 unblock */
+  HL_OP_BLOCK, HL_OP_UNBLOCK, HL_OP_SIM_BLOCK,
   HL_OP_COUNT
 };
 

@@ -45,7 +45,8 @@ const hl_r2_variant_t *hl_r2_variant_find(const char *name);
 enum hl_r2_role { HL_R2_ROLE_NONE = 0, HL_R2_ROLE_BACKWARD, HL_R2_ROLE_FORWARD };
 
 enum hl_r2_state {
-  HL_R2_ST_IDLE = 0, HL_R2_ST_BLOCKED,
+  HL_R2_ST_IDLE = 0, HL_R2_ST_BLOCKED,   /* blocked: by the far side (its blocking bits) */
+  HL_R2_ST_BLOCKED_LOCAL,                  /* we send blocking bits (hl_r2_block) */
   /* backward (incoming) */
   HL_R2_ST_SEIZED, HL_R2_ST_COLLECTING, HL_R2_ST_OFFERED, HL_R2_ST_ACCEPTING, HL_R2_ST_ACCEPTED,
   HL_R2_ST_REJECTING, HL_R2_ST_CLEAR_BACK_SENT,
@@ -65,7 +66,21 @@ enum hl_r2_event {
   HL_R2_EV_CANCELLED,       /* backward: the forward cleared before the call was offered */
   HL_R2_EV_FAILED,          /* either: protocol failure or timeout; the line is being released (reason) */
   HL_R2_EV_IDLE,            /* the line is idle again after a call */
+  HL_R2_EV_BLOCKED,         /* a side blocked the circuit (blk_by: "near" or "far") */
+  HL_R2_EV_UNBLOCKED,       /* a side lifted its block (blk_by) */
 };
+
+/* The per-call signalling trace: a fixed ring in the state (no allocation),
+ * filled from seizure to idle with line-bit changes and MF signals (tone on
+ * only; the compelled release is implied). */
+#define HL_R2_TRACE 64
+enum { HL_R2_TR_BITS = 0, HL_R2_TR_I, HL_R2_TR_II, HL_R2_TR_A, HL_R2_TR_B };
+typedef struct hl_r2_trace_ent {
+  int32_t ms;                       /* since the call's seizure */
+  uint8_t rx;                       /* 1 received, 0 sent */
+  uint8_t kind;                     /* HL_R2_TR_* */
+  uint8_t val;                      /* ABCD bits, or the MF signal 1..15 */
+} hl_r2_trace_ent_t;
 
 /* ANI request policy of the backward side. */
 enum { HL_R2_ANI_NONE = 0, HL_R2_ANI_AFTER_DNIS = 1, HL_R2_ANI_FIRST = 2 };
@@ -114,6 +129,16 @@ struct hl_r2 {
   /* forward progress */
   int fwd_mode;                     /* HL_R2_X_DNIS or HL_R2_X_ANI: what group A asked last */
   int dnis_pos, ani_pos, cat_sent, ani_exhausted;
+  /* blocking */
+  int blk_near;                     /* we send blocking bits */
+  int blk_pending;                  /* block when the call in progress ends */
+  int blk_far;                      /* the far side sends blocking bits while we are idle */
+  const char *blk_by;               /* for HL_R2_EV_(UN)BLOCKED */
+  /* trace of the current (or last) call */
+  int tracing;
+  int64_t tr_t0;
+  int tr_n;                         /* entries recorded; the ring keeps the last HL_R2_TRACE */
+  hl_r2_trace_ent_t tr[HL_R2_TRACE];
 };
 
 hl_r2_t *hl_r2_init(hl_r2_t *r, const hl_r2_variant_t *v, const hl_r2_io_t *io, void *user);
@@ -136,6 +161,12 @@ int hl_r2_accept(hl_r2_t *r, int charge);
 int hl_r2_reject(hl_r2_t *r, const char *reason);
 int hl_r2_answer(hl_r2_t *r);
 int hl_r2_hangup(hl_r2_t *r);
+/* Blocking: 0 blocked now (idle), 1 blocked when the current call ends. */
+int hl_r2_block(hl_r2_t *r);
+/* 0 lifted (or a pending block cancelled), -EALREADY not blocked by us. */
+int hl_r2_unblock(hl_r2_t *r);
+/* "I-3", "A-1", "B-6", "II-1" or "ABCD=1011" for a trace entry. */
+void hl_r2_trace_what(const hl_r2_trace_ent_t *t, char *out, int cap);
 
 const char *hl_r2_state_name(int st);
 /* 1..15 → "I-3", "A-6", "B-1"... by role and phase, for logs and tests. */

@@ -206,7 +206,8 @@ static void fire_timers(hl_engine_t *e) {
 static void run_command(hl_engine_t *e, const hl_cmd_t *cmd) {
   atomic_fetch_add(&e->st_commands, 1);
   if (cmd->op == HL_OP_TIMER || cmd->op == HL_OP_TIMER_CANCEL) { timer_command(e, cmd); return; }
-  if ((cmd->op >= HL_OP_SIM_CALL && cmd->op <= HL_OP_SIM_AUTOANSWER) || cmd->op == HL_OP_SIM_PHONE || cmd->op == HL_OP_SIM_R2) {
+  if ((cmd->op >= HL_OP_SIM_CALL && cmd->op <= HL_OP_SIM_AUTOANSWER) || cmd->op == HL_OP_SIM_PHONE || cmd->op == HL_OP_SIM_R2 ||
+      cmd->op == HL_OP_SIM_BLOCK) {
     char err[160] = "";
     if (!hl_sim_is(e->drv)) { ev_error(e, cmd, "not_simulated", "far-end commands need the sim driver"); return; }
     if (hl_sim_command(e->drv, cmd, err, sizeof err) != 0) ev_error(e, cmd, "far_end_refused", err);

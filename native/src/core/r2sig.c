@@ -17,7 +17,7 @@ static void r2_set_bits(void *user, int abcd) {
 static int generic_state(const hl_r2_t *r) {
   switch (r->state) {
   case HL_R2_ST_IDLE: return HL_ST_IDLE;
-  case HL_R2_ST_BLOCKED: return HL_ST_BLOCKED;
+  case HL_R2_ST_BLOCKED: case HL_R2_ST_BLOCKED_LOCAL: return HL_ST_BLOCKED;
   case HL_R2_ST_SEIZED: case HL_R2_ST_COLLECTING: return HL_ST_RINGING;
   case HL_R2_ST_OFFERED: case HL_R2_ST_ACCEPTING: case HL_R2_ST_ACCEPTED: return HL_ST_OFFERED;
   case HL_R2_ST_SEIZE_SENT: case HL_R2_ST_SENDING: case HL_R2_ST_AWAIT_GROUP_B: return HL_ST_DIALING;
@@ -39,6 +39,35 @@ static void call_fields(hl_jw_t *w, const hl_r2_t *r) {
   hl_jw_str(w, "ani", r->ani[0] ? r->ani : NULL);
   hl_jw_int(w, "category", r->category);
   if (r->ani_restricted) hl_jw_bool(w, "aniRestricted", 1);
+}
+
+/* The call's signalling trace, at idle, as R2Trace events of up to
+ * TRACE_PER_EVENT entries each: "ms>what" sent, "ms<what" received, space-separated.
+ * Built on the stack from the fixed ring: nothing is allocated. */
+#define TRACE_PER_EVENT 24
+static void emit_trace(hl_engine_t *e, chan_t *c, const hl_r2_t *r) {
+  int n = r->tr_n < HL_R2_TRACE ? r->tr_n : HL_R2_TRACE;
+  int first = r->tr_n - n;
+  int parts = (n + TRACE_PER_EVENT - 1) / TRACE_PER_EVENT;
+  for (int p = 0; p < parts; p++) {
+    char list[TRACE_PER_EVENT * 18 + 1];
+    int len = 0;
+    for (int i = p * TRACE_PER_EVENT; i < n && i < (p + 1) * TRACE_PER_EVENT; i++) {
+      const hl_r2_trace_ent_t *t = &r->tr[(first + i) % HL_R2_TRACE];
+      char what[16];
+      hl_r2_trace_what(t, what, sizeof what);
+      len += snprintf(list + len, sizeof list - (size_t)len, "%s%d%c%s", len ? " " : "", (int)t->ms, t->rx ? '<' : '>', what);
+      if (len >= (int)sizeof list) { len = (int)sizeof list - 1; break; }
+    }
+    char buf[HL_EVENT_JSON];
+    hl_jw_t w;
+    ev_begin(e, &w, buf, "R2Trace", c->info->channo);
+    hl_jw_int(&w, "part", p + 1);
+    hl_jw_int(&w, "parts", parts);
+    hl_jw_int(&w, "dropped", first);
+    hl_jw_strn(&w, "entries", list, (size_t)len);
+    ev_push(e, &w);
+  }
 }
 
 static void r2_event(void *user, int ev, const hl_r2_t *r) {
@@ -114,6 +143,13 @@ static void r2_event(void *user, int ev, const hl_r2_t *r) {
   case HL_R2_EV_IDLE:
     chan_reset_media(e, c, "hangup");
     c->have_caller = 0;
+    emit_trace(e, c, r);
+    break;
+  case HL_R2_EV_BLOCKED:
+  case HL_R2_EV_UNBLOCKED:
+    ev_begin(e, &w, buf, ev == HL_R2_EV_BLOCKED ? "CircuitBlocked" : "CircuitUnblocked", c->info->channo);
+    hl_jw_str(&w, "by", r->blk_by);
+    ev_push(e, &w);
     break;
   default:
     break;
@@ -175,6 +211,18 @@ int sig_r2_command(hl_engine_t *e, chan_t *c, const hl_cmd_t *cmd) {
     if (rc == -EINVAL) ev_error(e, cmd, "bad_reason", "a rejection is busy, congestion, unallocated or out-of-order");
     else if (rc != 0) chan_wrong_state(e, c, cmd, "reject a call on");
     break;
+  case HL_OP_BLOCK:
+    /* An idle circuit blocks at once; one in a call when the call ends (CircuitBlocked then). */
+    if (!r2_only(e, c, cmd, "blocking a circuit")) return 1;
+    if (hl_r2_block(r) == 1) {
+      ev_begin(e, &w, buf, "CircuitBlockPending", c->info->channo);
+      ev_push(e, &w);
+    }
+    break;
+  case HL_OP_UNBLOCK:
+    if (!r2_only(e, c, cmd, "unblocking a circuit")) return 1;
+    if (hl_r2_unblock(r) != 0) ev_error(e, cmd, "not_blocked", "the circuit is not blocked by us");
+    break;
   case HL_OP_SET_R2: {
     /* s1 variant (empty keeps), i1 DNIS digits, i2 ANI request mode, i3 ANI digits, i4 auto-accept ms (-1 keeps each) */
     if (!r2_only(e, c, cmd, "R2 settings")) return 1;
@@ -194,12 +242,14 @@ int sig_r2_command(hl_engine_t *e, chan_t *c, const hl_cmd_t *cmd) {
     if (!r) return 0;
     break;
   }
-  if (cmd->op == HL_OP_ACCEPT || cmd->op == HL_OP_REJECT || cmd->op == HL_OP_SET_R2) { sync_state(e, c); return 1; }
+  if (cmd->op == HL_OP_ACCEPT || cmd->op == HL_OP_REJECT || cmd->op == HL_OP_SET_R2 ||
+      cmd->op == HL_OP_BLOCK || cmd->op == HL_OP_UNBLOCK) { sync_state(e, c); return 1; }
   switch (cmd->op) {
   case HL_OP_DIAL:
     /* s1 the called number (DNIS), s2 the caller's (ANI), i3 the category (0: national subscriber) */
     rc = hl_r2_call(r, cmd->s1, cmd->s2, cmd->i3);
-    if (rc == -EINVAL) ev_error(e, cmd, "bad_digits", "R2 numbers are digits 0-9 (up to 32), category 1-15");
+    if (rc == -EACCES) ev_error(e, cmd, "circuit_blocked", r->blk_far ? "the far end blocks this circuit" : "this circuit is blocked");
+    else if (rc == -EINVAL) ev_error(e, cmd, "bad_digits", "R2 numbers are digits 0-9 (up to 32), category 1-15");
     else if (rc != 0) chan_wrong_state(e, c, cmd, "dial out on");
     break;
   case HL_OP_ANSWER:

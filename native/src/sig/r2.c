@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
+#include <stdio.h>
 
 /* Line signal AB bits as Q.421: idle 10, seize 00, seize-ack 11, answer 01,
  * clear-back 11, clear-forward 10, blocked 11, forced release 00. */
@@ -40,7 +41,7 @@ const hl_r2_variant_t *hl_r2_variant_find(const char *name) {
 }
 
 static const char *state_names[HL_R2_ST_COUNT] = {
-  "idle", "blocked", "seized", "collecting", "offered", "accepting", "accepted", "rejecting",
+  "idle", "blocked-remote", "blocked-local", "seized", "collecting", "offered", "accepting", "accepted", "rejecting",
   "clear-back-sent", "seize-sent", "sending", "await-group-b", "ringing", "clear-forward-sent", "up"
 };
 const char *hl_r2_state_name(int st) { return st >= 0 && st < HL_R2_ST_COUNT ? state_names[st] : "unknown"; }
@@ -50,9 +51,47 @@ static const char mf_codes[] = "1234567890BCDEF";
 
 /* ---- plumbing ---- */
 
-static void line(hl_r2_t *r, int sig) { r->io->set_bits(r->user, r->v->ab[sig] | r->v->cd); }
+static void trace(hl_r2_t *r, int rx, int kind, int val) {
+  if (!r->tracing) return;
+  hl_r2_trace_ent_t *t = &r->tr[r->tr_n++ % HL_R2_TRACE];
+  t->ms = (int32_t)(r->now - r->tr_t0);
+  t->rx = (uint8_t)rx;
+  t->kind = (uint8_t)kind;
+  t->val = (uint8_t)val;
+}
+
+static void trace_start(hl_r2_t *r) {
+  r->tracing = 1;
+  r->tr_n = 0;
+  r->tr_t0 = r->now;
+}
+
+static void line(hl_r2_t *r, int sig) {
+  int abcd = r->v->ab[sig] | r->v->cd;
+  trace(r, 0, HL_R2_TR_BITS, abcd);
+  r->io->set_bits(r->user, abcd);
+}
 static int rx_is(const hl_r2_t *r, int sig) { return r->rx_ab == r->v->ab[sig]; }
 static void emit(hl_r2_t *r, int ev) { if (r->io->event) r->io->event(r->user, ev, r); }
+
+/* An MF signal's group, from who sends it and the call's phase. */
+static int mf_group(const hl_r2_t *r, int rx) {
+  int fwd_signal = (r->role == HL_R2_ROLE_FORWARD) != rx;   /* sent by the forward side */
+  if (fwd_signal) {
+    int group_ii = r->role == HL_R2_ROLE_FORWARD ? r->state == HL_R2_ST_AWAIT_GROUP_B : r->expect == HL_R2_X_GROUP_II;
+    return group_ii ? HL_R2_TR_II : HL_R2_TR_I;
+  }
+  int group_b = r->role == HL_R2_ROLE_FORWARD ? r->state == HL_R2_ST_AWAIT_GROUP_B : r->state == HL_R2_ST_OFFERED;
+  return group_b ? HL_R2_TR_B : HL_R2_TR_A;
+}
+
+void hl_r2_trace_what(const hl_r2_trace_ent_t *t, char *out, int cap) {
+  static const char *g[] = { "", "I", "II", "A", "B" };
+  if (t->kind == HL_R2_TR_BITS)
+    snprintf(out, (size_t)cap, "ABCD=%d%d%d%d", !!(t->val & 8), !!(t->val & 4), !!(t->val & 2), !!(t->val & 1));
+  else
+    snprintf(out, (size_t)cap, "%s-%d", t->kind <= HL_R2_TR_B ? g[t->kind] : "?", t->val);
+}
 
 static void enter(hl_r2_t *r, int st, int timeout_ms) {
   r->state = st;
@@ -74,6 +113,7 @@ static void mf_start(hl_r2_t *r) {
 static r2_mf_tx_state_t *txs(hl_r2_t *r) { return r->role == HL_R2_ROLE_BACKWARD ? r->tx_bwd : r->tx_fwd; }
 
 static void mf_send(hl_r2_t *r, int sig) {
+  trace(r, 0, mf_group(r, 0), sig);
   r->tx_sig = sig;
   r->tx_until = 0;
   r2_mf_tx_put(txs(r), mf_codes[sig - 1]);
@@ -112,13 +152,22 @@ static void reset_call(hl_r2_t *r) {
   r->dnis_pos = r->ani_pos = r->cat_sent = r->ani_exhausted = 0;
 }
 
+/* Idle, blocked by us or blocked by the far side: the state of a circuit without a call. */
+static void settle(hl_r2_t *r) {
+  enter(r, r->blk_near ? HL_R2_ST_BLOCKED_LOCAL : r->blk_far ? HL_R2_ST_BLOCKED : HL_R2_ST_IDLE, 0);
+}
+
 static void go_idle(hl_r2_t *r) {
   int was = r->role != HL_R2_ROLE_NONE;
   mf_off(r);
   r->role = HL_R2_ROLE_NONE;
-  line(r, HL_R2_IDLE);
-  enter(r, rx_is(r, HL_R2_BLOCKED) ? HL_R2_ST_BLOCKED : HL_R2_ST_IDLE, 0);
-  if (was) emit(r, HL_R2_EV_IDLE);
+  if (r->blk_pending) { r->blk_pending = 0; r->blk_near = 1; }
+  line(r, r->blk_near ? HL_R2_BLOCKED : HL_R2_IDLE);
+  int far = rx_is(r, HL_R2_BLOCKED);
+  settle(r);
+  if (was) { emit(r, HL_R2_EV_IDLE); r->tracing = 0; }
+  if (was && r->blk_near) { r->blk_by = "near"; emit(r, HL_R2_EV_BLOCKED); }
+  if (far && !r->blk_far) { r->blk_far = 1; settle(r); r->blk_by = "far"; emit(r, HL_R2_EV_BLOCKED); }
 }
 
 /* Something went wrong: report it and release the line our side's way. */
@@ -262,8 +311,8 @@ static void fwd_send_ani(hl_r2_t *r) {
 static void fwd_group_a(hl_r2_t *r, int sig) {
   const hl_r2_variant_t *v = r->v;
   if (sig == v->a_to_group_b) {
-    mf_send(r, r->category);
     enter(r, HL_R2_ST_AWAIT_GROUP_B, v->fwd_wait_ms);   /* the backward may hold it while it decides */
+    mf_send(r, r->category);                            /* group II */
     return;
   }
   if (sig == v->a_congestion) {
@@ -339,6 +388,7 @@ static void on_mf(void *user, int code, int level, int delay) {
   int sig = 0;
   if (code) { const char *p = strchr(mf_codes, code); if (!p) return; sig = (int)(p - mf_codes) + 1; }
   int back = r->role == HL_R2_ROLE_BACKWARD;
+  if (sig && sig != r->rx_sig) trace(r, 1, mf_group(r, 1), sig);
   if (r->rx_sig && sig != r->rx_sig) {
     r->rx_sig = 0;
     if (back) bwd_tone_off(r); else fwd_tone_off(r);
@@ -353,20 +403,31 @@ void hl_r2_rx_bits(hl_r2_t *r, int abcd) {
   int ab = abcd & 0xC;
   if (ab == r->rx_ab) return;
   r->rx_ab = ab;
+  trace(r, 1, HL_R2_TR_BITS, abcd & 0xF);
   const hl_r2_variant_t *v = r->v;
   switch (r->role) {
   case HL_R2_ROLE_NONE:
     if (r->state == HL_R2_ST_IDLE && rx_is(r, HL_R2_SEIZE)) {
       reset_call(r);
+      trace_start(r);
+      trace(r, 1, HL_R2_TR_BITS, abcd & 0xF);
       r->role = HL_R2_ROLE_BACKWARD;
       line(r, HL_R2_SEIZE_ACK);
       mf_start(r);
       enter(r, HL_R2_ST_SEIZED, v->fwd_wait_ms);
-    } else if (rx_is(r, HL_R2_BLOCKED)) {
-      enter(r, HL_R2_ST_BLOCKED, 0);
-    } else if (rx_is(r, HL_R2_IDLE)) {
-      enter(r, HL_R2_ST_IDLE, 0);
+    } else if (rx_is(r, HL_R2_BLOCKED) && !r->blk_far) {
+      r->blk_far = 1;
+      settle(r);
+      r->blk_by = "far";
+      emit(r, HL_R2_EV_BLOCKED);
+    } else if (rx_is(r, HL_R2_IDLE) && r->blk_far) {
+      r->blk_far = 0;
+      settle(r);
+      r->blk_by = "far";
+      emit(r, HL_R2_EV_UNBLOCKED);
     }
+    /* A seizure of a circuit we block is not acknowledged: we keep sending
+     * blocking (Q.421 4.2), so the far side's seize-ack timer releases it. */
     return;
   case HL_R2_ROLE_BACKWARD:
     if (!rx_is(r, HL_R2_CLEAR_FORWARD)) return;
@@ -447,6 +508,7 @@ static int digits_ok(const char *s, int max) {
 }
 
 int hl_r2_call(hl_r2_t *r, const char *dnis, const char *ani, int category) {
+  if (r->blk_near || r->blk_pending || r->blk_far) return -EACCES;
   if (r->state != HL_R2_ST_IDLE || r->role != HL_R2_ROLE_NONE) return -EBUSY;
   if (!rx_is(r, HL_R2_IDLE)) return -EBUSY;
   if (!dnis || !*dnis || !digits_ok(dnis, 32) || (ani && !digits_ok(ani, 32))) return -EINVAL;
@@ -458,6 +520,7 @@ int hl_r2_call(hl_r2_t *r, const char *dnis, const char *ani, int category) {
   r->nani = (int)strlen(r->ani);
   r->category = category ? category : 1;
   r->role = HL_R2_ROLE_FORWARD;
+  trace_start(r);
   line(r, HL_R2_SEIZE);
   enter(r, HL_R2_ST_SEIZE_SENT, r->v->seize_ack_ms);
   return 0;
@@ -518,6 +581,28 @@ int hl_r2_hangup(hl_r2_t *r) {
   }
 }
 
+int hl_r2_block(hl_r2_t *r) {
+  if (r->blk_near || r->blk_pending) return r->blk_pending;
+  if (r->role != HL_R2_ROLE_NONE) { r->blk_pending = 1; return 1; }
+  r->blk_near = 1;
+  line(r, HL_R2_BLOCKED);
+  settle(r);
+  r->blk_by = "near";
+  emit(r, HL_R2_EV_BLOCKED);
+  return 0;
+}
+
+int hl_r2_unblock(hl_r2_t *r) {
+  if (r->blk_pending) { r->blk_pending = 0; return 0; }
+  if (!r->blk_near) return -EALREADY;
+  r->blk_near = 0;
+  line(r, HL_R2_IDLE);
+  settle(r);
+  r->blk_by = "near";
+  emit(r, HL_R2_EV_UNBLOCKED);
+  return 0;
+}
+
 /* ---- life cycle ---- */
 
 hl_r2_t *hl_r2_init(hl_r2_t *r, const hl_r2_variant_t *v, const hl_r2_io_t *io, void *user) {
@@ -559,6 +644,6 @@ void hl_r2_free(hl_r2_t *r) {
 int hl_r2_set_variant(hl_r2_t *r, const hl_r2_variant_t *v) {
   if (r->role != HL_R2_ROLE_NONE) return -EBUSY;
   r->v = v;
-  line(r, HL_R2_IDLE);
+  line(r, r->blk_near ? HL_R2_BLOCKED : HL_R2_IDLE);
   return 0;
 }

@@ -70,6 +70,12 @@ static void x_event(void *user, int ev, const hl_r2_t *r) {
     c->x_answer_at = 0;
     x_emit(s, c, "SimLineIdle", r, 0, NULL, NULL);
     break;
+  case HL_R2_EV_BLOCKED:
+    x_emit(s, c, "SimCircuitBlocked", r, 0, "by", !strcmp(r->blk_by, "near") ? "far" : "near");   /* from the box's side */
+    break;
+  case HL_R2_EV_UNBLOCKED:
+    x_emit(s, c, "SimCircuitUnblocked", r, 0, "by", !strcmp(r->blk_by, "near") ? "far" : "near");
+    break;
   default:
     break;
   }
@@ -128,6 +134,7 @@ int exch_command(sim_t *s, sim_chan_t *c, const hl_cmd_t *cmd, char *err, size_t
     /* s1 DNIS, s2 ANI, i1 category */
     rc = hl_r2_call(r, cmd->s1, cmd->s2, cmd->i1);
     if (rc == -EINVAL) { snprintf(err, errlen, "bad DNIS/ANI/category (digits 0-9, category 1-15)"); return rc; }
+    if (rc == -EACCES) { snprintf(err, errlen, "timeslot %d is blocked", c->info->channo); return rc; }
     if (rc != 0) { snprintf(err, errlen, "timeslot %d is not idle (%s)", c->info->channo, hl_r2_state_name(r->state)); return rc; }
     return 0;
   case HL_OP_SIM_HANGUP:
@@ -152,11 +159,16 @@ int exch_command(sim_t *s, sim_chan_t *c, const hl_cmd_t *cmd, char *err, size_t
     if (cmd->i2 >= 0) r->ani_mode = cmd->i2;
     if (cmd->i3 >= 0) r->max_ani = cmd->i3;
     return 0;
+  case HL_OP_SIM_BLOCK:
+    /* i1: 1 block (now, or when the call ends), 0 unblock */
+    if (cmd->i1) { hl_r2_block(r); return 0; }
+    if (hl_r2_unblock(r) != 0) { snprintf(err, errlen, "the exchange does not block timeslot %d", c->info->channo); return -EINVAL; }
+    return 0;
   case HL_OP_SIM_TALK:
   case HL_OP_SIM_LISTEN:
     return pstn_command(s, c, cmd, err, errlen);
   default:
-    snprintf(err, errlen, "channel %d is an R2 timeslot: the exchange takes call, hangup, answer, outcome, r2, talk, listen", c->info->channo);
+    snprintf(err, errlen, "channel %d is an R2 timeslot: the exchange takes call, hangup, answer, outcome, r2, block, talk, listen", c->info->channo);
     return -EINVAL;
   }
 }

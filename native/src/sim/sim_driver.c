@@ -472,7 +472,7 @@ int hl_sim_command(hl_driver_t *drv, const hl_cmd_t *cmd, char *err, size_t errl
   if (!c) { snprintf(err, errlen, "no channel %d", cmd->chan); return -ENODEV; }
   if (cmd->op == HL_OP_SIM_IMPAIR) return sim_impair(s, c, cmd, err, errlen);
   if (c->info->kind == HL_KIND_E1_R2) return exch_command(s, c, cmd, err, errlen);
-  if (cmd->op == HL_OP_SIM_R2) { snprintf(err, errlen, "channel %d is not an R2 timeslot", cmd->chan); return -EINVAL; }
+  if (cmd->op == HL_OP_SIM_R2 || cmd->op == HL_OP_SIM_BLOCK) { snprintf(err, errlen, "channel %d is not an R2 timeslot", cmd->chan); return -EINVAL; }
   if (c->info->kind != HL_KIND_FXO && c->info->kind != HL_KIND_FXS) {
     snprintf(err, errlen, "channel %d is not an analog port", cmd->chan);
     return -EINVAL;

@@ -10,6 +10,7 @@ import { acdCommands } from './acd.js';
 import { routingCommands } from './routing.js';
 import { promptCommands } from './prompts.js';
 import { systemCommands } from './system.js';
+import { e1Commands } from './e1.js';
 
 export function buildRegistry(): CommandRegistry {
   const r = new CommandRegistry();
@@ -23,5 +24,6 @@ export function buildRegistry(): CommandRegistry {
   routingCommands(r);
   promptCommands(r);
   systemCommands(r);
+  e1Commands(r);
   return r;
 }

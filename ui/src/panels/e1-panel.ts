@@ -1,0 +1,118 @@
+// The E1 page: spans with their alarms, a grid of R2 circuits coloured by
+// state with block/unblock, a span reset, and the signalling trace of a recent
+// call on trunk e1 (shown and downloadable as text). The circuit list is
+// refetched on call events and after each action. Text bindings only.
+import { LitElement, html, css, nothing } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import { LangMixin } from '../lang-mixin.js';
+import { t, clock } from '../i18n.js';
+import { shared } from '../styles.js';
+import { connection } from '../data/api.js';
+import { subscribeCalls, type Cdr } from '../data/calls.js';
+import { fetchSpans, blockCircuit, unblockCircuit, resetSpan, fetchTrace, fetchTraceText, type Span, type Circuit, type Trace } from '../data/e1.js';
+
+@customElement('e1-panel')
+export class E1Panel extends LangMixin(LitElement) {
+  static override styles = [shared, css`
+    .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(92px, 1fr)); gap: 6px; margin: 8px 0; }
+    .circuit { border: 1px solid #cbd2e0; border-radius: 4px; padding: 4px 6px; font-size: 12px; }
+    .circuit[data-state="idle"] { background: #ecfdf5; }
+    .circuit[data-state="in-call"] { background: #dbeafe; }
+    .circuit[data-state="blocked-local"] { background: #fef3c7; }
+    .circuit[data-state="blocked-remote"] { background: #fde68a; }
+    .circuit[data-state="alarm"] { background: #fee2e2; }
+    .circuit button { font-size: 11px; padding: 1px 6px; margin-top: 2px; }
+    .alarm { color: #b91c1c; }
+    pre { background: #f6f7f9; padding: 8px; max-height: 360px; overflow: auto; }
+  `];
+
+  @state() private spans: Span[] | null = null;
+  @state() private calls: Cdr[] = [];
+  @state() private selected: string | null = null;
+  @state() private traces: Trace[] = [];
+  @state() private error = '';
+  private stop: (() => void) | null = null;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void this.refresh();
+    this.stop = subscribeCalls(connection(), (c) => { this.calls = c.filter((x) => x.trunk === 'e1'); void this.refresh(); }, { limit: 100 });
+  }
+
+  override disconnectedCallback(): void {
+    this.stop?.();
+    super.disconnectedCallback();
+  }
+
+  private async refresh(): Promise<void> {
+    try { this.spans = await fetchSpans(connection()); } catch (e) { this.error = e instanceof Error ? e.message : String(e); }
+  }
+
+  private async act(fn: () => Promise<unknown>): Promise<void> {
+    this.error = '';
+    try { await fn(); } catch (e) { this.error = e instanceof Error ? e.message : String(e); }
+    await this.refresh();
+  }
+
+  private async showTrace(journey: string): Promise<void> {
+    this.selected = journey;
+    this.traces = [];
+    this.error = '';
+    try {
+      const r = await fetchTrace(connection(), journey);
+      if (this.selected === journey) this.traces = r.traces;
+    } catch (e) { this.error = e instanceof Error ? e.message : String(e); }
+  }
+
+  private async download(journey: string): Promise<void> {
+    const r = await fetchTraceText(connection(), journey);
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(new Blob([r.text], { type: 'text/plain' }));
+    a.download = r.filename;
+    a.click();
+    URL.revokeObjectURL(a.href);
+  }
+
+  private circuit(c: Circuit) {
+    const blockedByUs = c.state === 'blocked-local';
+    return html`<div class="circuit" data-chan=${c.chan} data-state=${c.state}>
+      <div><b>${c.chan}</b> <span class="muted">TS${c.timeslot}</span></div>
+      <div class="state">${t(`e1.${c.state}`)}</div>
+      ${blockedByUs
+        ? html`<button data-action="unblock" @click=${() => this.act(() => unblockCircuit(connection(), c.chan))}>${t('e1.unblock')}</button>`
+        : html`<button data-action="block" ?disabled=${c.state === 'alarm'} @click=${() => this.act(() => blockCircuit(connection(), c.chan))}>${t('e1.block')}</button>`}
+    </div>`;
+  }
+
+  private trace() {
+    if (!this.selected) return nothing;
+    return html`<section class="card" id="trace">
+      <h3>${t('e1.trace')} <button data-action="download" @click=${() => this.download(this.selected!)}>${t('e1.download')}</button></h3>
+      ${this.traces.map((tr) => html`<p class="muted">${t('e1.channel')} ${tr.chan}${tr.dropped ? ` (+${tr.dropped})` : ''}</p>
+        <pre>${tr.entries.map(([ms, dir, what]) => `${String(ms).padStart(6)} ${dir} ${what}`).join('\n')}</pre>`)}
+    </section>`;
+  }
+
+  override render() {
+    if (!this.spans) return html`<p class="muted">${this.error || t('loading')}</p>`;
+    return html`
+      ${this.error ? html`<p class="error">${this.error}</p>` : nothing}
+      ${this.spans.length ? nothing : html`<p class="muted" id="no-spans">${t('e1.noSpans')}</p>`}
+      ${this.spans.map((s) => html`<section class="card" data-span=${s.span}>
+        <h3>${t('e1.span')} ${s.span}
+          <span class=${s.alarms.length ? 'alarm' : 'muted'}>${s.alarms.length ? s.alarms.join(', ') : t('e1.noAlarms')}</span>
+          <button data-action="reset" @click=${() => this.act(() => resetSpan(connection(), s.span))}>${t('e1.reset')}</button></h3>
+        <div class="grid">${s.circuits.map((c) => this.circuit(c))}</div>
+      </section>`)}
+      ${this.trace()}
+      <table id="e1-calls">
+        <thead><tr><th>${t('time')}</th><th>${t('caller')}</th><th>${t('e1.callee')}</th><th>${t('e1.disposition')}</th><th></th></tr></thead>
+        <tbody>${this.calls.map((c) => html`<tr data-journey=${c.journey}>
+          <td>${clock(c.startedAt)}</td><td class="caller">${c.caller}</td><td>${c.callee}</td><td>${c.disposition}</td>
+          <td><button data-action="trace" @click=${() => this.showTrace(c.journey)}>${t('e1.trace')}</button></td>
+        </tr>`)}</tbody>
+      </table>`;
+  }
+}
+
+declare global { interface HTMLElementTagNameMap { 'e1-panel': E1Panel } }
