@@ -10,54 +10,31 @@ import * as assert from 'uvu/assert';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { startBox, demoConfig, TUESDAY_10AM, type Box } from '../calls/harness.js';
-import { startApiServer, type ApiServer } from '../../src/api/http-server.js';
+import type { Page } from 'playwright-core';
+import type { Box } from '../calls/harness.js';
+import type { ApiServer } from '../../src/api/http-server.js';
 import { Client } from '../../src/api/test-kit.js';
-import { createLogger } from '../../src/log.js';
+import { adminSession, UI_DIST, SHOTS, type AdminSession } from './admin-session.js';
 
-const UI_DIST = path.join(process.cwd(), 'ui', 'dist');
-const SHOTS = path.join(process.cwd(), 'out', 'screenshots');
 const FIXTURE = path.join(process.cwd(), 'test', 'fixtures', 'audio', 'beep-800.wav');
 const PASSWORD = 'config pages password';
 const HOSTILE = '<img src onerror=f>';
 
+let S: AdminSession;
 let box: Box;
 let api: ApiServer;
-let browser: Browser;
 let page: Page;
 let admin: Client;
-const pageErrors: string[] = [];
-const dialogs: string[] = [];
-const scripts = new Set<string>();
-
-const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+let pageErrors: string[];
+let dialogs: string[];
+let scripts: Set<string>;
+const shot = (name: string) => S.shot(name);
 
 test.before(async () => {
-  if (!fs.existsSync(path.join(UI_DIST, 'index.html'))) throw new Error('ui/dist is not built: npm run build:ui');
-  fs.mkdirSync(SHOTS, { recursive: true });
-  box = await startBox(demoConfig(), { at: TUESDAY_10AM });
-  api = await startApiServer({ port: 0, dataDir: box.dataDir, supervisor: box.sup, log: createLogger({}, () => {}) });
-  admin = new Client(api.url);
-  await admin.ok('auth/setup/create-admin', { username: 'admin', password: PASSWORD });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
-  const ctx = await browser.newContext({ locale: 'en-US', viewport: { width: 1360, height: 900 }, timezoneId: 'America/New_York' });
-  page = await ctx.newPage();
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
-  page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
-  page.on('response', (r) => { if (r.request().resourceType() === 'script') scripts.add(new URL(r.url()).pathname); });
-  await page.goto(`${api.url}/`);
-  await page.fill('#username', 'admin');
-  await page.fill('#password', PASSWORD);
-  await page.click('#submit');
-  await page.locator('tr[data-queue="service"]').waitFor();
+  S = await adminSession({ password: PASSWORD, readyWhen: 'tr[data-queue="service"]', timezoneId: 'America/New_York', dialogs: 'dismiss' });
+  ({ box, api, page, admin, pageErrors, dialogs, scripts } = S);
 });
-test.after(async () => {
-  await browser?.close();
-  await api?.close();
-  await box?.stop();
-});
+test.after(async () => { await S?.close(); });
 
 test('first-load JavaScript of the admin face stays under 200 KB gzip; the configuration pages are not in it', () => {
   let total = 0;

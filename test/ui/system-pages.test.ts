@@ -8,50 +8,29 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { startBox, demoConfig, TUESDAY_10AM, type Box } from '../calls/harness.js';
-import { startApiServer, type ApiServer } from '../../src/api/http-server.js';
-import { Client } from '../../src/api/test-kit.js';
-import { createLogger } from '../../src/log.js';
+import type { Page } from 'playwright-core';
+import type { Box } from '../calls/harness.js';
+import type { ApiServer } from '../../src/api/http-server.js';
+import type { Client } from '../../src/api/test-kit.js';
+import { adminSession, UI_DIST, SHOTS, type AdminSession } from './admin-session.js';
 
-const UI_DIST = path.join(process.cwd(), 'ui', 'dist');
-const SHOTS = path.join(process.cwd(), 'out', 'screenshots');
 const PASSWORD = 'system pages password';
 
+let S: AdminSession;
 let box: Box;
 let api: ApiServer;
-let browser: Browser;
 let page: Page;
 let admin: Client;
-const pageErrors: string[] = [];
-const dialogs: string[] = [];
-
-const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+let pageErrors: string[];
+let dialogs: string[];
+let scripts: Set<string>;
+const shot = (name: string) => S.shot(name);
 
 test.before(async () => {
-  if (!fs.existsSync(path.join(UI_DIST, 'index.html'))) throw new Error('ui/dist is not built: npm run build:ui');
-  fs.mkdirSync(SHOTS, { recursive: true });
-  box = await startBox(demoConfig(), { at: TUESDAY_10AM });
-  api = await startApiServer({ port: 0, dataDir: box.dataDir, supervisor: box.sup, log: createLogger({}, () => {}) });
-  admin = new Client(api.url);
-  await admin.ok('auth/setup/create-admin', { username: 'admin', password: PASSWORD });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
-  const ctx = await browser.newContext({ locale: 'en-US', viewport: { width: 1360, height: 900 } });
-  page = await ctx.newPage();
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
-  page.on('dialog', (d) => { dialogs.push(d.message()); void d.accept(); });
-  await page.goto(`${api.url}/`);
-  await page.fill('#username', 'admin');
-  await page.fill('#password', PASSWORD);
-  await page.click('#submit');
-  await page.locator('button[data-tab="system"]').waitFor();
+  S = await adminSession({ password: PASSWORD, readyWhen: 'button[data-tab="system"]', dialogs: 'accept' });
+  ({ box, api, page, admin, pageErrors, dialogs, scripts } = S);
 });
-test.after(async () => {
-  await browser?.close();
-  await api?.close();
-  await box?.stop();
-});
+test.after(async () => { await S?.close(); });
 
 test('an admin makes a backup: progress shows, then the file is listed and downloads', async () => {
   await page.click('button[data-tab="system"]');
