@@ -174,11 +174,15 @@ export class ScenarioRunner {
     const timing = await this.timing(sc, stats0, wall0);
     // 2 % for the measurement itself (two stats round trips around the run).
     const slow = timing.analog && timing.askedSpeed >= MIN_ANALOG_SPEED && timing.speed < MIN_ANALOG_SPEED * 0.98;
-    const tr = { index: steps.length + 1, ok: timing.overruns === 0 && !slow, text: '' };
+    // At real time an overrun is late audio on a line: a failure. Faster than
+    // real time the engine catches up with ticks back to back, and a stall of
+    // a shared machine's scheduler shows as one: what counts is the speed.
+    const late = timing.overruns > 0 && timing.askedSpeed > 0 && timing.askedSpeed <= 1;
+    const tr = { index: steps.length + 1, ok: !late && !slow, text: '' };
     tr.text = `speed ${timing.speed.toFixed(1)}x (asked ${timing.askedSpeed || 'max'}x${timing.analog ? ', analog' : ''}), `
       + `overruns ${timing.overruns}, ${(timing.engineMs / 1000).toFixed(1)} s of engine time in ${(timing.wallMs / 1000).toFixed(2)} s`;
     steps.push(tr);
-    print(`${tr.ok ? 'ok' : 'not ok'} ${tr.index} - timing: ${tr.text}${slow ? `; below ${MIN_ANALOG_SPEED}x` : ''}${timing.overruns ? '; the engine overran' : ''}`);
+    print(`${tr.ok ? 'ok' : 'not ok'} ${tr.index} - timing: ${tr.text}${slow ? `; below ${MIN_ANALOG_SPEED}x` : ''}${late ? '; the engine overran at real time' : ''}`);
     if (!tr.ok) failed = true;
     this.client.off('event', this.onEvent);
     return { name: sc.name, file, ok: !failed, steps, timing };
