@@ -432,7 +432,10 @@ int pstn_command(sim_t *s, sim_chan_t *c, const hl_cmd_t *cmd, char *err, size_t
     __attribute__((fallthrough));
   case HL_OP_SIM_ONHOOK:
     if (fxo) { snprintf(err, errlen, "channel %d is an FXO port: use hangup", c->info->channo); return -EINVAL; }
+    /* A phone put down stops keying: digits still queued are dropped, so
+     * they cannot reach the next call. */
     f->hook = 0; f->talk_rate = 0; f->pulses.active = 0;
+    dtmf_tx_init(f->dtmf_tx);
     return 0;
   case HL_OP_SIM_OFFHOOK:
     if (fxo) { snprintf(err, errlen, "channel %d is an FXO port", c->info->channo); return -EINVAL; }
