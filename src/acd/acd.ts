@@ -7,7 +7,7 @@ import type { CallSession } from '../calls/session.js';
 import type { Destination } from '../routing/destination.js';
 import type { Leg } from '../calls/leg.js';
 import type { Queue, Agent } from './schemas.js';
-import type { AgentState, QueueEvents, AgentEvents } from './events.js';
+import { secs, type AgentState, type QueueEvents, type AgentEvents } from './events.js';
 import { Router, type Offer } from './router.js';
 import type { Timer } from '../calls/timers.js';
 import { EventEmitter } from 'node:events';
@@ -451,5 +451,3 @@ async function whenTalking(s: CallSession): Promise<void> {
 function blankAgent(a: Agent): AgentRuntime {
   return { id: a.id, state: 'logged-out', sinceMs: 0, reason: null, missed: 0, ext: a.ext, restUntilMs: 0, wrapTimer: null, restTimer: null, pauseTimer: null, call: null, party: null, pausePending: false, wrapQueue: null };
 }
-
-const secs = (ms: number) => Math.max(0, Math.round(ms / 100) / 10);

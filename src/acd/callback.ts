@@ -4,6 +4,7 @@
 // back through a trunk and the two talk. The callback is a journey of its
 // own; its queue events name the original call's journey, so the queue's
 // numbers count the caller once.
+import { secs } from './events.js';
 import type { CallSession } from '../calls/session.js';
 import { CallSession as Session } from '../calls/session.js';
 import { Leg } from '../calls/leg.js';
@@ -85,5 +86,3 @@ async function serveCallback(ctx: CallContext, q: Queue, o: Offer, original: str
     }
   });
 }
-
-const secs = (ms: number) => Math.max(0, Math.round(ms / 100) / 10);

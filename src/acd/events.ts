@@ -7,6 +7,9 @@
 // Times in data are seconds of engine time, rounded to 0.1 s. The journal
 // entry's own `at` (wall time) places the event in a report period.
 
+// Engine milliseconds as the seconds journaled in queue and agent data.
+export const secs = (ms: number): number => Math.max(0, Math.round(ms / 100) / 10);
+
 export interface QueueEvents {
   // A caller entered a queue (each entry counts once as "offered" to that
   // queue: a call transferred from queue A to queue B counts in both).

@@ -1,6 +1,7 @@
 // Ringing agents for a waiting caller: one phone, all of them at once, or one
 // more every few seconds (ring-progressively). The caller keeps hearing music
 // meanwhile. Resolves with the agent who answered, or null.
+import { secs } from './events.js';
 import type { CallSession } from '../calls/session.js';
 import type { Leg } from '../calls/leg.js';
 import type { Queue } from './schemas.js';
@@ -96,5 +97,3 @@ export async function offerToAgents(s: CallSession, acd: Acd, q: Queue, o: Offer
     }
   }
 }
-
-const secs = (ms: number) => Math.max(0, Math.round(ms / 100) / 10);

@@ -3,6 +3,7 @@
 // may press a key to leave or to be called back, and waits until the router
 // offers them to agents. Resolves with where the caller goes next when a rule
 // takes them out, or null once the call was served (or became a callback).
+import { secs } from './events.js';
 import type { CallSession } from '../calls/session.js';
 import type { Destination } from '../routing/destination.js';
 import type { Queue } from './schemas.js';
@@ -205,5 +206,3 @@ function overflowTo(s: CallSession, q: Queue, why: Why): Destination {
   if (op && s.ctx.config.extension(op)?.voicemail.enabled) return { type: 'voicemail', box: op };
   return { type: 'busy' };
 }
-
-const secs = (ms: number) => Math.max(0, Math.round(ms / 100) / 10);
