@@ -33,7 +33,7 @@ export class CallManager {
     load();
     engine.on('state', load);
     engine.on('event', (e: EngineEvent) => this.onEvent(e));
-    this.ctx.config.on('changed', ({ kind }: { kind: string }) => { if (kind === 'trunk' || kind === '*') void this.applyLines(); });
+    this.ctx.config.on('changed', ({ kind }: { kind: string }) => { if (kind === 'trunk' || kind === 'span' || kind === '*') void this.applyLines(); });
     await this.applyLines();
     await this.recover();
     this.started = true;
@@ -43,9 +43,13 @@ export class CallManager {
   async applyLines(): Promise<void> {
     for (const t of this.ctx.config.trunks()) {
       for (const chan of t.ports) {
-        if (this.ctx.ports.get(chan)?.info.kind === 'e1-r2') {
-          const r2 = t.r2 ?? { variant: 'china', dnisDigits: 0, askAni: 'after-dnis' };
-          await this.ctx.engine.request('setR2', chan, { variant: r2.variant, dnisDigits: r2.dnisDigits, askAni: r2.askAni }).catch((e: Error) => {
+        const port = this.ctx.ports.get(chan);
+        if (port?.info.kind === 'e1-r2') {
+          // The span's R2 settings, else the trunk's (older configurations), else China defaults.
+          const sp = this.ctx.config.doc('span', String(port.info.span))?.r2;
+          const r2 = sp ?? t.r2 ?? { variant: 'china', dnisDigits: 0, askAni: 'after-dnis' };
+          const extra = sp ? { aniDigits: sp.aniDigits, autoAcceptMs: Math.min(sp.acceptAfterMs, 10000) } : {};
+          await this.ctx.engine.request('setR2', chan, { variant: r2.variant, dnisDigits: r2.dnisDigits, askAni: r2.askAni, ...extra }).catch((e: Error) => {
             this.ctx.log.warn('R2 settings refused', { chan, error: e.message });
           });
           continue;

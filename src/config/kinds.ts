@@ -10,6 +10,7 @@ import { destinationSchema, type Destination } from '../routing/destination.js';
 import { ivrSchema } from '../ivr/definition.js';
 import { validateIvr, type IvrContext } from '../ivr/validate.js';
 import { queueSchema, agentSchema } from '../acd/schemas.js';
+import { spanSchema } from './span-schema.js';
 
 
 export const KIND_SCHEMAS = {
@@ -24,6 +25,7 @@ export const KIND_SCHEMAS = {
   ivr: ivrSchema,
   queue: queueSchema,
   agent: agentSchema,
+  span: spanSchema,
 } as const satisfies Record<string, z.ZodTypeAny>;
 
 export type ConfigKind = keyof typeof KIND_SCHEMAS;
@@ -56,6 +58,7 @@ export function crossCheck(d: ConfigDocs, env: CheckEnv): CrossError[] {
       else portOwner.set(p, `trunk ${t.id}`);
     });
   }
+  for (const [id, sp] of d.span) sameId('span', id, 'span', String(sp.span));
   for (const [id, m] of d.mailbox) {
     sameId('mailbox', id, 'id', m.id);
     if (d.extension.has(id)) err('mailbox', id, 'id', `${id} is an extension's own mailbox number`);
