@@ -414,7 +414,7 @@ Napi::Object InitAll(Napi::Env env, Napi::Object exports) {
     "dial", "flash", "ring", "stopRing", "sendDtmf", "setLine", "learnCadence", "setMwi", "simCall", "simHangup",
     "simOffhook", "simOnhook", "simDial", "simFlash", "simAnswer", "simOutcome", "simTalk", "simListen", "simImpair",
     "simAlarm", "simAutoAnswer", "timer", "cancelTimer", "callWaiting", "simPhone", "accept", "reject", "setR2", "simR2",
-    "block", "unblock", "simBlock"};
+    "block", "unblock", "simBlock", "setSs7", "ss7Reset", "simSs7"};
   static_assert(sizeof(names) / sizeof(names[0]) == HL_OP_COUNT, "op names match enum hl_op");
   for (int i = 0; i < HL_OP_COUNT; i++) ops.Set(names[i], i);
   exports.Set("ops", ops);

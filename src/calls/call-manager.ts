@@ -16,11 +16,14 @@ import { Journey } from './journey.js';
 import { CallSession } from './session.js';
 import { talk } from './talk.js';
 import { R2Watch } from './r2-watch.js';
+import { pointCodeValue } from '../config/span-schema.js';
 
 export class CallManager {
   private active = new Set<Promise<void>>();
   private started = false;
   private r2: R2Watch;
+  // What each SS7 span's link was last configured with (a reapply is a no-op).
+  private ss7Applied = new Map<number, string>();
 
   constructor(private ctx: CallContext) { this.r2 = new R2Watch(ctx); }
 
@@ -31,7 +34,7 @@ export class CallManager {
     const load = () => this.ctx.ports.load(engine.channels, (c) => engine.states.get(c)?.offhook === true && engine.channels.find((x) => x.chan === c)?.kind === 'fxs',
       (c) => engine.states.get(c)?.sigState);
     load();
-    engine.on('state', load);
+    engine.on('state', () => { load(); if (this.started) void this.applyLines(); });
     engine.on('event', (e: EngineEvent) => this.onEvent(e));
     this.ctx.config.on('changed', ({ kind }: { kind: string }) => { if (kind === 'trunk' || kind === 'span' || kind === '*') void this.applyLines(); });
     await this.applyLines();
@@ -39,8 +42,23 @@ export class CallManager {
     this.started = true;
   }
 
-  // Trunk settings the engine needs per line: caller-ID standard, disconnect methods.
+  // Trunk settings the engine needs per line: caller-ID standard, disconnect
+  // methods, R2 knobs; and each SS7 span's link settings on its D-channel.
   async applyLines(): Promise<void> {
+    for (const sp of this.ctx.config.list('span')) {
+      if (sp.signalling !== 'ss7' || !sp.ss7) continue;
+      const d = this.ctx.ports.all().find((p) => p.info.kind === 'dchan' && p.info.span === sp.span);
+      if (!d) { this.ctx.log.warn('SS7 settings for a span without a signalling channel', { span: sp.span }); continue; }
+      const s = sp.ss7;
+      const ni = { international: 0, 'international-spare': 1, national: 2, 'national-spare': 3 }[s.networkIndicator];
+      const args = { variant: s.variant, opc: pointCodeValue(s.opc, s.variant) as number, dpc: pointCodeValue(s.dpc, s.variant) as number, ni, slc: s.slc, cicBase: s.cicBase };
+      const key = JSON.stringify(args);
+      // A restarted engine forgets: its D-channel says so, and gets the settings again.
+      if (this.ss7Applied.get(sp.span) === key && this.ctx.engine.states.get(d.info.chan)?.sigState !== 'unconfigured') continue;
+      await this.ctx.engine.request('setSs7', d.info.chan, args).then(() => this.ss7Applied.set(sp.span, key), (e: Error) => {
+        this.ctx.log.warn('SS7 settings refused', { span: sp.span, error: e.message });
+      });
+    }
     for (const t of this.ctx.config.trunks()) {
       for (const chan of t.ports) {
         const port = this.ctx.ports.get(chan);
@@ -71,14 +89,14 @@ export class CallManager {
     const port = this.ctx.ports.get(e.chan);
     if (!port) return;
     if (port.info.kind === 'fxs' && e.event === 'HookChanged') port.offhook = e.offhook === true;
-    if (port.info.kind === 'e1-r2') this.r2.onEvent(port, e);
+    if (port.info.kind === 'e1-r2' || port.info.kind === 'e1') this.r2.onEvent(port, e);
     // A phone answering its ring is off-hook too (the engine reports it as the answer).
     if (port.info.kind === 'fxs' && e.event === 'ChannelAnswered' && e.by === 'phone') port.offhook = true;
     if (port.leg) { port.leg.onEvent(e); return; }
     if (!this.started) return;
     if (port.info.kind === 'fxo' && (e.event === 'RingStarted' || e.event === 'CallOffered')) {
       this.spawn(port.info.chan, 'fxo', (leg) => inboundCall(this.ctx, leg, e));
-    } else if (port.info.kind === 'e1-r2' && e.event === 'CallOffered') {
+    } else if ((port.info.kind === 'e1-r2' || port.info.kind === 'e1') && e.event === 'CallOffered') {
       this.spawn(port.info.chan, 'e1', (leg) => inboundCall(this.ctx, leg, e));
     } else if (port.info.kind === 'fxs' && e.event === 'HookChanged' && e.offhook === true) {
       this.spawn(port.info.chan, 'fxs', (leg) => phoneOffhook(this.ctx, leg));

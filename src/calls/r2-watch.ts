@@ -27,7 +27,7 @@ export class R2Watch {
   onEvent(port: Port, e: EngineEvent): void {
     if (e.event === 'CircuitBlocked') port.blocked = e.by === 'far' ? 'far' : 'near';
     else if (e.event === 'CircuitUnblocked') port.blocked = null;
-    else if (e.event === 'R2Trace') this.tracePart(port, e);
+    else if (e.event === 'R2Trace' || e.event === 'Ss7Trace') this.tracePart(port, e);
   }
 
   private tracePart(port: Port, e: EngineEvent): void {
@@ -40,9 +40,9 @@ export class R2Watch {
     this.parts.delete(chan);
     const journey = port.journey;
     port.journey = null;
-    this.ctx.store.journal.append('call', 'R2Trace', {
+    this.ctx.store.journal.append('call', e.event, {
       journey, engineMs: e.time, at: this.ctx.now(),
-      data: { chan, dropped: t.dropped, entries: t.entries },
+      data: { chan, dropped: t.dropped, entries: t.entries, ...(e.cic !== undefined ? { cic: e.cic } : {}) },
     });
   }
 }

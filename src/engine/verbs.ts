@@ -11,6 +11,7 @@ export const OUTCOMES = { answer: 0, busy: 1, congestion: 2, ring: 3, unallocate
 // MFC/R2: when the backward side asks for the caller's number (ANI).
 export const R2_ANI = { never: 0, 'after-dnis': 1, first: 2 } as const;
 export const R2_VARIANTS = ['china', 'itu'] as const;
+export const SS7_VARIANTS = ['itu', 'china'] as const;
 export const R2_REJECT = ['busy', 'congestion', 'unallocated', 'out-of-order'] as const;
 export const ALARMS = { yellow: 4, red: 8, blue: 16, los: 1 << 8, lfa: 1 << 9 } as const;
 const TAP = { listen: 1, whisper: 2, barge: 3 } as const;
@@ -134,6 +135,28 @@ export const verbs: Record<string, Verb> = {
       s1: a.variant ?? '', i1: a.dnisDigits ?? -1, i2: a.askAni === undefined ? -1 : R2_ANI[a.askAni],
       i3: a.aniDigits ?? -1, i4: a.autoAcceptMs ?? -1,
     }),
+  }),
+  // SS7 link of a span, on its D-channel (timeslot 16): point codes as numbers
+  // (the supervisor turns 3-8-3 / 8-8-8 notation into them), network
+  // indicator, link code, and the CIC of timeslot N = cicBase + N. Codes
+  // change with calls kept (the link realigns); variant and base only when idle.
+  setSs7: verb({
+    op: 'setSs7', needsChan: true,
+    schema: z.object({
+      variant: z.enum(SS7_VARIANTS),
+      opc: z.number().int().min(0).max(0xffffff),
+      dpc: z.number().int().min(0).max(0xffffff),
+      ni: z.number().int().min(0).max(3).default(2),
+      slc: z.number().int().min(0).max(15).default(0),
+      cicBase: z.number().int().min(0).max(4064).default(0),
+    }).strict(),
+    build: (a) => ({ s1: a.variant, i1: a.opc, i2: a.dpc, i3: a.ni | (a.slc << 4), i4: a.cicBase }),
+  }),
+  // Group reset (GRS) of every circuit of the span, or a restart of its link.
+  ss7Reset: verb({
+    op: 'ss7Reset', needsChan: true,
+    schema: z.object({ link: z.boolean().default(false) }).strict(),
+    build: (a) => ({ i1: a.link ? 1 : 0 }),
   }),
   flash: verb({ op: 'flash', needsChan: true, schema: none, build: () => ({}) }),
   ring: verb({

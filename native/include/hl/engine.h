@@ -36,6 +36,8 @@ enum hl_op {
   HL_OP_ACCEPT, HL_OP_REJECT, HL_OP_SET_R2, HL_OP_SIM_R2,
   /* circuit blocking (R2); the sim's i1: 1 block, 0 unblock */
   HL_OP_BLOCK, HL_OP_UNBLOCK, HL_OP_SIM_BLOCK,
+  /* SS7: link settings and span reset on a D-channel; the sim's SS7 far end */
+  HL_OP_SET_SS7, HL_OP_SS7_RESET, HL_OP_SIM_SS7,
   HL_OP_COUNT
 };
 
@@ -86,7 +88,7 @@ typedef struct hl_chan_state {
   int ring_count;
   int alarms;
   char caller[40];
-  char sig_state[24];  /* the signalling state machine's own state (R2), "" when none */
+  char sig_state[24];  /* the signalling state machine's own state (R2 line, SS7 circuit or link), "" when none */
 } hl_chan_state_t;
 
 enum hl_sig_state { HL_ST_IDLE = 0, HL_ST_RINGING, HL_ST_OFFERED, HL_ST_UP, HL_ST_DIALTONE,

@@ -306,12 +306,14 @@ void sig_event(hl_engine_t *e, chan_t *c, int ev) {
       hl_jw_bool(&w, "yellow", a & HL_ALARM_YELLOW);
       hl_jw_bool(&w, "blue", a & HL_ALARM_BLUE);
       ev_push(e, &w);
+      sig_ss7_span_alarm(e, span, a);
     }
     return;
   }
   if (c->info->kind == HL_KIND_FXO) fxo_event(e, c, ev);
   else if (c->info->kind == HL_KIND_FXS) fxs_event(e, c, ev);
   else if (c->r2) sig_r2_event(e, c, ev);
+  else if (c->info->kind == HL_KIND_DCHAN) sig_ss7_event(e, c, ev);
 }
 
 void sig_dtmf(hl_engine_t *e, chan_t *c, int digit, int duration_ms) {
@@ -421,6 +423,7 @@ int sig_command(hl_engine_t *e, chan_t *c, const hl_cmd_t *cmd) {
   char buf[HL_EVENT_JSON];
   hl_jw_t w;
   if (sig_r2_command(e, c, cmd)) return 1;
+  if (sig_ss7_command(e, c, cmd)) return 1;
   switch (cmd->op) {
   case HL_OP_ANSWER:
     if (c->info->kind == HL_KIND_FXO) {

@@ -14,6 +14,7 @@
 #include "hl/wav.h"
 #include "hl/jsonw.h"
 #include "hl/r2.h"
+#include "hl/ss7.h"
 
 #define CMD_RING 1024
 #define EVT_RING 4096
@@ -128,6 +129,17 @@ typedef struct chan {
   int cw_tone_on;
   /* MFC/R2 timeslot (HL_KIND_E1_R2) */
   hl_r2_t *r2;
+  /* SS7 (ss7sig.c). On a span's D-channel: the link and the span's circuits
+   * (ss7_ready once configured), the bearer of each timeslot, the CIC base.
+   * On a bearer: its D-channel (0: not an SS7 span) and its CIC. */
+  hl_ss7_t *ss7;
+  int ss7_ready;
+  int ss7_ts_chan[32];
+  int ss7_base;
+  uint64_t ss7_bad_frames;
+  int ss7_dchan;
+  int cic;
+  int ss7_incoming;              /* the bearer's current call came in */
 } chan_t;
 
 enum { PRERING_NONE = 0, PRERING_WAIT, PRERING_SPILL, PRERING_GAP };
@@ -207,6 +219,15 @@ void sig_r2_event(hl_engine_t *e, chan_t *c, int ev);
 void sig_r2_tick(hl_engine_t *e, chan_t *c);
 /* 1 when the command was R2's (done or refused). */
 int sig_r2_command(hl_engine_t *e, chan_t *c, const hl_cmd_t *cmd);
+
+/* SS7 (ss7sig.c) */
+int sig_ss7_open(hl_engine_t *e, chan_t *d);
+void sig_ss7_close(chan_t *d);
+void sig_ss7_tick(hl_engine_t *e, chan_t *d);
+void sig_ss7_event(hl_engine_t *e, chan_t *d, int ev);
+void sig_ss7_span_alarm(hl_engine_t *e, int span, int alarms);
+int sig_ss7_command(hl_engine_t *e, chan_t *c, const hl_cmd_t *cmd);
+void sig_ss7_state_name(hl_engine_t *e, const chan_t *c, char *out, size_t cap);
 
 /* media */
 int media_wire(hl_engine_t *e, chan_t *c);

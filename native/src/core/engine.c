@@ -100,8 +100,20 @@ hl_engine_t *hl_engine_new(hl_driver_t *drv, const hl_engine_config_t *cfg, char
     c->cid_mode = HL_CID_AUTO;
     c->disc = HL_DISC_POLARITY | HL_DISC_LOOP | HL_DISC_BUSY | HL_DISC_CONGESTION;
     c->ring_cid_std = HL_CID_BELL202;
-    /* D-channels carry no audio; a gap in a board's numbering is no channel. */
-    if (c->info->kind == HL_KIND_DCHAN || c->info->kind == HL_KIND_NONE) continue;
+    /* A gap in a board's numbering is no channel; D-channels carry frames,
+     * not audio, and are opened only when the board can pass frames. */
+    if (c->info->kind == HL_KIND_NONE) continue;
+    if (c->info->kind == HL_KIND_DCHAN) {
+      if (!drv->ops->read_frame || !drv->ops->write_frame) continue;
+      int r = drv->ops->open(drv->state, c->info->channo);
+      if (r < 0) {
+        snprintf(err, errlen, "channel %d (%s): open failed: %s", c->info->channo, c->info->name, strerror(-r));
+        hl_engine_free(e);
+        return NULL;
+      }
+      c->open = 1;
+      continue;
+    }
     c->dtmf_tx = dtmf_tx_init(NULL);
     if (hl_dtmf_rx_init(&c->dtmf, NULL, NULL) != 0 || !c->dtmf_tx || hl_cid_rx_init(&c->cid, 0) != 0 || hl_cid_tx_init(&c->cid_tx) != 0) {
       snprintf(err, errlen, "channel %d: DSP init failed", c->info->channo);
@@ -121,6 +133,13 @@ hl_engine_t *hl_engine_new(hl_driver_t *drv, const hl_engine_config_t *cfg, char
       return NULL;
     }
   }
+  /* SS7 links, once every bearer exists (each learns its D-channel). */
+  for (int i = 0; i < e->nchans; i++)
+    if (e->ch[i].open && e->ch[i].info->kind == HL_KIND_DCHAN && sig_ss7_open(e, &e->ch[i]) != 0) {
+      snprintf(err, errlen, "channel %d: SS7 init failed", i + 1);
+      hl_engine_free(e);
+      return NULL;
+    }
   for (int s = 1; s <= drv->nspans; s++) {
     int a = drv->ops->span_alarms(drv->state, s);
     e->span_alarm[s] = a < 0 ? 0 : a;
@@ -151,6 +170,7 @@ void hl_engine_free(hl_engine_t *e) {
     if (c->cid.fsk_class) hl_cid_rx_release(&c->cid);
     if (c->cid_tx.tx[0]) hl_cid_tx_release(&c->cid_tx);
     if (c->r2) sig_r2_close(c);
+    if (c->ss7) sig_ss7_close(c);
   }
   for (int i = 0; i < MAX_RECORDINGS; i++) {
     hl_recording_t *r = atomic_load(&e->recs[i]);
@@ -207,7 +227,7 @@ static void run_command(hl_engine_t *e, const hl_cmd_t *cmd) {
   atomic_fetch_add(&e->st_commands, 1);
   if (cmd->op == HL_OP_TIMER || cmd->op == HL_OP_TIMER_CANCEL) { timer_command(e, cmd); return; }
   if ((cmd->op >= HL_OP_SIM_CALL && cmd->op <= HL_OP_SIM_AUTOANSWER) || cmd->op == HL_OP_SIM_PHONE || cmd->op == HL_OP_SIM_R2 ||
-      cmd->op == HL_OP_SIM_BLOCK) {
+      cmd->op == HL_OP_SIM_BLOCK || cmd->op == HL_OP_SIM_SS7) {
     char err[160] = "";
     if (!hl_sim_is(e->drv)) { ev_error(e, cmd, "not_simulated", "far-end commands need the sim driver"); return; }
     if (hl_sim_command(e->drv, cmd, err, sizeof err) != 0) ev_error(e, cmd, "far_end_refused", err);
@@ -249,6 +269,7 @@ static void publish(hl_engine_t *e) {
     if (c->have_caller) memcpy(s->caller, c->caller.number, sizeof s->caller - 1);
     else s->caller[0] = 0;
     if (c->r2) snprintf(s->sig_state, sizeof s->sig_state, "%s", hl_r2_state_name(c->r2->state));
+    else if (c->ss7 || c->ss7_dchan) sig_ss7_state_name(e, c, s->sig_state, sizeof s->sig_state);
     else s->sig_state[0] = 0;
   }
   atomic_fetch_add_explicit(&e->snap_seq, 1, memory_order_release);
@@ -271,6 +292,7 @@ void hl_engine_step(hl_engine_t *e) {
     if (!c->open) continue;
     int ev;
     while ((ev = d->ops->get_event(d->state, c->info->channo)) > 0) sig_event(e, c, ev);
+    if (c->info->kind == HL_KIND_DCHAN) { sig_ss7_tick(e, c); continue; }
     int n = d->ops->read_audio(d->state, c->info->channo, law, HL_BLOCK);
     if (n == HL_BLOCK) {
       if (c->info->law == HL_LAW_ALAW) for (int k = 0; k < HL_BLOCK; k++) c->rx[k] = alaw_to_linear(law[k]);

@@ -1,6 +1,7 @@
-// The E1 spans from the panel: spans with their alarms and every R2 circuit's
-// state, blocking and unblocking a circuit (audited), a span reset, and the
-// signalling trace of a call (journaled as R2Trace when its line went idle).
+// The E1 spans from the panel: spans with their alarms, their settings and
+// (SS7) the signalling link's state, every R2 or SS7 circuit's state, blocking
+// and unblocking a circuit (audited), a span reset, and the signalling trace
+// of a call (journaled as R2Trace or Ss7Trace when its circuit went idle).
 import { z } from 'zod';
 import { command, SUPERVISORS, type CommandRegistry, type CommandContext } from '../registry.js';
 import { notFound, internal, conflict, validationFailed } from '../errors.js';
@@ -33,11 +34,21 @@ export function circuitState(sigState: string | undefined, spanAlarms: number): 
   return !sigState || sigState === 'idle' ? 'idle' : 'in-call';
 }
 
-async function r2Channel(ctx: CommandContext, chan: number): Promise<{ info: ChannelInfo; state: ChannelState | undefined }> {
+// An SS7 span is one whose timeslot 16 is a D-channel; its other timeslots are circuits.
+function ss7Spans(st: EngineState): Map<number, ChannelInfo> {
+  return new Map(st.channels.filter((c) => c.kind === 'dchan').map((c) => [c.span, c]));
+}
+
+function signallingOf(c: ChannelInfo, dchans: Map<number, ChannelInfo>): 'r2' | 'ss7' | null {
+  if (c.kind === 'e1-r2') return 'r2';
+  return c.kind === 'e1' && dchans.has(c.span) ? 'ss7' : null;
+}
+
+async function circuitChannel(ctx: CommandContext, chan: number): Promise<{ info: ChannelInfo; state: ChannelState | undefined }> {
   const st = await engineState(ctx);
   const info = st.channels.find((c) => c.chan === chan);
   if (!info) throw notFound(`channel ${chan}`);
-  if (info.kind !== 'e1-r2') throw validationFailed([{ path: 'chan', message: `channel ${chan} is not an R2 timeslot (${info.kind})` }]);
+  if (!signallingOf(info, ss7Spans(st))) throw validationFailed([{ path: 'chan', message: `channel ${chan} is not an R2 or SS7 circuit (${info.kind})` }]);
   return { info, state: st.states.find((s) => s.chan === chan) };
 }
 
@@ -51,10 +62,13 @@ async function engineDo(fn: () => Promise<unknown>): Promise<void> {
   }
 }
 
-const chan = z.number().int().positive().describe('an E1 R2 timeslot channel');
+const chan = z.number().int().positive().describe('an E1 circuit\'s channel (R2 or SS7 timeslot)');
 
-export function traceText(journey: string, traces: { chan: number; dropped: number; entries: [number, string, string][] }[]): string {
-  const lines = [`# R2 signalling of call ${journey}: ms since seizure, tx (we sent) / rx (we received), signal`];
+export function traceText(journey: string, traces: { chan: number; dropped: number; entries: [number, string, string][]; kind?: 'r2' | 'ss7' }[]): string {
+  const ss7 = traces.some((t) => t.kind === 'ss7');
+  const lines = [ss7
+    ? `# SS7 ISUP signalling of call ${journey}: ms since the IAM, tx (we sent) / rx (we received), message`
+    : `# R2 signalling of call ${journey}: ms since seizure, tx (we sent) / rx (we received), signal`];
   for (const t of traces) {
     lines.push(`# channel ${t.chan}${t.dropped ? ` (${t.dropped} earlier entries dropped)` : ''}`);
     for (const [ms, dir, what] of t.entries) lines.push(`${String(ms).padStart(6)} ${dir} ${what}`);
@@ -64,21 +78,34 @@ export function traceText(journey: string, traces: { chan: number; dropped: numb
 
 export function e1Commands(r: CommandRegistry): void {
   r.add(command({
-    name: 'e1/span/list', summary: 'E1 spans with their alarms, and each R2 circuit: channel, signalling state, trunk and state (idle, in-call, blocked-local, blocked-remote, alarm)', access: SUPERVISORS, kind: 'read',
+    name: 'e1/span/list', summary: 'E1 spans with their alarms, signalling, settings and SS7 link state, and each circuit: channel, timeslot, CIC (SS7), signalling state, trunk and state (idle, in-call, blocked-local, blocked-remote, alarm)', access: SUPERVISORS, kind: 'read',
     input: z.object({}).strict(),
     async handler(_i, ctx) {
       const st = await engineState(ctx);
       const spanAlarms = new Map(st.spans.map((s) => [s.span, s.alarms]));
       const byChan = new Map(st.states.map((s) => [s.chan, s]));
-      const spans = new Map<number, { span: number; alarms: string[]; circuits: unknown[] }>();
+      const dchans = ss7Spans(st);
+      type SpanOut = { span: number; alarms: string[]; signalling: 'r2' | 'ss7' | null; settings: unknown; link: unknown; mismatch: string | null; circuits: unknown[] };
+      const spans = new Map<number, SpanOut>();
       for (const c of st.channels) {
         if (c.kind !== 'e1-r2' && c.kind !== 'e1') continue;
         const alarms = spanAlarms.get(c.span) ?? 0;
+        const signalling = signallingOf(c, dchans);
         let span = spans.get(c.span);
-        if (!span) { span = { span: c.span, alarms: alarmNames(alarms), circuits: [] }; spans.set(c.span, span); }
+        if (!span) {
+          const settings = ctx.deps.config.doc('span', String(c.span)) ?? null;
+          const d = dchans.get(c.span);
+          const link = d ? { chan: d.chan, state: byChan.get(d.chan)?.sigState ?? 'unconfigured' } : null;
+          // Signalling type is the board's: a change in the settings waits for an engine restart.
+          const mismatch = settings && signalling && settings.signalling !== signalling
+            ? `configured as ${settings.signalling} but the board runs ${signalling}: it applies when the engine restarts` : null;
+          span = { span: c.span, alarms: alarmNames(alarms), signalling, settings, link, mismatch, circuits: [] };
+          spans.set(c.span, span);
+        }
         const s = byChan.get(c.chan);
+        const ss7 = signalling === 'ss7' && span.settings ? (span.settings as { ss7?: { cicBase: number } }).ss7 : undefined;
         span.circuits.push({
-          chan: c.chan, timeslot: c.chanpos, signalling: c.kind === 'e1-r2' ? 'r2' : 'none',
+          chan: c.chan, timeslot: c.chanpos, signalling: signalling ?? 'none', cic: ss7 ? ss7.cicBase + c.chanpos : null,
           sigState: s?.sigState ?? null, state: circuitState(s?.sigState, alarms),
           trunk: ctx.deps.config.trunkByPort(c.chan)?.id ?? null,
         });
@@ -88,11 +115,11 @@ export function e1Commands(r: CommandRegistry): void {
   }));
 
   r.add(command({
-    name: 'e1/circuit/block', summary: 'Block an R2 circuit: an idle one at once, one in a call when the call ends (pending: true); it is then never seized and refuses seizures', access: SUPERVISORS, kind: 'write',
+    name: 'e1/circuit/block', summary: 'Block a circuit. R2: an idle one at once, one in a call when the call ends (pending: true). SS7: a BLO to the far end (the call in progress goes on; acknowledged by BLA). A blocked circuit is never seized', access: SUPERVISORS, kind: 'write',
     input: z.object({ chan }).strict(),
     target: (i) => `circuit ${i.chan}`,
     async handler(i, ctx) {
-      const { state } = await r2Channel(ctx, i.chan);
+      const { state } = await circuitChannel(ctx, i.chan);
       const sig = state?.sigState;
       await engineDo(() => engineOf(ctx).request('block', i.chan));
       return { chan: i.chan, pending: !!sig && sig !== 'idle' && sig !== 'blocked-local' && sig !== 'blocked-remote' };
@@ -100,24 +127,29 @@ export function e1Commands(r: CommandRegistry): void {
   }));
 
   r.add(command({
-    name: 'e1/circuit/unblock', summary: 'Lift our block of an R2 circuit (or cancel a block waiting for a call to end)', access: SUPERVISORS, kind: 'write',
+    name: 'e1/circuit/unblock', summary: 'Lift our block of a circuit (R2: or cancel a block waiting for a call to end; SS7: UBL)', access: SUPERVISORS, kind: 'write',
     input: z.object({ chan }).strict(),
     target: (i) => `circuit ${i.chan}`,
     async handler(i, ctx) {
-      await r2Channel(ctx, i.chan);
+      await circuitChannel(ctx, i.chan);
       await engineDo(() => engineOf(ctx).request('unblock', i.chan));
       return { chan: i.chan };
     },
   }));
 
   r.add(command({
-    name: 'e1/span/reset', summary: 'Reset a span\'s R2 circuits: our blocks are lifted and every circuit without a call sends idle bits again (calls in progress are left alone)', access: SUPERVISORS, kind: 'write',
-    input: z.object({ span: z.number().int().positive() }).strict(),
+    name: 'e1/span/reset', summary: 'Reset a span. R2: our blocks are lifted and every circuit without a call sends idle bits again (calls in progress are left alone). SS7: a group reset (GRS) of every circuit, which ends calls on them; link: true restarts the signalling link instead (calls stay)', access: SUPERVISORS, kind: 'write',
+    input: z.object({ span: z.number().int().positive(), link: z.boolean().default(false) }).strict(),
     target: (i) => `span ${i.span}`,
     async handler(i, ctx) {
       const st = await engineState(ctx);
+      const d = ss7Spans(st).get(i.span);
+      if (d) {
+        await engineDo(() => engineOf(ctx).request('ss7Reset', d.chan, { link: i.link }));
+        return { span: i.span, signalling: 'ss7', reset: i.link ? 'link' : 'circuits' };
+      }
       const circuits = st.channels.filter((c) => c.span === i.span && c.kind === 'e1-r2');
-      if (!circuits.length) throw notFound(`R2 span ${i.span}`);
+      if (!circuits.length) throw notFound(`E1 span ${i.span}`);
       const engine = engineOf(ctx);
       const unblocked: number[] = [], reset: number[] = [], busy: number[] = [];
       for (const c of circuits) {
@@ -134,13 +166,14 @@ export function e1Commands(r: CommandRegistry): void {
   }));
 
   r.add(command({
-    name: 'e1/trace/get', summary: 'A call\'s R2 signalling trace (line bits and MF signals, both ways, per timeslot); format text for a download', access: SUPERVISORS, kind: 'read',
+    name: 'e1/trace/get', summary: 'A call\'s signalling trace: R2 line bits and MF signals, or SS7 ISUP messages, both ways, per timeslot; format text for a download', access: SUPERVISORS, kind: 'read',
     input: z.object({ journey: z.string().min(1).max(64), format: z.enum(['json', 'text']).default('json') }).strict(),
     handler(i, ctx) {
-      const traces = ctx.deps.store.journal.forJourney(i.journey).filter((e) => e.event === 'R2Trace')
-        .map((e) => ({ at: e.at, chan: e.data.chan as number, dropped: (e.data.dropped as number) ?? 0, entries: e.data.entries as [number, string, string][] }));
-      if (!traces.length) throw notFound(`an R2 trace for call ${i.journey}`);
-      if (i.format === 'text') return { filename: `r2-trace-${i.journey}.txt`, text: traceText(i.journey, traces) };
+      const traces = ctx.deps.store.journal.forJourney(i.journey).filter((e) => e.event === 'R2Trace' || e.event === 'Ss7Trace')
+        .map((e) => ({ at: e.at, chan: e.data.chan as number, kind: e.event === 'Ss7Trace' ? 'ss7' as const : 'r2' as const, dropped: (e.data.dropped as number) ?? 0, entries: e.data.entries as [number, string, string][] }));
+      if (!traces.length) throw notFound(`a signalling trace for call ${i.journey}`);
+      const kind = traces.some((t) => t.kind === 'ss7') ? 'ss7' : 'r2';
+      if (i.format === 'text') return { filename: `${kind}-trace-${i.journey}.txt`, text: traceText(i.journey, traces) };
       return { journey: i.journey, traces };
     },
   }));
