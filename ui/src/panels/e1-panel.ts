@@ -1,7 +1,9 @@
-// The E1 page: spans with their alarms, a grid of R2 circuits coloured by
-// state with block/unblock, a span reset, and the signalling trace of a recent
-// call on trunk e1 (shown and downloadable as text). The circuit list is
-// refetched on call events and after each action. Text bindings only.
+// The E1 page: spans with their alarms, signalling and (SS7) link state, each
+// span's settings form, a grid of R2 or SS7 circuits coloured by state with
+// block/unblock, a span reset (SS7: group reset, or a link restart), and the
+// signalling trace of a recent call on an E1 trunk (shown and downloadable as
+// text). The lists are refetched on call events and after each action. Text
+// bindings only.
 import { LitElement, html, css, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { LangMixin } from '../lang-mixin.js';
@@ -9,7 +11,8 @@ import { t, clock } from '../i18n.js';
 import { shared } from '../styles.js';
 import { connection } from '../data/api.js';
 import { subscribeCalls, type Cdr } from '../data/calls.js';
-import { fetchSpans, blockCircuit, unblockCircuit, resetSpan, fetchTrace, fetchTraceText, type Span, type Circuit, type Trace } from '../data/e1.js';
+import { fetchSpans, blockCircuit, unblockCircuit, resetSpan, restartLink, fetchTrace, fetchTraceText, type Span, type Circuit, type Trace } from '../data/e1.js';
+import './span-settings.js';
 
 @customElement('e1-panel')
 export class E1Panel extends LangMixin(LitElement) {
@@ -31,12 +34,14 @@ export class E1Panel extends LangMixin(LitElement) {
   @state() private selected: string | null = null;
   @state() private traces: Trace[] = [];
   @state() private error = '';
+  @state() private editing: number | null = null;
+  private e1Trunks = new Set<string>();
   private stop: (() => void) | null = null;
 
   override connectedCallback(): void {
     super.connectedCallback();
     void this.refresh();
-    this.stop = subscribeCalls(connection(), (c) => { this.calls = c.filter((x) => x.trunk === 'e1'); void this.refresh(); }, { limit: 100 });
+    this.stop = subscribeCalls(connection(), (c) => { this.calls = c.filter((x) => !!x.trunk && this.e1Trunks.has(x.trunk)); void this.refresh(); }, { limit: 100 });
   }
 
   override disconnectedCallback(): void {
@@ -45,7 +50,10 @@ export class E1Panel extends LangMixin(LitElement) {
   }
 
   private async refresh(): Promise<void> {
-    try { this.spans = await fetchSpans(connection()); } catch (e) { this.error = e instanceof Error ? e.message : String(e); }
+    try {
+      this.spans = await fetchSpans(connection());
+      for (const s of this.spans) for (const c of s.circuits) if (c.trunk) this.e1Trunks.add(c.trunk);
+    } catch (e) { this.error = e instanceof Error ? e.message : String(e); }
   }
 
   private async act(fn: () => Promise<unknown>): Promise<void> {
@@ -76,7 +84,7 @@ export class E1Panel extends LangMixin(LitElement) {
   private circuit(c: Circuit) {
     const blockedByUs = c.state === 'blocked-local';
     return html`<div class="circuit" data-chan=${c.chan} data-state=${c.state}>
-      <div><b>${c.chan}</b> <span class="muted">TS${c.timeslot}</span></div>
+      <div><b>${c.chan}</b> <span class="muted">TS${c.timeslot}${c.cic !== null ? html` · ${t('e1.cic')} ${c.cic}` : nothing}</span></div>
       <div class="state">${t(`e1.${c.state}`)}</div>
       ${blockedByUs
         ? html`<button data-action="unblock" @click=${() => this.act(() => unblockCircuit(connection(), c.chan))}>${t('e1.unblock')}</button>`
@@ -101,7 +109,13 @@ export class E1Panel extends LangMixin(LitElement) {
       ${this.spans.map((s) => html`<section class="card" data-span=${s.span}>
         <h3>${t('e1.span')} ${s.span}
           <span class=${s.alarms.length ? 'alarm' : 'muted'}>${s.alarms.length ? s.alarms.join(', ') : t('e1.noAlarms')}</span>
-          <button data-action="reset" @click=${() => this.act(() => resetSpan(connection(), s.span))}>${t('e1.reset')}</button></h3>
+          <span class="muted">${s.signalling === 'ss7' ? 'SS7' : s.signalling === 'r2' ? 'MFC/R2' : ''}</span>
+          <button data-action="settings" @click=${() => { this.editing = this.editing === s.span ? null : s.span; }}>${t('e1.settings')}</button>
+          <button data-action="reset" @click=${() => this.act(() => resetSpan(connection(), s.span))}>${t('e1.reset')}</button>
+          ${s.link ? html`<button data-action="restart-link" @click=${() => this.act(() => restartLink(connection(), s.span))}>${t('e1.restartLink')}</button>` : nothing}</h3>
+        ${s.link ? html`<p class="link" data-link-state=${s.link.state}>${t('e1.link')}: <b>${s.link.state === 'unconfigured' ? t('e1.unconfigured') : s.link.state}</b></p>` : nothing}
+        ${s.mismatch ? html`<p class="error" id="mismatch-${s.span}">${s.mismatch}</p>` : nothing}
+        ${this.editing === s.span ? html`<span-settings .span=${s.span} .doc=${s.settings} @saved=${() => void this.refresh()}></span-settings>` : nothing}
         <div class="grid">${s.circuits.map((c) => this.circuit(c))}</div>
       </section>`)}
       ${this.trace()}
