@@ -204,8 +204,29 @@ static void test_seam_errors(void) {
   CHECK(hl_sim_ss7_config(&drv, 1, &cf, err, sizeof err) == -ENOTSUP, "own-stack far end not built yet: %s", err);
 }
 
+/* Engine time racing ahead of the wall clock (speed 0) draws one
+ * SimSs7Warning naming the span: libss7 cannot keep up. */
+static int warn_count;
+static char warn_json[HL_EVENT_JSON];
+static void on_warn(void *user, const char *json) {
+  (void)user;
+  if (strstr(json, "SimSs7Warning")) { warn_count++; snprintf(warn_json, sizeof warn_json, "%s", json); }
+}
+static void test_fast_warning(void) {
+  hl_driver_t d;
+  char err[200];
+  hl_sim_span_def_t sp[] = { { HL_KIND_FXO, 2 }, { HL_KIND_E1, 31 } };
+  if (hl_sim_driver_open(&d, sp, 2, "cn", HL_LAW_ALAW, err, sizeof err) != 0) { CHECK(0, "open: %s", err); return; }
+  hl_sim_set_emit(&d, on_warn, NULL);
+  for (int i = 1; i <= 250; i++) d.ops->tick(d.state, i * 20);   /* 5 s of engine time at once */
+  CHECK(warn_count == 1 && strstr(warn_json, "\"span\":2") && strstr(warn_json, "\"chan\":18"),
+        "one SimSs7Warning for span 2 on its D-channel (%d): %s", warn_count, warn_json);
+  hl_sim_driver_close(&d);
+}
+
 int main(void) {
   char err[300] = "";
+  test_fast_warning();
   hl_sim_span_def_t spans[] = { { HL_KIND_E1, 31 } };
   test_fcs();
   if (hl_sim_driver_open(&drv, spans, 1, "cn", HL_LAW_ALAW, err, sizeof err) != 0) { printf("open: %s\n", err); return 1; }
