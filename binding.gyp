@@ -11,7 +11,7 @@
         "native/include",
         "<!@(ls -d /usr/src/dahdi-*/include | head -n 1)"
       ],
-      "libraries": ["-lspandsp", "-ltonezone", "-lm", "-lpthread"],
+      "libraries": ["-lspandsp", "-ltonezone", "-lss7", "-lm", "-lpthread"],
       "cflags": ["-O2", "-g", "-Wall", "-Wno-unused-parameter", "-Wno-format-truncation"],
       "cflags_c": ["-std=gnu11"],
       "cflags_cc": ["-O2", "-g", "-std=c++17", "-Wall", "-Wno-unused-parameter"],

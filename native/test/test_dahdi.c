@@ -35,6 +35,13 @@ static struct { int fake, channo, law; struct dahdi_confinfo conf; } fk[FAKE_FDS
 static int fake_writes[FAKE_CHANS + 1];
 static int fake_event[FAKE_CHANS + 1];         /* one pending event per channel, taken by GETEVENT */
 static int fake_alarms;                        /* what SPANSTAT reports for span 1 */
+/* HDLC-FCS channels: frames waiting to be read (whole, FCS included), the last
+ * frame written, and whether the transmit buffers are all busy. */
+#define FAKE_FRAMES 8
+static struct { int n, len[FAKE_FRAMES]; uint8_t b[FAKE_FRAMES][HL_FRAME_MAX]; } fake_rx[FAKE_CHANS + 1];
+static uint8_t fake_tx[HL_FRAME_MAX];
+static int fake_tx_len, fake_tx_busy;
+static struct dahdi_bufferinfo fake_bufinfo[FAKE_CHANS + 1];   /* as SET_BUFINFO left it */
 /* Each logged call keeps its argument as text ("1000,4000", "taps=128", ...)
  * for the calls the seam ops make; SETCONF keeps the whole struct. */
 typedef struct { int channo; unsigned long req; struct dahdi_confinfo conf; char arg[64]; } fake_call_t;
@@ -129,6 +136,7 @@ int __wrap_ioctl(int fd, unsigned long req, ...) {
     b->bufsize = 1024; b->numbufs = 2;
     return 0;
   }
+  case DAHDI_SET_BUFINFO: fake_bufinfo[ch] = *(struct dahdi_bufferinfo *)arg; return 0;
   case DAHDI_SETLAW: fk[fd].law = *(int *)arg; return 0;
   case DAHDI_GETEVENT: *(int *)arg = fake_event[ch]; fake_event[ch] = 0; return 0;
   case DAHDI_SPANSTAT: {
@@ -162,14 +170,37 @@ int __wrap_ioctl(int fd, unsigned long req, ...) {
   }
 }
 
+static int fake_is_hdlc(int ch) { return ch >= 1 && ch <= FAKE_CHANS && fake_sigtype[ch] == DAHDI_SIG_HDLCFCS; }
+
 ssize_t __wrap_read(int fd, void *buf, size_t n) {
   if (!is_fake(fd)) return __real_read(fd, buf, n);
+  int ch = fk[fd].channo;
+  if (fake_is_hdlc(ch)) {
+    /* dahdi_chan_read on a D-channel: a waiting event first (ELAST), then one
+     * whole frame per read (cut to the caller's size), else EAGAIN. */
+    if (fake_event[ch]) { errno = ELAST; return -1; }
+    if (!fake_rx[ch].n) { errno = EAGAIN; return -1; }
+    size_t len = (size_t)fake_rx[ch].len[0];
+    if (len > n) len = n;
+    memcpy(buf, fake_rx[ch].b[0], len);
+    fake_rx[ch].n--;
+    memmove(fake_rx[ch].len, fake_rx[ch].len + 1, sizeof fake_rx[ch].len[0] * (size_t)fake_rx[ch].n);
+    memmove(fake_rx[ch].b, fake_rx[ch].b + 1, sizeof fake_rx[ch].b[0] * (size_t)fake_rx[ch].n);
+    return (ssize_t)len;
+  }
   memset(buf, fk[fd].law == DAHDI_LAW_ALAW ? 0xD5 : 0xFF, n);   /* a block of silence */
   return (ssize_t)n;
 }
 
 ssize_t __wrap_write(int fd, const void *buf, size_t n) {
   if (!is_fake(fd)) return __real_write(fd, buf, n);
+  int ch = fk[fd].channo;
+  if (fake_is_hdlc(ch)) {
+    if (fake_event[ch]) { errno = ELAST; return -1; }
+    if (fake_tx_busy) { errno = EAGAIN; return -1; }
+    fake_tx_len = (int)(n < sizeof fake_tx ? n : sizeof fake_tx);
+    memcpy(fake_tx, buf, (size_t)fake_tx_len);
+  }
   if (fk[fd].channo >= 1 && fk[fd].channo <= FAKE_CHANS) fake_writes[fk[fd].channo]++;
   return (ssize_t)n;
 }
@@ -183,6 +214,9 @@ static void fake_reset(const int *sig, int n) {
   memset(fake_event, 0, sizeof fake_event);
   fake_alarms = 0;
   fake_nlog = 0;
+  memset(fake_rx, 0, sizeof fake_rx);
+  memset(fake_bufinfo, 0, sizeof fake_bufinfo);
+  fake_tx_len = fake_tx_busy = 0;
 }
 
 /* The signalling ioctls logged since index `from`, as "ch:NAME(arg) ..."
@@ -667,6 +701,65 @@ static void test_engine_signalling(void) {
   hl_dahdi_driver_close(&drv);
 }
 
+static void fake_queue_frame(int ch, const uint8_t *b, int len) {
+  int i = fake_rx[ch].n++;
+  fake_rx[ch].len[i] = len;
+  memcpy(fake_rx[ch].b[i], b, (size_t)len);
+}
+
+/* A D-channel (HDLC-FCS): opened with HDLC buffers and no audio setup; frames
+ * in and out whole; a BADFCS that makes read() fail with ELAST is kept for
+ * get_event and the frame behind it still arrives; clear errors; no fd kept. */
+static void test_fake_dchan_frames(void) {
+  static const int sigs[] = { DAHDI_SIG_CLEAR, DAHDI_SIG_HDLCFCS };
+  fake_reset(sigs, 2);
+  char err[256];
+  hl_driver_t drv;
+  int fds0 = count_fds();
+  int rc = hl_dahdi_driver_open(&drv, (int[]){ 1, 2 }, (int[]){ HL_KIND_E1, HL_KIND_DCHAN }, 2, fake_root, err, sizeof err);
+  CHECK(rc == 0, "bearer and D-channel open: %d %s", rc, err);
+  if (rc) return;
+  CHECK(drv.chans[1].kind == HL_KIND_DCHAN, "HDLCFCS is a D-channel");
+  int law_or_block = 0;
+  for (int i = 0; i < fake_nlog; i++)
+    if (fake_log[i].channo == 2 && (fake_log[i].req == DAHDI_SETLAW || fake_log[i].req == DAHDI_SET_BLOCKSIZE)) law_or_block++;
+  CHECK(law_or_block == 0, "no SETLAW or SET_BLOCKSIZE on the D-channel (%d)", law_or_block);
+  struct dahdi_bufferinfo *bi = &fake_bufinfo[2];
+  CHECK(bi->txbufpolicy == DAHDI_POLICY_IMMEDIATE && bi->rxbufpolicy == DAHDI_POLICY_IMMEDIATE && bi->bufsize >= HL_FRAME_MAX &&
+        bi->numbufs >= 16, "HDLC buffers: immediate, %d x %d", bi->numbufs, bi->bufsize);
+  const hl_driver_ops_t *o = drv.ops;
+  uint8_t buf[HL_FRAME_MAX];
+  CHECK(o->read_frame && o->write_frame, "the dahdi driver moves frames");
+  CHECK(o->read_frame(drv.state, 2, buf, sizeof buf) == 0, "no frame waiting: 0");
+  const uint8_t fisu[] = { 0x81, 0x82, 0x00, 0x12, 0x34 };      /* BSN/FSN/LI + 2 FCS octets */
+  const uint8_t msu[] = { 0x81, 0x83, 0x06, 0x85, 0x02, 0x40, 0x00, 0x01, 0xAA, 0xBB };
+  fake_queue_frame(2, fisu, sizeof fisu);
+  fake_queue_frame(2, msu, sizeof msu);
+  fake_event[2] = DAHDI_EVENT_BADFCS;
+  int n = o->read_frame(drv.state, 2, buf, sizeof buf);
+  CHECK(n == (int)sizeof fisu && !memcmp(buf, fisu, sizeof fisu), "the frame behind a BADFCS event is read whole (%d)", n);
+  CHECK(o->get_event(drv.state, 2) == HL_EV_BADFCS, "the BADFCS met on the way is handed out by get_event");
+  CHECK(o->get_event(drv.state, 2) == 0, "and only once");
+  CHECK(o->read_frame(drv.state, 2, buf, 4) == -EMSGSIZE, "a frame longer than the buffer: -EMSGSIZE");
+  CHECK(o->read_frame(drv.state, 2, buf, sizeof buf) == 0, "queue empty again");
+  CHECK(o->write_frame(drv.state, 2, msu, sizeof msu) == (int)sizeof msu && fake_tx_len == (int)sizeof msu &&
+        !memcmp(fake_tx, msu, sizeof msu), "one write() per frame, FCS room included");
+  fake_tx_busy = 1;
+  CHECK(o->write_frame(drv.state, 2, fisu, sizeof fisu) == 0, "transmit buffers busy: 0, try later");
+  fake_tx_busy = 0;
+  fake_event[2] = DAHDI_EVENT_OVERRUN;
+  CHECK(o->write_frame(drv.state, 2, fisu, sizeof fisu) == (int)sizeof fisu, "a write that meets an event still goes out");
+  CHECK(o->get_event(drv.state, 2) == HL_EV_OVERRUN, "and the OVERRUN is kept");
+  CHECK(o->write_frame(drv.state, 2, fisu, 2) == -EINVAL, "a frame under 3 octets: -EINVAL");
+  CHECK(o->write_frame(drv.state, 2, fisu, HL_FRAME_MAX + 1) == -EINVAL, "a frame over HL_FRAME_MAX: -EINVAL");
+  CHECK(o->read_frame(drv.state, 1, buf, sizeof buf) == -EINVAL && o->write_frame(drv.state, 1, fisu, 5) == -EINVAL,
+        "frames on a bearer: -EINVAL");
+  CHECK(o->read_frame(drv.state, 3, buf, sizeof buf) == -ENOENT, "frames on a channel not opened: -ENOENT");
+  CHECK(o->close(drv.state, 2) == 0 && o->read_frame(drv.state, 2, buf, sizeof buf) == -EBADF, "closed D-channel: -EBADF");
+  hl_dahdi_driver_close(&drv);
+  CHECK(count_fds() == fds0, "no fd left open (%d before, %d after)", fds0, count_fds());
+}
+
 int main(void) {
   test_codes_match_dahdi();
   test_event_names();
@@ -681,5 +774,6 @@ int main(void) {
   test_engine_kernel_links();
   test_fake_signalling_ioctls();
   test_engine_signalling();
+  test_fake_dchan_frames();
   T_DONE("dahdi");
 }

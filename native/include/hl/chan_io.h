@@ -16,6 +16,12 @@
  * and MF tones in its own audio). */
 enum hl_kind { HL_KIND_NONE = 0, HL_KIND_FXO = 1, HL_KIND_FXS = 2, HL_KIND_E1 = 3, HL_KIND_DCHAN = 4, HL_KIND_E1_R2 = 5 };
 
+/* D-channel frames (HL_KIND_DCHAN, DAHDI's HDLC-FCS "dchan"): the longest
+ * frame the seam moves, FCS included (an MTP2 MSU is at most 3 + 1 + 272
+ * octets; Q.921/LAPD frames are shorter). */
+#define HL_FRAME_MAX 300
+#define HL_FCS_LEN 2
+
 enum hl_law { HL_LAW_ALAW = 0, HL_LAW_ULAW = 1 };
 
 /* Hook operations (values of DAHDI_HOOK's argument). */
@@ -25,7 +31,13 @@ enum hl_hook { HL_ONHOOK = 0, HL_OFFHOOK = 1, HL_WINK = 2, HL_FLASH = 3, HL_STAR
  * time in the dahdi driver). */
 enum hl_ev {
   HL_EV_NONE = 0, HL_EV_ONHOOK = 1, HL_EV_RINGOFFHOOK = 2, HL_EV_WINKFLASH = 3, HL_EV_ALARM = 4,
-  HL_EV_NOALARM = 5, HL_EV_DIALCOMPLETE = 9, HL_EV_RINGERON = 10, HL_EV_RINGEROFF = 11,
+  HL_EV_NOALARM = 5,
+  /* D-channel (HDLC) receive errors; the frame concerned is never delivered:
+   * ABORT: the far end aborted a frame (seven ones); OVERRUN: a frame arrived
+   * with no free receive buffer (the reader fell behind); BADFCS: a frame
+   * arrived whose FCS did not check (a bit error on the line). */
+  HL_EV_ABORT = 6, HL_EV_OVERRUN = 7, HL_EV_BADFCS = 8,
+  HL_EV_DIALCOMPLETE = 9, HL_EV_RINGERON = 10, HL_EV_RINGEROFF = 11,
   HL_EV_HOOKCOMPLETE = 12, HL_EV_BITSCHANGED = 13, HL_EV_PULSE_START = 14, HL_EV_POLARITY = 17,
   HL_EV_RINGBEGIN = 18, HL_EV_REMOVED = 20
 };
@@ -76,6 +88,23 @@ typedef struct hl_driver_ops {
   /* Optional (NULL when the board cannot): the board makes what channo
    * transmits, with no engine work (enum hl_link; peer is a channel number). */
   int (*conf_link)(void *drv, int channo, int link, int peer);
+  /* Optional, HL_KIND_DCHAN channels only (NULL when the driver has no
+   * D-channels). The board does HDLC: flags, bit stuffing and the FCS-16.
+   * read_frame: takes one whole received frame, as DAHDI's HDLC-FCS dchan
+   *   read() gives it: the signal unit followed by its 2 FCS octets (already
+   *   checked; the reader ignores them). Returns its length, 0 when no frame
+   *   is waiting, -EMSGSIZE when cap is too small (the frame is dropped),
+   *   -EBADF when not open. Frames that failed the FCS check, were aborted or
+   *   found no buffer are never returned: they raise HL_EV_BADFCS, HL_EV_ABORT
+   *   or HL_EV_OVERRUN (get_event) instead.
+   * write_frame: queues one frame for sending: len counts the signal unit plus
+   *   2 octets of room at its end (their content is ignored) where the board
+   *   puts the FCS it computes, as DAHDI's write() on a dchan expects. Returns
+   *   len, 0 when every transmit buffer is busy (try again next tick), -EINVAL
+   *   for a len outside 3..HL_FRAME_MAX, -EBADF when not open.
+   * Neither blocks, allocates or takes a lock. */
+  int (*read_frame)(void *drv, int channo, uint8_t *buf, int cap);
+  int (*write_frame)(void *drv, int channo, const uint8_t *buf, int len);
   /* Advance the board by one block (sim: runs the far end; dahdi: no-op). */
   void (*tick)(void *drv, int64_t now_ms);
 } hl_driver_ops_t;

@@ -17,8 +17,9 @@
 #include "dahdi.h"
 
 #define EV_RING 8                 /* events parked per channel while moving audio */
-#define HDLC_BUFSIZE 1024         /* one HDLC frame per buffer, as libpri/libss7 use */
-#define HDLC_NUMBUFS 16
+#define HDLC_BUFSIZE 1024         /* one HDLC frame per buffer: the longest MSU fits with room */
+#define HDLC_NUMBUFS 32           /* frames DAHDI holds each way: at about one signal unit per
+                                     ms from the far end, 32 ms of slack for a late tick */
 #define AUDIO_NUMBUFS 4           /* chan_dahdi's default "buffers=4,immediate" */
 #define MAX_EC_TAPS 1024          /* 128 ms at 8 taps per ms */
 
@@ -202,6 +203,57 @@ static int op_write_audio(void *drv, int channo, const uint8_t *buf, int len) {
   return 0;
 }
 
+/* The fd of an open D-channel, -EINVAL for a channel that carries audio. */
+static int dchan_fd(void *drv, int channo) {
+  int fd = fd_of(drv, channo);
+  if (fd < 0) return fd;
+  return st_of(drv)->chans[channo - 1].kind == HL_KIND_DCHAN ? fd : -EINVAL;
+}
+
+/* On an HDLC-FCS channel each read() returns one whole frame with its two FCS
+ * octets; DAHDI has already checked them and turns bad frames into
+ * BADFCS/ABORT/OVERRUN events, which make read() fail with ELAST until taken.
+ * The frame is read into a buffer as large as DAHDI's own so a frame longer
+ * than cap is reported, not silently cut. */
+static int op_read_frame(void *drv, int channo, uint8_t *buf, int cap) {
+  int fd = dchan_fd(drv, channo);
+  if (fd < 0) return fd;
+  if (!buf || cap <= 0) return -EINVAL;
+  dchan_t *c = &st_of(drv)->ch[channo - 1];
+  uint8_t frame[HDLC_BUFSIZE];
+  for (int tries = 0; tries < EV_RING; tries++) {
+    ssize_t r = read(fd, frame, sizeof frame);
+    if (r >= 0) {
+      if (r > cap) return -EMSGSIZE;
+      memcpy(buf, frame, (size_t)r);
+      return (int)r;
+    }
+    if (errno == EAGAIN) return 0;
+    if (errno != ELAST) return -errno;
+    int s = stash_event(c);
+    if (s < 0) return s;
+  }
+  return 0;
+}
+
+/* One write() is one frame; DAHDI fills the last two octets with the FCS it
+ * computes. With every transmit buffer busy a non-blocking fd says EAGAIN. */
+static int op_write_frame(void *drv, int channo, const uint8_t *buf, int len) {
+  int fd = dchan_fd(drv, channo);
+  if (fd < 0) return fd;
+  if (!buf || len < 1 + HL_FCS_LEN || len > HL_FRAME_MAX) return -EINVAL;
+  dchan_t *c = &st_of(drv)->ch[channo - 1];
+  for (int tries = 0; tries < EV_RING; tries++) {
+    ssize_t r = write(fd, buf, (size_t)len);
+    if (r >= 0) return (int)r;
+    if (errno == EAGAIN) return 0;
+    if (errno != ELAST) return -errno;
+    int s = stash_event(c);
+    if (s < 0) return s;
+  }
+  return 0;
+}
+
 static int op_get_event(void *drv, int channo) {
   int fd = fd_of(drv, channo);
   if (fd < 0) return fd;
@@ -330,6 +382,8 @@ static const hl_driver_ops_t dahdi_ops = {
   .set_echocancel = op_set_echocancel,
   .span_alarms = op_span_alarms,
   .conf_link = op_conf_link,
+  .read_frame = op_read_frame,
+  .write_frame = op_write_frame,
   .tick = op_tick,
 };
 

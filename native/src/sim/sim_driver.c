@@ -93,6 +93,8 @@ static int op_open(void *d, int channo) {
   if (!c) return -ENODEV;
   if (c->open) return -EBUSY;
   c->open = 1;
+  /* A D-channel opens with empty buffers, as DAHDI's does. */
+  if (c->info->kind == HL_KIND_DCHAN && c->x7) c->x7->to_box.head = c->x7->to_box.tail;
   return 0;
 }
 
@@ -105,7 +107,25 @@ static int op_close(void *d, int channo) {
   c->ringing = 0;
   c->open = 0;
   c->evh = c->evt = 0;
+  if (c->info->kind == HL_KIND_DCHAN && c->x7) c->x7->to_box.head = c->x7->to_box.tail;
   return 0;
+}
+
+/* D-channel of an SS7 span: frames across the simulated line (ss7span.c). */
+static int op_read_frame(void *d, int channo, uint8_t *buf, int cap) {
+  sim_chan_t *c = chan(d, channo);
+  if (!c || !c->open) return -EBADF;
+  if (c->info->kind != HL_KIND_DCHAN || !c->x7) return -EINVAL;
+  if (!buf || cap <= 0) return -EINVAL;
+  return ss7span_read_frame(c->x7, c, buf, cap);
+}
+
+static int op_write_frame(void *d, int channo, const uint8_t *buf, int len) {
+  sim_chan_t *c = chan(d, channo);
+  if (!c || !c->open) return -EBADF;
+  if (c->info->kind != HL_KIND_DCHAN || !c->x7) return -EINVAL;
+  if (!buf) return -EINVAL;
+  return ss7span_write_frame(c->x7, c, buf, len);
 }
 
 static int op_read(void *d, int channo, uint8_t *buf, int len) {
@@ -310,6 +330,7 @@ static void encode_rx(sim_t *s, sim_chan_t *c, int16_t *lin) {
 static void op_tick(void *d, int64_t now) {
   sim_t *s = d;
   s->now = now;
+  for (int sp = 0; sp < s->nspans; sp++) if (s->ss7[sp]) ss7span_tick(s, s->ss7[sp]);
   for (int i = 0; i < s->nchans; i++) {
     sim_chan_t *c = &s->ch[i];
     int16_t lin[HL_BLOCK];
@@ -337,6 +358,11 @@ static void op_tick(void *d, int64_t now) {
       pstn_tick(s, c, lin, HL_BLOCK);
     }
     if (c->info->kind == HL_KIND_E1_R2) exch_tick(s, c, lin);
+    if (c->info->kind == HL_KIND_E1 && c->x7) {
+      /* An SS7 bearer: the far end's talk generator while its call is up. */
+      int st = c->x7->cic[c->info->chanpos].st;
+      pstn_talk_listen(s, c, lin, HL_BLOCK, st == XC_IN_UP || st == XC_OUT_UP);
+    }
     if (!c->tx_fresh) memset(c->tx, 0, sizeof c->tx);
     c->tx_fresh = 0;
     encode_rx(s, c, lin);
@@ -350,6 +376,7 @@ static const hl_driver_ops_t sim_ops = {
   .dial = op_dial, .set_cadence = op_set_cadence, .set_polarity = op_set_polarity,
   .onhook_transfer = op_oht, .set_echocancel = op_ec, .span_alarms = op_span_alarms,
   .conf_link = NULL,   /* the sim board has no kernel mixing: the engine mixes */
+  .read_frame = op_read_frame, .write_frame = op_write_frame,
   .tick = op_tick,
 };
 
@@ -381,7 +408,8 @@ int hl_sim_driver_open(hl_driver_t *drv, const hl_sim_span_def_t *spans, int nsp
   s->info = calloc((size_t)total, sizeof(hl_chan_info_t));
   s->ch = calloc((size_t)total, sizeof(sim_chan_t));
   s->span_alarms = calloc((size_t)nspans, sizeof(int));
-  if (!s->info || !s->ch || !s->span_alarms) { snprintf(err, errlen, "out of memory"); hl_sim_driver_close(&(hl_driver_t){ .state = s }); return -ENOMEM; }
+  s->ss7 = calloc((size_t)nspans, sizeof(sim_ss7_t *));
+  if (!s->info || !s->ch || !s->span_alarms || !s->ss7) { snprintf(err, errlen, "out of memory"); hl_sim_driver_close(&(hl_driver_t){ .state = s }); return -ENOMEM; }
   int n = 0;
   for (int sp = 0; sp < nspans; sp++) {
     for (int k = 0; k < spans[sp].nchans; k++, n++) {
@@ -410,6 +438,18 @@ int hl_sim_driver_open(hl_driver_t *drv, const hl_sim_span_def_t *spans, int nsp
       }
     }
   }
+  /* E1 spans signalled by SS7: the D-channel's line and its far end. */
+  for (int sp = 0, first = 1; sp < nspans; first += spans[sp].nchans, sp++) {
+    if (spans[sp].kind != HL_KIND_E1) continue;
+    if (spans[sp].nchans < 16) {
+      snprintf(err, errlen, "span %d: an SS7 E1 needs timeslot 16 for its D-channel (%d channels given)", sp + 1, spans[sp].nchans);
+      drv->state = s; drv->ops = &sim_ops;
+      hl_sim_driver_close(drv);
+      return -EINVAL;
+    }
+    int r = ss7span_init(s, sp + 1, first, err, errlen);
+    if (r < 0) { drv->state = s; drv->ops = &sim_ops; hl_sim_driver_close(drv); return r; }
+  }
   drv->ops = &sim_ops;
   drv->state = s;
   drv->nchans = total;
@@ -421,12 +461,13 @@ int hl_sim_driver_open(hl_driver_t *drv, const hl_sim_span_def_t *spans, int nsp
 void hl_sim_driver_close(hl_driver_t *drv) {
   sim_t *s = drv->state;
   if (!s) return;
+  if (s->ss7) for (int sp = 1; sp <= s->nspans; sp++) ss7span_release(s, sp);
   if (s->ch) for (int i = 0; i < s->nchans; i++) {
     pstn_release(&s->ch[i]);
     exch_release(&s->ch[i]);
     if (s->ch[i].noise) awgn_free(s->ch[i].noise);
   }
-  free(s->ch); free(s->info); free(s->span_alarms); free(s);
+  free(s->ch); free(s->info); free(s->span_alarms); free(s->ss7); free(s);
   drv->state = NULL;
 }
 
@@ -472,6 +513,14 @@ int hl_sim_command(hl_driver_t *drv, const hl_cmd_t *cmd, char *err, size_t errl
   if (!c) { snprintf(err, errlen, "no channel %d", cmd->chan); return -ENODEV; }
   if (cmd->op == HL_OP_SIM_IMPAIR) return sim_impair(s, c, cmd, err, errlen);
   if (c->info->kind == HL_KIND_E1_R2) return exch_command(s, c, cmd, err, errlen);
+  if (c->x7) {
+    if (c->info->kind == HL_KIND_DCHAN) {
+      snprintf(err, errlen, "channel %d is the D-channel of SS7 span %d: use the SS7 actions (cut, corrupt, grs...)", cmd->chan, c->x7->span);
+      return -EINVAL;
+    }
+    if (!c->x7->far || !c->x7->far->command) { snprintf(err, errlen, "SS7 span %d has no far end", c->x7->span); return -EINVAL; }
+    return c->x7->far->command(c->x7, c, cmd, err, errlen);
+  }
   if (cmd->op == HL_OP_SIM_R2 || cmd->op == HL_OP_SIM_BLOCK) { snprintf(err, errlen, "channel %d is not an R2 timeslot", cmd->chan); return -EINVAL; }
   if (c->info->kind != HL_KIND_FXO && c->info->kind != HL_KIND_FXS) {
     snprintf(err, errlen, "channel %d is not an analog port", cmd->chan);

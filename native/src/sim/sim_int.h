@@ -10,6 +10,7 @@
 #include "hl/tonedet.h"
 #include "hl/warp.h"
 #include "hl/r2.h"
+#include "hl/jsonw.h"
 
 /* Decodes a hook line sampled every block into seizure, pulses, flash and
  * release, with the timings a DAHDI FXO-signalled channel uses. */
@@ -91,6 +92,99 @@ typedef struct far_end {
   int line_raw;                     /* our loop as the CO sees it */
 } far_end_t;
 
+/* ---- SS7 spans (hdlc.c, ss7span.c, ss7far_libss7.c) ---- */
+
+/* HDLC FCS-16 (CRC-CCITT, reflected polynomial 0x8408, preset and final
+ * complement), as every HDLC controller computes it. */
+uint16_t sim_fcs16(const uint8_t *p, int n);
+/* Appends the FCS to the n octets at p (low octet first, as sent on the line). */
+void sim_fcs_put(uint8_t *p, int n);
+/* 1 when n octets (frame plus its two FCS octets) check. */
+int sim_fcs_ok(const uint8_t *p, int n);
+
+/* A fixed ring of whole frames (no allocation per frame). */
+#define SIM_FRAME_SLOTS 64
+typedef struct sim_frame {
+  uint16_t len;                     /* octets, FCS included */
+  uint8_t b[HL_FRAME_MAX];
+} sim_frame_t;
+typedef struct sim_fring {
+  sim_frame_t f[SIM_FRAME_SLOTS];
+  unsigned head, tail;              /* free-running; head == tail is empty */
+} sim_fring_t;
+int sim_fring_count(const sim_fring_t *r);
+/* The slot to fill next, or NULL when full; sim_fring_push commits it. */
+sim_frame_t *sim_fring_slot(sim_fring_t *r);
+void sim_fring_push(sim_fring_t *r);
+/* The oldest frame, or NULL; sim_fring_pop drops it. */
+sim_frame_t *sim_fring_peek(sim_fring_t *r);
+void sim_fring_pop(sim_fring_t *r);
+
+/* The far end's view of one circuit (indexed by timeslot). */
+enum { XC_IDLE = 0, XC_IN, XC_IN_ALERT, XC_IN_UP,     /* the box called the far end */
+       XC_OUT, XC_OUT_ALERT, XC_OUT_UP,                /* the far end called the box */
+       XC_RELEASING };                                 /* the far end sent REL, RLC awaited */
+typedef struct ss7_xcic {
+  void *call;                       /* the far end's call object (libss7: struct isup_call) */
+  int st;                           /* XC_* */
+  int outcome, after_ms;            /* what the far end does with the box's calls here (OUT_*) */
+  int64_t answer_at;                /* accepted: the called party answers then (0: never) */
+  int blk_far, blk_near;            /* blocked by the far end / by the box */
+  int cause;                        /* last release cause */
+} ss7_xcic_t;
+
+#define SIM_SS7_RULES 8
+typedef struct ss7_rule {
+  char prefix[24];
+  int outcome, after_ms;
+} ss7_rule_t;
+
+struct sim_ss7;
+struct sim_chan;
+struct sim;
+/* A far end of an SS7 span: libss7 (ITU), later our own stack in the exchange
+ * role (China, 24-bit point codes). The span hands it every good frame from
+ * the box and asks it for frames to send once per tick. */
+typedef struct sim_far_ops {
+  const char *name;
+  int (*start)(struct sim_ss7 *x, char *err, size_t errlen);
+  void (*stop)(struct sim_ss7 *x);
+  /* A frame from the box whose FCS checked: signal unit + 2 FCS octets. */
+  void (*rx)(struct sim_ss7 *x, const uint8_t *frame, int len);
+  /* Timers, events and up to `max` frames towards the box (through sim_ss7_to_box). */
+  void (*tick)(struct sim_ss7 *x, int max);
+  /* The far end's terminal sees its line fail (span alarm, long cut) or recover. */
+  void (*alarm)(struct sim_ss7 *x, int on);
+  int (*command)(struct sim_ss7 *x, struct sim_chan *c, const hl_cmd_t *cmd, char *err, size_t errlen);
+  int (*ss7cmd)(struct sim_ss7 *x, const hl_cmd_t *cmd, char *err, size_t errlen);
+  int real_time_only;               /* its timers read the wall clock */
+} sim_far_ops_t;
+
+typedef struct sim_ss7 {
+  struct sim *sim;
+  int span;                         /* 1-based */
+  int first_chan;                   /* channo of timeslot 1 */
+  int dchan;                        /* channo of timeslot 16 */
+  hl_sim_ss7_conf_t conf;
+  const sim_far_ops_t *far;         /* NULL: no far end (frames from the box are dropped) */
+  void *far_state;
+  sim_fring_t to_box, to_far;       /* frames on the line, FCS computed by the sending board */
+  /* impairments */
+  int corrupt_permille, corrupt_dir;
+  uint32_t rng;
+  int64_t cut_from, cut_until;      /* frames dropped both ways from .. until */
+  int cut_alarm;                    /* the far end's terminal has declared the cut a failure */
+  int far_alarm;                    /* the far end has been told its line is in alarm */
+  /* circuits and the far end's rules for the box's calls */
+  ss7_xcic_t cic[32];               /* by timeslot 1..31 */
+  ss7_rule_t rules[SIM_SS7_RULES];
+  int link_up;                      /* the far end's SS7 (MTP3) is up */
+  hl_sim_ss7_stats_t st;
+  /* real-time check */
+  int64_t t0_now, t0_wall;
+  int rt_warned;
+} sim_ss7_t;
+
 typedef struct sim_chan {
   hl_chan_info_t *info;
   int open;
@@ -129,10 +223,13 @@ typedef struct sim_chan {
   int x_decide;                     /* a call from us is waiting for the exchange's decision */
   int x_outcome, x_after_ms;        /* what the exchange does with our calls (OUT_*) */
   int64_t x_answer_at;              /* accepted: the called party answers then (0: never) */
+  /* SS7 span: its far end (NULL elsewhere) */
+  sim_ss7_t *x7;
 } sim_chan_t;
 
 typedef struct sim {
   int nchans, nspans;
+  sim_ss7_t **ss7;                  /* per span: NULL unless the span is an SS7 E1 */
   hl_chan_info_t *info;
   sim_chan_t *ch;
   int *span_alarms;
@@ -165,5 +262,26 @@ void exch_release(sim_chan_t *c);
 /* One block: takes our bits and c->tx, adds the exchange's MF towards us to lin. */
 void exch_tick(sim_t *s, sim_chan_t *c, int16_t *lin);
 int exch_command(sim_t *s, sim_chan_t *c, const hl_cmd_t *cmd, char *err, size_t errlen);
+
+/* SS7 span (ss7span.c) */
+int ss7span_init(sim_t *s, int span, int first_chan, char *err, size_t errlen);
+void ss7span_release(sim_t *s, int span);
+/* Once per tick, before the channels: frames both ways, the far end. */
+void ss7span_tick(sim_t *s, sim_ss7_t *x);
+/* A frame the far end sends (signal unit + 2 octets of room): its board
+ * computes the FCS, the line may corrupt or cut it, the box's board checks it. */
+void sim_ss7_to_box(sim_ss7_t *x, const uint8_t *su_fcs, int len);
+/* A far-end event on channel chan (0: the D-channel) with "span" and, when
+ * cic > 0, "cic" already written; finish with ss7span_end. */
+void ss7span_begin(sim_ss7_t *x, hl_jw_t *w, char *buf, size_t cap, const char *name, int chan, int cic);
+void ss7span_end(sim_ss7_t *x, hl_jw_t *w, const char *buf);
+/* Box-side D-channel ops (sim_driver.c calls them for HL_KIND_DCHAN channels). */
+int ss7span_read_frame(sim_ss7_t *x, sim_chan_t *c, uint8_t *buf, int cap);
+int ss7span_write_frame(sim_ss7_t *x, sim_chan_t *c, const uint8_t *buf, int len);
+int ss7span_chan_of_cic(const sim_ss7_t *x, int cic);   /* bearer channo or 0 */
+int ss7span_ts_of_cic(const sim_ss7_t *x, int cic);     /* timeslot 1..31 or 0 */
+int ss7span_outcome_for(const sim_ss7_t *x, int ts, const char *called, int *after_ms);
+/* Far ends */
+extern const sim_far_ops_t sim_far_libss7;
 
 #endif
