@@ -163,14 +163,13 @@ static void rx_rlc(hl_ss7_t *s, hl_ss7_circuit_t *c) {
 /* A circuit reset by the far side (RSC, or one circuit of a GRS): any call
  * is gone, its blocking by the far side too; ours is sent again. */
 static void reset_by_far(hl_ss7_t *s, hl_ss7_circuit_t *c, int msg) {
-  int had = c->state != HL_SS7_CIC_IDLE;
   ss7_circ_idle(c);
   if (c->blk & HL_SS7_BLK_REMOTE) {
     c->blk &= ~HL_SS7_BLK_REMOTE;
     emit_simple(s, HL_SS7_EV_UNBLOCKED, c->cic, msg, HL_SS7_BLK_REMOTE, 0, NULL);
   }
   if ((c->blk & HL_SS7_BLK_LOCAL) && msg == HL_ISUP_RSC) send_simple(s, HL_ISUP_BLO, c->cic);
-  if (had || msg == HL_ISUP_RSC) emit_simple(s, HL_SS7_EV_RESET, c->cic, msg, HL_SS7_BLK_REMOTE, 0, NULL);
+  emit_simple(s, HL_SS7_EV_RESET, c->cic, msg, HL_SS7_BLK_REMOTE, 0, NULL);
 }
 
 static void set_status(uint8_t *st, int i) { st[i / 8] |= (uint8_t)(1 << (i % 8)); }
