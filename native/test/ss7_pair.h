@@ -85,20 +85,20 @@ static void step(side_t *a, side_t *b) {
   deliver(b, a);
 }
 
-static void run(side_t *a, side_t *b, int ms) {
+static inline void run(side_t *a, side_t *b, int ms) {
   for (int t = 0; t < ms; t += 5) step(a, b);
 }
 
 /* Index of the first event of this type (and cic, unless -2) at or after
  * from, or -1. */
-static int find_ev(const side_t *d, int from, int type, int cic) {
+static inline int find_ev(const side_t *d, int from, int type, int cic) {
   for (int i = from; i < d->nev; i++)
     if (d->ev[i].type == type && (cic == -2 || d->ev[i].cic == cic)) return i;
   return -1;
 }
 
 /* Runs until side d has such an event after mark, at most ms; its index or -1. */
-static int wait_ev(side_t *a, side_t *b, side_t *d, int mark, int type, int cic, int ms) {
+static inline int wait_ev(side_t *a, side_t *b, side_t *d, int mark, int type, int cic, int ms) {
   for (int t = 0; t <= ms; t += 5) {
     int i = find_ev(d, mark, type, cic);
     if (i >= 0) return i;
@@ -108,7 +108,7 @@ static int wait_ev(side_t *a, side_t *b, side_t *d, int mark, int type, int cic,
 }
 
 /* The last MSU side d sent carrying this ISUP message type, or NULL. */
-static const uint8_t *last_isup(const side_t *d, int type, int *len) {
+static inline const uint8_t *last_isup(const side_t *d, int type, int *len) {
   int ll = d->s.v->label_len;
   for (int i = d->nmsu - 1; i >= 0; i--) {
     if ((d->msu[i][0] & 0x0f) != HL_SS7_SI_ISUP || d->msulen[i] < 1 + ll + 3) continue;
