@@ -45,6 +45,10 @@ typedef struct hl_ss7_variant {
   int isup_t18_ms, isup_t19_ms;     /* CGB: awaiting CGBA; repeat */
   int isup_t20_ms, isup_t21_ms;     /* CGU: awaiting CGUA; repeat */
   int isup_t22_ms, isup_t23_ms;     /* GRS: awaiting GRA; repeat */
+  /* aligned, proving or in service: no signal unit at all for this long fails
+   * the link (a real link carries FISUs continuously; a silent one is cut) */
+  int silence_ms;
+  int restart_ms;                   /* after a failure: SIOS this long, then realign */
 } hl_ss7_variant_t;
 
 extern const hl_ss7_variant_t hl_ss7_variants[];
@@ -99,7 +103,7 @@ const char *hl_ss7_link_state_name(int st);
 enum hl_ss7_down_reason {
   HL_SS7_DOWN_NONE = 0, HL_SS7_DOWN_STOPPED, HL_SS7_DOWN_ALARM, HL_SS7_DOWN_SIOS, HL_SS7_DOWN_T1,
   HL_SS7_DOWN_T2, HL_SS7_DOWN_T3, HL_SS7_DOWN_T4, HL_SS7_DOWN_T7, HL_SS7_DOWN_BSN, HL_SS7_DOWN_FIB,
-  HL_SS7_DOWN_ERRORS, HL_SS7_DOWN_SLT, HL_SS7_DOWN_COUNT
+  HL_SS7_DOWN_ERRORS, HL_SS7_DOWN_SLT, HL_SS7_DOWN_SILENCE, HL_SS7_DOWN_COUNT
 };
 const char *hl_ss7_down_reason_name(int r);
 
@@ -277,6 +281,13 @@ struct hl_ss7 {
   int started;                      /* wants the link up (start until stop) */
   int alarm;
   int64_t t1, t2, t3, t4, t7;       /* deadlines, 0: stopped */
+  int64_t restart_at;               /* realign then (after a failure); 0: none */
+  int64_t last_rx;                  /* time of the last valid signal unit */
+  int far_ready;                    /* FISU/MSU seen while we were still proving */
+  int far_emergency;                /* the far side sent SIE */
+  int bad_bsn;                      /* consecutive invalid BSNs */
+  int urgent;                       /* a status change or NACK to send at the next tick */
+  int good_su;                      /* SUs since the error count last leaked */
   int proving_errors;
   int far_lssu;                     /* last LSSU status received (-1: none) */
   int far_po;                       /* far processor outage */
