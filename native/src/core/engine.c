@@ -230,7 +230,8 @@ static void run_command(hl_engine_t *e, const hl_cmd_t *cmd) {
       cmd->op == HL_OP_SIM_BLOCK || cmd->op == HL_OP_SIM_SS7) {
     char err[160] = "";
     if (!hl_sim_is(e->drv)) { ev_error(e, cmd, "not_simulated", "far-end commands need the sim driver"); return; }
-    if (hl_sim_command(e->drv, cmd, err, sizeof err) != 0) ev_error(e, cmd, "far_end_refused", err);
+    int rc = cmd->op == HL_OP_SIM_SS7 ? hl_sim_ss7_command(e->drv, cmd, err, sizeof err) : hl_sim_command(e->drv, cmd, err, sizeof err);
+    if (rc != 0) ev_error(e, cmd, "far_end_refused", err);
     return;
   }
   chan_t *c = chan_get(e, cmd->chan);

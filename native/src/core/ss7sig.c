@@ -72,7 +72,8 @@ static int ss7_tx(void *user, const uint8_t *su, int len) {
   if (len < 0 || len > (int)sizeof buf - FCS_LEN) return -EINVAL;
   memcpy(buf, su, (size_t)len);
   buf[len] = buf[len + 1] = 0;   /* room for the FCS the board computes */
-  return e->drv->ops->write_frame(e->drv->state, d->info->channo, buf, len + FCS_LEN);
+  int rc = e->drv->ops->write_frame(e->drv->state, d->info->channo, buf, len + FCS_LEN);
+  return rc == 0 ? -EAGAIN : rc;   /* 0: every transmit buffer busy */
 }
 
 /* The call's ISUP trace at idle, as Ss7Trace events shaped like R2Trace:
