@@ -80,6 +80,32 @@ class Engine : public Napi::ObjectWrap<Engine> {
         return;
       }
       sim_ = true;
+      // SS7 spans: the far end's exchange as the profile describes it.
+      for (uint32_t i = 0; i < spans.Length(); i++) {
+        Napi::Object s = spans.Get(i).As<Napi::Object>();
+        if (!s.Has("ss7") || !s.Get("ss7").IsObject()) continue;
+        Napi::Object x = s.Get("ss7").As<Napi::Object>();
+        hl_sim_ss7_conf_t c;
+        hl_sim_ss7_conf_default(&c);
+        c.far_kind = x.Get("far").ToString().Utf8Value() == "own" ? HL_SIM_FAR_OWN : HL_SIM_FAR_LIBSS7;
+        snprintf(c.variant, sizeof c.variant, "%s", x.Get("variant").ToString().Utf8Value().c_str());
+        c.box_pc = x.Get("boxPc").ToNumber().Uint32Value();
+        c.far_pc = x.Get("farPc").ToNumber().Uint32Value();
+        c.ni = x.Get("ni").ToNumber().Int32Value();
+        c.cic_first = x.Get("cicFirst").ToNumber().Int32Value();
+        c.answer_ms = x.Get("answerMs").ToNumber().Int32Value();
+        if (hl_sim_ss7_config(&drv_, (int)i + 1, &c, err, sizeof err) != 0) {
+          CloseDriver();
+          CodedError(env, "driver_failed", err).ThrowAsJavaScriptException();
+          return;
+        }
+      }
+      double speed = opt.Has("speed") ? opt.Get("speed").ToNumber().DoubleValue() : 1.0;
+      if (hl_sim_check_realtime(&drv_, speed, err, sizeof err) != 0) {
+        CloseDriver();
+        CodedError(env, "driver_failed", err).ThrowAsJavaScriptException();
+        return;
+      }
     } else if (driver == "dahdi") {
       Napi::Array chans = opt.Get("channels").As<Napi::Array>();
       std::vector<int> nos, kinds;

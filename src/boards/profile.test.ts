@@ -25,7 +25,7 @@ test('every shipped profile loads and validates', () => {
   assert.equal(ids, [
     'digium-aex2400', 'digium-aex410', 'digium-aex800', 'digium-tdm2400', 'digium-tdm410', 'digium-tdm800',
     'digium-te110p', 'digium-te122', 'digium-te220', 'digium-te420', 'openvox-a1200', 'openvox-a400p',
-    'openvox-d115', 'openvox-d130', 'sim-bench', 'sim-demo',
+    'openvox-d115', 'openvox-d130', 'sim-bench', 'sim-demo', 'sim-ss7',
   ]);
 });
 

@@ -45,6 +45,9 @@ export interface E1SpanLayout {
   dchan?: number;
   /** Simulated boards: the signalling the sim presents (r2: CAS bits and MF on every timeslot). */
   signalling?: 'r2';
+  /** Simulated SS7 spans (dchan 16): the far end's exchange. libss7 speaks ITU and keeps
+   * real time only; `own` is our stack in the exchange role (China or ITU, any speed). */
+  ss7?: { far: 'libss7' | 'own'; variant: 'itu' | 'china'; boxPc: number; farPc: number; ni: number; cicFirst: number; answerMs: number };
 }
 
 export type SpanLayout = AnalogSpanLayout | E1SpanLayout;
@@ -113,8 +116,19 @@ const e1SpanSchema = z
     timeslots: z.literal(31),
     dchan: z.number().int().min(1).max(31).optional(),
     signalling: z.literal('r2').optional(),
+    ss7: z.object({
+      far: z.enum(['libss7', 'own']),
+      variant: z.enum(['itu', 'china']),
+      boxPc: z.number().int().min(0).max(0xffffff),
+      farPc: z.number().int().min(0).max(0xffffff),
+      ni: z.number().int().min(0).max(3),
+      cicFirst: z.number().int().min(0).max(4064),
+      answerMs: z.number().int().min(0).max(600000),
+    }).strict().optional(),
   })
-  .strict();
+  .strict()
+  .refine((s) => !s.ss7 || s.dchan === 16, { message: 'SS7 far-end settings need the D-channel on timeslot 16', path: ['ss7'] })
+  .refine((s) => !s.ss7 || s.ss7.far !== 'libss7' || s.ss7.variant === 'itu', { message: 'libss7 speaks ITU only', path: ['ss7', 'variant'] });
 
 const echoSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('hardware'), module: z.string().min(1), optional: z.boolean() }).strict(),

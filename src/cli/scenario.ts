@@ -43,21 +43,37 @@ export async function startPrivateEngine(opts: { speed: number; profile?: string
 
 export async function runScenarioFiles(files: string[], opts: { socket?: string; dataDir?: string; speed: number; print: (l: string) => void }): Promise<ScenarioResult[]> {
   const results: ScenarioResult[] = [];
+  // Scenarios in groups that share an engine: on a live box one group; on
+  // private engines one per board profile and speed, in the files' order.
+  const groups = new Map<string, { profile: string; speed: number; items: { f: string; sc: Scenario }[] }>();
+  for (const f of files) {
+    let sc: Scenario;
+    try {
+      sc = loadScenario(f);
+    } catch (e) {
+      opts.print(`not ok - ${(e as Error).message}`);
+      results.push({ name: path.basename(f), file: f, ok: false, steps: [] });
+      continue;
+    }
+    const speed = sc.speed ?? opts.speed;
+    const key = opts.socket ? 'live' : `${sc.profile}|${speed}`;
+    let g = groups.get(key);
+    if (!g) { g = { profile: sc.profile, speed, items: [] }; groups.set(key, g); }
+    g.items.push({ f, sc });
+  }
+  for (const g of groups.values()) results.push(...await runGroup(g, opts));
+  return results;
+}
+
+async function runGroup(g: { profile: string; speed: number; items: { f: string; sc: Scenario }[] }, opts: { socket?: string; dataDir?: string; speed: number; print: (l: string) => void }): Promise<ScenarioResult[]> {
+  const results: ScenarioResult[] = [];
   let engine: PrivateEngine | undefined;
-  const socketPath = opts.socket ?? (engine = await startPrivateEngine({ speed: opts.speed })).socketPath;
+  const socketPath = opts.socket ?? (engine = await startPrivateEngine({ speed: g.speed, profile: g.profile })).socketPath;
   const client = new EngineClient({ socketPath, name: 'scenario', reconnect: false });
   try {
     await client.connect();
     const runner = new ScenarioRunner(client, { shared: !!opts.socket });
-    for (const f of files) {
-      let sc;
-      try {
-        sc = loadScenario(f);
-      } catch (e) {
-        opts.print(`not ok - ${(e as Error).message}`);
-        results.push({ name: path.basename(f), file: f, ok: false, steps: [] });
-        continue;
-      }
+    for (const { f, sc } of g.items) {
       const box = sc.box ? await startBox(sc, f, socketPath, opts) : undefined;
       runner.store = box?.store;
       try {

@@ -8,7 +8,7 @@ import type { Inventory } from '../boards/detect.js';
 export function simOptionsFromProfile(profile: BoardProfile, speed: number): NativeEngineOptions {
   const spans: NonNullable<NativeEngineOptions['spans']> = [];
   for (const [i, s] of profile.spans.entries()) {
-    if (s.type === 'e1') { spans.push({ kind: s.signalling === 'r2' ? 'e1-r2' : 'e1', channels: 31 }); continue; }
+    if (s.type === 'e1') { spans.push({ kind: s.signalling === 'r2' ? 'e1-r2' : 'e1', channels: 31, ...(s.ss7 ? { ss7: s.ss7 } : {}) }); continue; }
     const kinds = new Set(s.kinds);
     if (kinds.size !== 1) throw new Error(`profile ${profile.id}: span ${i + 1} mixes FXO and FXS ports; the sim board needs one kind per span`);
     spans.push({ kind: s.kinds[0] === 'FXO' ? 'fxo' : 'fxs', channels: s.ports });

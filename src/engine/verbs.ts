@@ -233,6 +233,8 @@ export const verbs: Record<string, Verb> = {
       dnis: z.string().regex(/^[0-9]{1,32}$/, 'a DNIS is 1 to 32 digits'),
       ani: z.string().regex(/^[0-9]{0,32}$/, 'an ANI is up to 32 digits').default(''),
       category: z.number().int().min(1).max(15).default(1),
+      // SS7 spans: the calling number's presentation (the category is taken as ordinary below 10).
+      presentation: z.enum(['allowed', 'restricted', 'unavailable']).default('allowed'),
     }).strict(), z.object({
       // FSK caller ID carries any printable bytes, so the exchange can send a
       // hostile number too (DTMF caller ID only digits: the sim refuses others).
@@ -244,7 +246,7 @@ export const verbs: Record<string, Verb> = {
       maxRings: z.number().int().min(0).max(50).default(0),
     }).strict()]),
     build: (a) => ('dnis' in a
-      ? { s1: a.dnis, s2: a.ani, i1: a.category }
+      ? { s1: a.dnis, s2: a.ani, i1: a.category, i2: { allowed: 0, restricted: 1, unavailable: 2 }[a.presentation] }
       : { s1: a.from, s2: a.name, i1: CID_STANDARDS[a.callerId], i2: CID_WHEN[a.callerIdWhen], i3: DISCONNECT[a.disconnect], i4: a.maxRings }),
   }),
   // The R2 exchange's side of a timeslot when it takes our calls: how many DNIS
@@ -267,8 +269,37 @@ export const verbs: Record<string, Verb> = {
   }),
   'sim.hangup': verb({
     op: 'simHangup', needsChan: true,
-    schema: z.object({ method: z.enum(keys(DISCONNECT)).optional() }).strict(),
-    build: (a) => ({ i1: a.method ? DISCONNECT[a.method] : 0 }),
+    schema: z.object({
+      method: z.enum(keys(DISCONNECT)).optional(),
+      cause: z.number().int().min(1).max(127).optional().describe('SS7: the REL cause (default 16 normal clearing)'),
+    }).strict(),
+    build: (a) => ({ i1: a.method ? DISCONNECT[a.method] : 0, i2: a.cause ?? 0 }),
+  }),
+  // The SS7 far end's own actions on its span (chan: any channel of the span):
+  // group reset, group block/unblock, a link cut, frame corruption, an outcome
+  // rule for called numbers with a prefix, counters (SimSs7Stats).
+  'sim.ss7': verb({
+    op: 'simSs7', needsChan: true,
+    schema: z.discriminatedUnion('action', [
+      z.object({ action: z.literal('grs'), first: z.number().int().min(0).max(4095).default(0), count: z.number().int().min(0).max(31).default(0) }).strict(),
+      z.object({ action: z.literal('cgb'), first: z.number().int().min(0).max(4095), count: z.number().int().min(1).max(31) }).strict(),
+      z.object({ action: z.literal('cgu'), first: z.number().int().min(0).max(4095), count: z.number().int().min(1).max(31) }).strict(),
+      z.object({ action: z.literal('cut'), ms: z.number().int().min(0).max(600000) }).strict(),
+      z.object({ action: z.literal('corrupt'), permille: z.number().int().min(0).max(1000), direction: z.enum(['both', 'to-box', 'to-far']).default('both') }).strict(),
+      z.object({ action: z.literal('rule'), prefix: z.string().regex(/^[0-9]{0,20}$/), outcome: z.enum(keys(OUTCOMES)), afterMs: z.number().int().min(0).max(600000).default(0) }).strict(),
+      z.object({ action: z.literal('stats') }).strict(),
+    ]),
+    build: (a) => {
+      switch (a.action) {
+        case 'grs': return { i1: 1, i2: a.first, i3: a.count };
+        case 'cgb': return { i1: 2, i2: a.first, i3: a.count };
+        case 'cgu': return { i1: 3, i2: a.first, i3: a.count };
+        case 'cut': return { i1: 4, i2: a.ms };
+        case 'corrupt': return { i1: 5, i2: a.permille, i3: { both: 0, 'to-box': 1, 'to-far': 2 }[a.direction] };
+        case 'rule': return { i1: 6, s1: a.prefix, i2: OUTCOMES[a.outcome], i3: a.afterMs };
+        default: return { i1: 7 };
+      }
+    },
   }),
   'sim.offhook': verb({ op: 'simOffhook', needsChan: true, schema: none, build: () => ({}) }),
   'sim.onhook': verb({ op: 'simOnhook', needsChan: true, schema: none, build: () => ({}) }),

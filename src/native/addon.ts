@@ -7,7 +7,7 @@ import type { ChannelInfo, ChannelState } from '../telephony/protocol.js';
 
 export interface NativeEngineOptions {
   driver: 'sim' | 'dahdi';
-  spans?: { kind: 'fxo' | 'fxs' | 'e1' | 'e1-r2'; channels: number }[];
+  spans?: { kind: 'fxo' | 'fxs' | 'e1' | 'e1-r2'; channels: number; ss7?: { far: 'libss7' | 'own'; variant: 'itu' | 'china'; boxPc: number; farPc: number; ni: number; cicFirst: number; answerMs: number } }[];
   channels?: { channo: number; kind?: string }[];
   devroot?: string;
   zone?: string;

@@ -26,7 +26,12 @@ export type Step = z.infer<typeof step>;
 export const scenario = z.object({
   name: z.string().min(1),
   description: z.string().optional(),
+  // The sim board the private engine presents (scenarios with different
+  // profiles or speeds each get their own engine).
   profile: z.string().default('sim-demo'),
+  // Engine speed for this scenario instead of the run's --speed: 1 for a far
+  // end that keeps wall-clock time (libss7).
+  speed: z.number().positive().max(1000).optional(),
   // Runs the call-handling supervisor with this configuration (a path relative
   // to the scenario file) and wall clock, so steps can expect journal entries
   // and CDR rows. Against a live box (--socket) its own supervisor is used.

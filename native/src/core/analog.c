@@ -422,8 +422,8 @@ void chan_wrong_state(hl_engine_t *e, const chan_t *c, const hl_cmd_t *cmd, cons
 int sig_command(hl_engine_t *e, chan_t *c, const hl_cmd_t *cmd) {
   char buf[HL_EVENT_JSON];
   hl_jw_t w;
-  if (sig_r2_command(e, c, cmd)) return 1;
   if (sig_ss7_command(e, c, cmd)) return 1;
+  if (sig_r2_command(e, c, cmd)) return 1;
   switch (cmd->op) {
   case HL_OP_ANSWER:
     if (c->info->kind == HL_KIND_FXO) {
