@@ -238,7 +238,7 @@ static void queue_raw(const uint8_t *isup, int n, int ni) {
   m[0] = (uint8_t)(ni << 6 | HL_SS7_SI_ISUP);
   int k = 1 + hl_ss7_label_put(A.s.v, &l, m + 1);
   memcpy(m + k, isup, (size_t)n);
-  ss7_mtp2_queue(&A.s, m, k + n);
+  hl_ss7i_mtp2_queue(&A.s, m, k + n);
 }
 
 static void malformed(const char *vn) {
