@@ -227,6 +227,10 @@ static int call_in(int cic, int alert) {
   if (alert) {
     CHECK(hl_ss7_alert(&S, cic) == 0, "we alert (ACM)");
     CHECK(WAIT(lfind(ml, ISUP_EVENT_ACM, cic) >= 0, 3000), "libss7 got our ACM on cic %d", cic);
+    CHECK(hl_ss7_progress(&S, cic, 3) == 0, "we send CPG (in-band information)");
+    int p = -1;
+    WAIT((p = lfind(ml, ISUP_EVENT_CPG, cic)) >= 0, 3000);
+    CHECK(p >= 0 && lev[p].type == 3, "libss7 got our CPG event %d on cic %d", p >= 0 ? lev[p].type : -1, cic);
   }
   CHECK(hl_ss7_answer(&S, cic) == 0, "we answer");
   int want = alert ? ISUP_EVENT_ANM : ISUP_EVENT_CON;
@@ -316,7 +320,7 @@ int main(int argc, char **argv) {
 
   /* calls libss7 -> us: released by libss7, then by us */
   if (!call_in(1, 1)) release_by_libss7(1, 16);
-  printf("ok call libss7->us: IAM, ACM, ANM, REL from libss7, RLC\n");
+  printf("ok call libss7->us: IAM, ACM, CPG, ANM, REL from libss7, RLC\n");
   if (!call_in(2, 0)) release_by_us(2, 16);
   printf("ok call libss7->us: IAM, CON, REL from us, RLC\n");
   /* calls us -> libss7: released by us, then by libss7 */
