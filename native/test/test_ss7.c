@@ -238,7 +238,7 @@ static void queue_raw(const uint8_t *isup, int n, int ni) {
   m[0] = (uint8_t)(ni << 6 | HL_SS7_SI_ISUP);
   int k = 1 + hl_ss7_label_put(A.s.v, &l, m + 1);
   memcpy(m + k, isup, (size_t)n);
-  ss7_mtp2_queue(&A.s, m, k + n);
+  hl_ss7i_mtp2_queue(&A.s, m, k + n);
 }
 
 static void malformed(const char *vn) {
@@ -269,6 +269,28 @@ static void malformed(const char *vn) {
   CHECK(hl_ss7_cic_state(&B.s, 5) == HL_SS7_CIC_IDLE && hl_ss7_is_up(&B.s), "%s: nothing offered, link up", vn);
   call_up(&A, &B, 5, 1, vn);
   release(&B, &A, 5, 16, vn);
+  /* an IAM longer than 62 octets (LI 63) with an unknown optional parameter
+   * before the calling number: the unknown one is skipped */
+  {
+    static const uint8_t head[] = { 0x18, 0x00, 0x01, 0x00, 0x20, 0x01, 0x0a, 0x00, 0x02, 0x06,
+                                    0x04, 0x03, 0x10, 0x21, 0x43 };  /* cic 24, called "1234" even */
+    uint8_t iam[200];
+    int k = (int)sizeof head;
+    memcpy(iam, head, sizeof head);
+    iam[k++] = 0x7e; iam[k++] = 90;                 /* unknown optional parameter, 90 octets */
+    memset(iam + k, 0x55, 90); k += 90;
+    iam[k++] = 0x0a; iam[k++] = 4; iam[k++] = 0x83; iam[k++] = 0x13; iam[k++] = 0x21; iam[k++] = 0x03;
+    iam[k++] = 0;
+    mb = B.nev;
+    queue_raw(iam, k, 2);
+    int o = EV(&B, mb, HL_SS7_EV_CALL_OFFERED, 24, 1000);
+    CHECK(o >= 0 && !strcmp(B.ev[o].called, "1234") && !strcmp(B.ev[o].calling, "123"),
+          "%s: long IAM (LI 63, %d octets) offered, unknown parameter skipped (%s/%s)", vn, k,
+          o >= 0 ? B.ev[o].called : "", o >= 0 ? B.ev[o].calling : "");
+    /* A never had that call (the IAM was hand-made): it just answers RLC */
+    CHECK(hl_ss7_release(&B.s, 24, 16) == 0 && EV(&B, mb, HL_SS7_EV_RELEASE_COMPLETE, 24, 1000) >= 0,
+          "%s: REL on a circuit idle at the far side is answered with RLC", vn);
+  }
   /* garbage frames straight into B: any length, any bytes */
   srand(7);
   uint8_t g[400];
@@ -328,10 +350,43 @@ static void variant(const char *vn, uint32_t pca, uint32_t pcb) {
          (unsigned long long)A.s.cnt.retransmissions, (unsigned long long)A.s.cnt.align_attempts);
 }
 
+/* ISUP T1, T5 and T16: B does not know CIC 25, so our REL there is never
+ * answered: it is repeated every T1, replaced by RSC at T5, and the RSC is
+ * repeated every T16. */
+static void rel_timers(void) {
+  static hl_ss7_variant_t v;
+  v = *hl_ss7_variant_find("itu");
+  v.isup_t5_ms = 40000;
+  pair_init(&A, &B, &v, 1, 2);
+  hl_ss7_config_t c = B.s.cfg;
+  c.cic_count = 20;
+  hl_ss7_init(&B.s, &c, &side_io, &B);
+  hl_ss7_start(&A.s); hl_ss7_start(&B.s);
+  EV(&A, 0, HL_SS7_EV_LINK_UP, -1, 20000);
+  EV(&B, 0, HL_SS7_EV_LINK_UP, -1, 20000);
+  int mb = B.nev, ma = A.nev;
+  CHECK(hl_ss7_call(&A.s, 25, "1", NULL, 0, 0, 0) == 0, "T5: call on a CIC the far side lacks");
+  run(&A, &B, 200);
+  int u = find_ev(&B, mb, HL_SS7_EV_ERROR, 25);
+  CHECK(u >= 0 && !strcmp(B.ev[u].text, "unknown CIC"), "T5: far side reports unknown CIC 25");
+  hl_ss7_release(&A.s, 25, 16);
+  int e = EV(&A, ma, HL_SS7_EV_ERROR, 25, 45000);
+  int rels = 0, rscs = 0;
+  for (int i = 0; i < A.nmsu; i++) if (A.msu[i][0] == 0x85 && A.msu[i][7] == HL_ISUP_REL) rels++;
+  CHECK(e >= 0 && strstr(A.ev[e].text, "T5"), "T5 expiry reported (%s)", e >= 0 ? A.ev[e].text : "-");
+  CHECK(rels == 3, "REL sent at 0, T1 and 2*T1 before T5 (%d)", rels);
+  CHECK(hl_ss7_cic_state(&A.s, 25) == HL_SS7_CIC_RESET_PENDING, "T5: circuit reset pending");
+  run(&A, &B, v.isup_t16_ms + 100);
+  for (int i = 0; i < A.nmsu; i++) if (A.msu[i][0] == 0x85 && A.msu[i][7] == HL_ISUP_RSC) rscs++;
+  CHECK(rscs == 2, "RSC repeated after T16 (%d)", rscs);
+  printf("ok itu: REL repeated on T1, RSC on T5, repeated on T16\n");
+}
+
 int main(int argc, char **argv) {
   A.verbose = B.verbose = argc > 1;
   CHECK(hl_ss7_variant_find("itu") && hl_ss7_variant_find("china") && !hl_ss7_variant_find("x"), "variants");
   variant("itu", 0x1234, 0x0321);
   variant("china", 0x0a0b0c, 0x010203);
+  rel_timers();
   T_DONE("ss7");
 }

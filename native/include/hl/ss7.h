@@ -178,12 +178,16 @@ enum hl_ss7_event_type {
   HL_SS7_EV_ANSWERED,               /* ANM or CON received */
   HL_SS7_EV_FAR_RELEASED,           /* REL received (cause); the stack answered RLC, circuit idle */
   HL_SS7_EV_RELEASE_COMPLETE,       /* our REL answered by RLC (or given up after T5): circuit idle */
-  HL_SS7_EV_CALL_FAILED,            /* outgoing call ended before answer: REL (cause) or timeout */
+  HL_SS7_EV_CALL_FAILED,            /* outgoing call ended before answer: REL received (cause; circuit
+                                       idle) or T7/T9 expired (cause 102/19; our REL is sent and
+                                       RELEASE_COMPLETE follows when the RLC comes) */
   HL_SS7_EV_BLOCKED,                /* by: HL_SS7_BLK_LOCAL (acknowledged) or HL_SS7_BLK_REMOTE */
   HL_SS7_EV_UNBLOCKED,              /* by: which side lifted it */
   HL_SS7_EV_RESET,                  /* circuit reset (by: local = our RSC/GRS acknowledged, remote =
-                                       theirs); any call on it is gone */
-  HL_SS7_EV_ERROR,                  /* reason (static string); cic or -1 */
+                                       theirs); any call on it is gone. One event per circuit, also
+                                       for each circuit of a GRS/GRA range */
+  HL_SS7_EV_ERROR,                  /* text: reason (static string); cic or -1; msg: the ISUP type.
+                                       Also "T5 expired: no RLC, circuit reset sent" */
   HL_SS7_EV_MTP2_UP,                /* MTP2 in service (informational; LINK_UP follows the SLTA) */
   HL_SS7_EV_COUNT
 };

@@ -91,23 +91,23 @@ void hl_ss7_trace_what(const hl_ss7_trace_ent_t *t, char *out, int cap) {
 
 /* ---- events ---- */
 
-void ss7_ev_init(hl_ss7_event_t *e, int type, int cic) {
+void hl_ss7i_ev_init(hl_ss7_event_t *e, int type, int cic) {
   memset(e, 0, sizeof *e);
   e->type = type;
   e->cic = cic;
 }
 
-void ss7_emit(hl_ss7_t *s, const hl_ss7_event_t *e) {
+void hl_ss7i_emit(hl_ss7_t *s, const hl_ss7_event_t *e) {
   if (s->io && s->io->event) s->io->event(s->user, e);
 }
 
-void ss7_error(hl_ss7_t *s, int cic, int msg, const char *why) {
+void hl_ss7i_error(hl_ss7_t *s, int cic, int msg, const char *why) {
   hl_ss7_event_t e;
-  ss7_ev_init(&e, HL_SS7_EV_ERROR, cic);
+  hl_ss7i_ev_init(&e, HL_SS7_EV_ERROR, cic);
   e.msg = msg;
   e.text = why;
   s->cnt.isup_errors++;
-  ss7_emit(s, &e);
+  hl_ss7i_emit(s, &e);
 }
 
 /* ---- object ---- */
@@ -145,9 +145,9 @@ hl_ss7_t *hl_ss7_init(hl_ss7_t *s, const hl_ss7_config_t *cfg, const hl_ss7_io_t
   s->ncirc = cfg->cic_count;
   for (int i = 0; i < s->ncirc; i++) {
     s->circ[i].cic = cfg->cic_first + i;
-    ss7_circ_idle(&s->circ[i]);
+    hl_ss7i_circ_idle(&s->circ[i]);
   }
-  ss7_mtp2_reset(s);
+  hl_ss7i_mtp2_reset(s);
   s->lstate = HL_SS7_LINK_OUT_OF_SERVICE;
   if (cfg->auto_start) hl_ss7_start(s);
   return s;
@@ -172,40 +172,40 @@ void hl_ss7_free(hl_ss7_t *s) {
 void hl_ss7_rx_frame(hl_ss7_t *s, const uint8_t *su, int len) {
   if (!s) return;
   if (!su || len < 3) { s->cnt.bad_frames++; return; }
-  ss7_mtp2_rx(s, su, len);
+  hl_ss7i_mtp2_rx(s, su, len);
 }
 
 void hl_ss7_tick(hl_ss7_t *s, int64_t now_ms) {
   if (!s) return;
   if (now_ms > s->now) s->now = now_ms;
-  ss7_mtp2_tick(s);
-  ss7_mtp3_tick(s);
-  ss7_isup_tick(s);
+  hl_ss7i_mtp2_tick(s);
+  hl_ss7i_mtp3_tick(s);
+  hl_ss7i_isup_tick(s);
 }
 
 void hl_ss7_link_alarm(hl_ss7_t *s, int on) {
   on = !!on;
   if (on == s->alarm) return;
   s->alarm = on;
-  if (on) ss7_mtp2_fail(s, HL_SS7_DOWN_ALARM);
-  else if (s->started) ss7_mtp2_align(s);
+  if (on) hl_ss7i_mtp2_fail(s, HL_SS7_DOWN_ALARM);
+  else if (s->started) hl_ss7i_mtp2_align(s);
 }
 
 int hl_ss7_start(hl_ss7_t *s) {
   s->started = 1;
   if (s->alarm) return 0;           /* aligns when the alarm clears */
-  if (s->lstate == HL_SS7_LINK_OUT_OF_SERVICE) ss7_mtp2_align(s);
+  if (s->lstate == HL_SS7_LINK_OUT_OF_SERVICE) hl_ss7i_mtp2_align(s);
   return 0;
 }
 
 int hl_ss7_stop(hl_ss7_t *s) {
   s->started = 0;
-  ss7_mtp2_stop(s);
+  hl_ss7i_mtp2_stop(s);
   return 0;
 }
 
 int hl_ss7_link_state(const hl_ss7_t *s) { return s->lstate; }
-int hl_ss7_is_up(const hl_ss7_t *s) { return s->ss7_up && ss7_mtp2_in_service(s); }
+int hl_ss7_is_up(const hl_ss7_t *s) { return s->ss7_up && hl_ss7i_mtp2_in_service(s); }
 const hl_ss7_counters_t *hl_ss7_counters(const hl_ss7_t *s) { return &s->cnt; }
 
 /* ---- circuit views ---- */

@@ -4,24 +4,24 @@
  *
  * While the link is down ISUP sends nothing: a release or reset asked for in
  * that time leaves its circuit releasing/reset-pending, and the message goes
- * out when the link test passes again (ss7_isup_link_up), as a repeat would. */
+ * out when the link test passes again (hl_ss7i_isup_link_up), as a repeat would. */
 #include "ss7_int.h"
 #include <string.h>
 #include <errno.h>
 
-hl_ss7_circuit_t *ss7_circ(hl_ss7_t *s, int cic) {
+hl_ss7_circuit_t *hl_ss7i_circ(hl_ss7_t *s, int cic) {
   int i = cic - s->cfg.cic_first;
   return i >= 0 && i < s->ncirc ? &s->circ[i] : NULL;
 }
 
-void ss7_circ_idle(hl_ss7_circuit_t *c) {
+void hl_ss7i_circ_idle(hl_ss7_circuit_t *c) {
   c->state = HL_SS7_CIC_IDLE;
   c->outgoing = c->acm_sent = c->acm_rcvd = 0;
   c->due = 0;
   c->timer = TM_NONE;
 }
 
-void ss7_trace(hl_ss7_t *s, hl_ss7_circuit_t *c, int rx, int msg, int cause) {
+void hl_ss7i_trace(hl_ss7_t *s, hl_ss7_circuit_t *c, int rx, int msg, int cause) {
   if (msg == HL_ISUP_IAM || c->tr_n == 0) { c->tr_n = 0; c->tr_t0 = s->now; }
   hl_ss7_trace_ent_t *t = &c->tr[c->tr_n++ % HL_SS7_TRACE];
   t->ms = (int32_t)(s->now - c->tr_t0);
@@ -32,67 +32,67 @@ void ss7_trace(hl_ss7_t *s, hl_ss7_circuit_t *c, int rx, int msg, int cause) {
   t->cic = (int16_t)c->cic;
 }
 
-void ss7_isup_msg_init(hl_isup_msg_t *m, int type, int cic) {
+void hl_ss7i_isup_msg_init(hl_isup_msg_t *m, int type, int cic) {
   memset(m, 0, sizeof *m);
   m->type = type;
   m->cic = cic;
 }
 
-int ss7_isup_send(hl_ss7_t *s, hl_isup_msg_t *m) {
+int hl_ss7i_isup_send(hl_ss7_t *s, hl_isup_msg_t *m) {
   if (!s->ss7_up) return -ENOLINK;
   hl_ss7_label_t l = { .dpc = s->cfg.dpc, .opc = s->cfg.opc, .sls = (uint8_t)(m->cic & 0x0f) };
   uint8_t b[HL_SS7_MSU_MAX];
   int n = hl_ss7_isup_msu_encode(s->v, s->cfg.ni, &l, m, b, (int)sizeof b);
   if (n < 0) return -EINVAL;
-  int r = ss7_mtp2_queue(s, b, n);
+  int r = hl_ss7i_mtp2_queue(s, b, n);
   if (r < 0) return r;
   s->cnt.isup_out++;
-  hl_ss7_circuit_t *c = ss7_circ(s, m->cic);
-  if (c) ss7_trace(s, c, 0, m->type, m->type == HL_ISUP_REL ? m->cause : 0);
+  hl_ss7_circuit_t *c = hl_ss7i_circ(s, m->cic);
+  if (c) hl_ss7i_trace(s, c, 0, m->type, m->type == HL_ISUP_REL ? m->cause : 0);
   return 0;
 }
 
 static int send_simple(hl_ss7_t *s, int type, int cic) {
   hl_isup_msg_t m;
-  ss7_isup_msg_init(&m, type, cic);
-  return ss7_isup_send(s, &m);
+  hl_ss7i_isup_msg_init(&m, type, cic);
+  return hl_ss7i_isup_send(s, &m);
 }
 
 static int send_rel(hl_ss7_t *s, int cic, int cause) {
   hl_isup_msg_t m;
-  ss7_isup_msg_init(&m, HL_ISUP_REL, cic);
+  hl_ss7i_isup_msg_init(&m, HL_ISUP_REL, cic);
   m.cause = (uint8_t)cause;
   m.cause_loc = (uint8_t)s->cfg.cause_location;
-  return ss7_isup_send(s, &m);
+  return hl_ss7i_isup_send(s, &m);
 }
 
 static void emit_simple(hl_ss7_t *s, int type, int cic, int msg, int by, int cause, const char *text) {
   hl_ss7_event_t e;
-  ss7_ev_init(&e, type, cic);
+  hl_ss7i_ev_init(&e, type, cic);
   e.msg = msg; e.by = by; e.cause = cause; e.text = text;
-  ss7_emit(s, &e);
+  hl_ss7i_emit(s, &e);
 }
 
 /* Repeat interval of a blocking/reset message: the short timer during the
  * first minute, then the long one (T12/T13, T14/T15, T16/T17...). */
-int ss7_group_interval(int64_t since_first, int first_ms, int repeat_ms) {
+int hl_ss7i_group_interval(int64_t since_first, int first_ms, int repeat_ms) {
   return since_first < 60000 ? first_ms : repeat_ms;
 }
 
 /* ---- incoming messages ---- */
 
 static void unexpected(hl_ss7_t *s, hl_ss7_circuit_t *c, int msg) {
-  ss7_error(s, c->cic, msg, "unexpected message for the circuit state");
+  hl_ss7i_error(s, c->cic, msg, "unexpected message for the circuit state");
 }
 
 static void rx_iam(hl_ss7_t *s, hl_ss7_circuit_t *c, const hl_isup_msg_t *m) {
   if (c->state == HL_SS7_CIC_OUT_SETUP) {
     /* Dual seizure: the point with the higher code controls the even CICs. */
     int we_control = (s->cfg.opc > s->cfg.dpc) == ((c->cic & 1) == 0);
-    if (we_control) { ss7_error(s, c->cic, HL_ISUP_IAM, "dual seizure: our call kept"); return; }
+    if (we_control) { hl_ss7i_error(s, c->cic, HL_ISUP_IAM, "dual seizure: our call kept"); return; }
     emit_simple(s, HL_SS7_EV_CALL_FAILED, c->cic, HL_ISUP_IAM, 0, HL_SS7_CAUSE_TEMPORARY_FAILURE,
                 "dual seizure: the far call wins");
-    ss7_circ_idle(c);
+    hl_ss7i_circ_idle(c);
   } else if (c->state != HL_SS7_CIC_IDLE) {
     unexpected(s, c, HL_ISUP_IAM);
     return;
@@ -102,13 +102,13 @@ static void rx_iam(hl_ss7_t *s, hl_ss7_circuit_t *c, const hl_isup_msg_t *m) {
     c->blk &= ~HL_SS7_BLK_REMOTE;
     emit_simple(s, HL_SS7_EV_UNBLOCKED, c->cic, HL_ISUP_IAM, HL_SS7_BLK_REMOTE, 0, NULL);
   }
-  ss7_trace(s, c, 1, HL_ISUP_IAM, 0);
+  hl_ss7i_trace(s, c, 1, HL_ISUP_IAM, 0);
   c->state = HL_SS7_CIC_IN_SETUP;
   c->outgoing = 0;
   memcpy(c->called, m->called, sizeof c->called);
   memcpy(c->calling, m->has_calling ? m->calling : "", m->has_calling ? sizeof c->calling : 1);
   hl_ss7_event_t e;
-  ss7_ev_init(&e, HL_SS7_EV_CALL_OFFERED, c->cic);
+  hl_ss7i_ev_init(&e, HL_SS7_EV_CALL_OFFERED, c->cic);
   e.msg = HL_ISUP_IAM;
   memcpy(e.called, c->called, sizeof e.called);
   memcpy(e.calling, c->calling, sizeof e.calling);
@@ -117,7 +117,7 @@ static void rx_iam(hl_ss7_t *s, hl_ss7_circuit_t *c, const hl_isup_msg_t *m) {
   e.presentation = m->has_calling ? m->calling_pres : 2;
   e.screening = m->calling_screen;
   e.category = m->category;
-  ss7_emit(s, &e);
+  hl_ss7i_emit(s, &e);
 }
 
 static void rx_sam(hl_ss7_t *s, hl_ss7_circuit_t *c, const hl_isup_msg_t *m) {
@@ -127,18 +127,18 @@ static void rx_sam(hl_ss7_t *s, hl_ss7_circuit_t *c, const hl_isup_msg_t *m) {
   memcpy(c->called + have, m->called, add);
   c->called[have + add] = 0;
   hl_ss7_event_t e;
-  ss7_ev_init(&e, HL_SS7_EV_CALL_DIGITS, c->cic);
+  hl_ss7i_ev_init(&e, HL_SS7_EV_CALL_DIGITS, c->cic);
   e.msg = HL_ISUP_SAM;
   memcpy(e.called, c->called, sizeof e.called);
   memcpy(e.digits, m->called, sizeof e.digits);
-  ss7_emit(s, &e);
+  hl_ss7i_emit(s, &e);
 }
 
 static void rx_rel(hl_ss7_t *s, hl_ss7_circuit_t *c, const hl_isup_msg_t *m) {
   int st = c->state, outgoing = c->outgoing;
   send_simple(s, HL_ISUP_RLC, c->cic);      /* always answered, even on an idle circuit */
   if (st == HL_SS7_CIC_IDLE || st == HL_SS7_CIC_RESET_PENDING) return;
-  ss7_circ_idle(c);
+  hl_ss7i_circ_idle(c);
   if (st == HL_SS7_CIC_RELEASING)           /* both sides released at once: each answers the other */
     emit_simple(s, HL_SS7_EV_RELEASE_COMPLETE, c->cic, HL_ISUP_REL, 0, c->rel_cause, NULL);
   else if (outgoing && st != HL_SS7_CIC_ANSWERED)
@@ -149,11 +149,11 @@ static void rx_rel(hl_ss7_t *s, hl_ss7_circuit_t *c, const hl_isup_msg_t *m) {
 
 static void rx_rlc(hl_ss7_t *s, hl_ss7_circuit_t *c) {
   if (c->state == HL_SS7_CIC_RELEASING) {
-    ss7_circ_idle(c);
+    hl_ss7i_circ_idle(c);
     emit_simple(s, HL_SS7_EV_RELEASE_COMPLETE, c->cic, HL_ISUP_RLC, 0, c->rel_cause, NULL);
   } else if (c->state == HL_SS7_CIC_RESET_PENDING && !(s->grp[GRP_GRS].msg && c->cic >= s->grp[GRP_GRS].first &&
                                                        c->cic < s->grp[GRP_GRS].first + s->grp[GRP_GRS].count)) {
-    ss7_circ_idle(c);
+    hl_ss7i_circ_idle(c);
     emit_simple(s, HL_SS7_EV_RESET, c->cic, HL_ISUP_RLC, HL_SS7_BLK_LOCAL, 0, NULL);
   } else if (c->state != HL_SS7_CIC_IDLE) {
     unexpected(s, c, HL_ISUP_RLC);          /* an RLC for a REL we never sent; idle ones are dropped */
@@ -163,7 +163,7 @@ static void rx_rlc(hl_ss7_t *s, hl_ss7_circuit_t *c) {
 /* A circuit reset by the far side (RSC, or one circuit of a GRS): any call
  * is gone, its blocking by the far side too; ours is sent again. */
 static void reset_by_far(hl_ss7_t *s, hl_ss7_circuit_t *c, int msg) {
-  ss7_circ_idle(c);
+  hl_ss7i_circ_idle(c);
   if (c->blk & HL_SS7_BLK_REMOTE) {
     c->blk &= ~HL_SS7_BLK_REMOTE;
     emit_simple(s, HL_SS7_EV_UNBLOCKED, c->cic, msg, HL_SS7_BLK_REMOTE, 0, NULL);
@@ -177,28 +177,28 @@ static int get_status(const uint8_t *st, int i) { return st[i / 8] >> (i % 8) & 
 
 static void rx_grs(hl_ss7_t *s, const hl_isup_msg_t *m) {
   hl_isup_msg_t a;
-  ss7_isup_msg_init(&a, HL_ISUP_GRA, m->cic);
+  hl_ss7i_isup_msg_init(&a, HL_ISUP_GRA, m->cic);
   a.range = m->range;
   for (int i = 0; i <= m->range; i++) {
-    hl_ss7_circuit_t *c = ss7_circ(s, m->cic + i);
+    hl_ss7_circuit_t *c = hl_ss7i_circ(s, m->cic + i);
     if (!c) continue;
     reset_by_far(s, c, HL_ISUP_GRS);
     if (c->blk & (HL_SS7_BLK_LOCAL | HL_SS7_BLK_LOCAL_PENDING)) set_status(a.status, i);
   }
-  ss7_isup_send(s, &a);
+  hl_ss7i_isup_send(s, &a);
 }
 
 static void rx_gra(hl_ss7_t *s, const hl_isup_msg_t *m) {
   hl_ss7_group_op_t *g = &s->grp[GRP_GRS];
   if (!g->msg || g->first != m->cic || g->count != m->range + 1) {
-    ss7_error(s, m->cic, HL_ISUP_GRA, "GRA that answers no GRS of ours");
+    hl_ss7i_error(s, m->cic, HL_ISUP_GRA, "GRA that answers no GRS of ours");
     return;
   }
   g->msg = 0;
   for (int i = 0; i <= m->range; i++) {
-    hl_ss7_circuit_t *c = ss7_circ(s, m->cic + i);
+    hl_ss7_circuit_t *c = hl_ss7i_circ(s, m->cic + i);
     if (!c) continue;
-    ss7_circ_idle(c);
+    hl_ss7i_circ_idle(c);
     /* a set status bit: the far side holds the circuit blocked for maintenance */
     if (get_status(m->status, i) && !(c->blk & HL_SS7_BLK_REMOTE)) {
       c->blk |= HL_SS7_BLK_REMOTE;
@@ -215,12 +215,12 @@ static void rx_gra(hl_ss7_t *s, const hl_isup_msg_t *m) {
 static void rx_cg(hl_ss7_t *s, const hl_isup_msg_t *m) {
   int block = m->type == HL_ISUP_CGB;
   hl_isup_msg_t a;
-  ss7_isup_msg_init(&a, block ? HL_ISUP_CGBA : HL_ISUP_CGUA, m->cic);
+  hl_ss7i_isup_msg_init(&a, block ? HL_ISUP_CGBA : HL_ISUP_CGUA, m->cic);
   a.range = m->range;
   a.cgsmti = m->cgsmti;
   memcpy(a.status, m->status, sizeof a.status);
   for (int i = 0; i <= m->range; i++) {
-    hl_ss7_circuit_t *c = ss7_circ(s, m->cic + i);
+    hl_ss7_circuit_t *c = hl_ss7i_circ(s, m->cic + i);
     if (!c || !get_status(m->status, i)) continue;
     if (block && !(c->blk & HL_SS7_BLK_REMOTE)) {
       c->blk |= HL_SS7_BLK_REMOTE;
@@ -230,7 +230,7 @@ static void rx_cg(hl_ss7_t *s, const hl_isup_msg_t *m) {
       emit_simple(s, HL_SS7_EV_UNBLOCKED, c->cic, m->type, HL_SS7_BLK_REMOTE, 0, NULL);
     }
   }
-  ss7_isup_send(s, &a);
+  hl_ss7i_isup_send(s, &a);
 }
 
 /* CGBA/CGUA: our group (un)blocking acknowledged, for the circuits whose
@@ -239,12 +239,12 @@ static void rx_cga(hl_ss7_t *s, const hl_isup_msg_t *m) {
   int block = m->type == HL_ISUP_CGBA;
   hl_ss7_group_op_t *g = &s->grp[block ? GRP_CGB : GRP_CGU];
   if (!g->msg || g->first != m->cic || g->count != m->range + 1) {
-    ss7_error(s, m->cic, m->type, "group blocking acknowledgement that answers nothing of ours");
+    hl_ss7i_error(s, m->cic, m->type, "group blocking acknowledgement that answers nothing of ours");
     return;
   }
   g->msg = 0;
   for (int i = 0; i <= m->range; i++) {
-    hl_ss7_circuit_t *c = ss7_circ(s, m->cic + i);
+    hl_ss7_circuit_t *c = hl_ss7i_circ(s, m->cic + i);
     if (!c) continue;
     c->blk &= ~HL_SS7_BLK_LOCAL_PENDING;
     if (!get_status(m->status, i)) continue;
@@ -275,15 +275,15 @@ static void rx_alerting(hl_ss7_t *s, hl_ss7_circuit_t *c) {
   c->due = s->now + s->v->isup_t9_ms;
 }
 
-void ss7_isup_rx(hl_ss7_t *s, const hl_ss7_label_t *l, const uint8_t *d, int n) {
+void hl_ss7i_isup_rx(hl_ss7_t *s, const hl_ss7_label_t *l, const uint8_t *d, int n) {
   hl_isup_msg_t m;
   const char *err;
   s->cnt.isup_in++;
-  if (hl_isup_decode(d, n, &m, &err) < 0) { ss7_error(s, m.cic, m.type, err); return; }
-  if (l->opc != s->cfg.dpc) { ss7_error(s, m.cic, m.type, "ISUP from a point code that is not our peer"); return; }
-  hl_ss7_circuit_t *c = ss7_circ(s, m.cic);
-  if (!c) { ss7_error(s, m.cic, m.type, "unknown CIC"); return; }
-  if (m.type != HL_ISUP_IAM) ss7_trace(s, c, 1, m.type, m.type == HL_ISUP_REL ? m.cause : 0);
+  if (hl_isup_decode(d, n, &m, &err) < 0) { hl_ss7i_error(s, m.cic, m.type, err); return; }
+  if (l->opc != s->cfg.dpc) { hl_ss7i_error(s, m.cic, m.type, "ISUP from a point code that is not our peer"); return; }
+  hl_ss7_circuit_t *c = hl_ss7i_circ(s, m.cic);
+  if (!c) { hl_ss7i_error(s, m.cic, m.type, "unknown CIC"); return; }
+  if (m.type != HL_ISUP_IAM) hl_ss7i_trace(s, c, 1, m.type, m.type == HL_ISUP_REL ? m.cause : 0);
   switch (m.type) {
   case HL_ISUP_IAM: rx_iam(s, c, &m); break;
   case HL_ISUP_SAM: rx_sam(s, c, &m); break;
@@ -296,10 +296,10 @@ void ss7_isup_rx(hl_ss7_t *s, const hl_ss7_label_t *l, const uint8_t *d, int n) 
     if (c->state == HL_SS7_CIC_IDLE || c->state >= HL_SS7_CIC_RELEASING) { unexpected(s, c, m.type); break; }
     if (c->state == HL_SS7_CIC_OUT_SETUP && m.event_info == 1) rx_alerting(s, c);
     hl_ss7_event_t e;
-    ss7_ev_init(&e, HL_SS7_EV_PROGRESS, c->cic);
+    hl_ss7i_ev_init(&e, HL_SS7_EV_PROGRESS, c->cic);
     e.msg = m.type;
     e.event_info = m.event_info;
-    ss7_emit(s, &e);
+    hl_ss7i_emit(s, &e);
     break;
   }
   case HL_ISUP_ANM: case HL_ISUP_CON: rx_answer(s, c, m.type); break;
@@ -340,8 +340,8 @@ void ss7_isup_rx(hl_ss7_t *s, const hl_ss7_label_t *l, const uint8_t *d, int n) 
     c->blk &= ~HL_SS7_BLK_LOCAL;
     emit_simple(s, HL_SS7_EV_UNBLOCKED, c->cic, m.type, HL_SS7_BLK_LOCAL, 0, NULL);
     break;
-  case HL_ISUP_UCIC: ss7_error(s, c->cic, m.type, "the far side has no such circuit (UCIC)"); break;
-  default: ss7_error(s, c->cic, m.type, "ISUP message not handled"); break;
+  case HL_ISUP_UCIC: hl_ss7i_error(s, c->cic, m.type, "the far side has no such circuit (UCIC)"); break;
+  default: hl_ss7i_error(s, c->cic, m.type, "ISUP message not handled"); break;
   }
 }
 
@@ -358,7 +358,7 @@ static void call_timer(hl_ss7_t *s, hl_ss7_circuit_t *c) {
       c->t_rel_first = s->now;
       send_simple(s, HL_ISUP_RSC, c->cic);
       c->timer = TM_RSC; c->due = s->now + s->v->isup_t16_ms;
-      ss7_error(s, c->cic, HL_ISUP_REL, "T5 expired: no RLC, circuit reset sent");
+      hl_ss7i_error(s, c->cic, HL_ISUP_REL, "T5 expired: no RLC, circuit reset sent");
     } else {
       send_rel(s, c->cic, c->rel_cause);    /* T1: repeat the REL */
       c->timer = TM_REL; c->due = s->now + s->v->isup_t1_ms;
@@ -378,7 +378,7 @@ static void call_timer(hl_ss7_t *s, hl_ss7_circuit_t *c) {
   case TM_RSC:
     send_simple(s, HL_ISUP_RSC, c->cic);
     c->timer = TM_RSC;
-    c->due = s->now + ss7_group_interval(s->now - c->t_rel_first, s->v->isup_t16_ms, s->v->isup_t17_ms);
+    c->due = s->now + hl_ss7i_group_interval(s->now - c->t_rel_first, s->v->isup_t16_ms, s->v->isup_t17_ms);
     break;
   default: break;
   }
@@ -386,14 +386,14 @@ static void call_timer(hl_ss7_t *s, hl_ss7_circuit_t *c) {
 
 static void group_send(hl_ss7_t *s, hl_ss7_group_op_t *g) {
   hl_isup_msg_t m;
-  ss7_isup_msg_init(&m, g->msg, g->first);
+  hl_ss7i_isup_msg_init(&m, g->msg, g->first);
   m.range = (uint8_t)(g->count - 1);
   if (g->msg != HL_ISUP_GRS)
     for (int i = 0; i < g->count; i++) set_status(m.status, i);
-  ss7_isup_send(s, &m);
+  hl_ss7i_isup_send(s, &m);
 }
 
-void ss7_isup_group_start(hl_ss7_t *s, int which, int msg, int first, int count) {
+void hl_ss7i_isup_group_start(hl_ss7_t *s, int which, int msg, int first, int count) {
   hl_ss7_group_op_t *g = &s->grp[which];
   g->msg = msg; g->first = first; g->count = count;
   g->t_first = s->now;
@@ -401,17 +401,17 @@ void ss7_isup_group_start(hl_ss7_t *s, int which, int msg, int first, int count)
   group_send(s, g);
 }
 
-void ss7_isup_tick(hl_ss7_t *s) {
+void hl_ss7i_isup_tick(hl_ss7_t *s) {
   for (int i = 0; i < s->ncirc; i++) {
     hl_ss7_circuit_t *c = &s->circ[i];
     if (c->due && s->now >= c->due) call_timer(s, c);
     if (c->blk_due && s->now >= c->blk_due) {
       send_simple(s, HL_ISUP_BLO, c->cic);
-      c->blk_due = s->now + ss7_group_interval(s->now - c->blk_first, s->v->isup_t12_ms, s->v->isup_t13_ms);
+      c->blk_due = s->now + hl_ss7i_group_interval(s->now - c->blk_first, s->v->isup_t12_ms, s->v->isup_t13_ms);
     }
     if (c->ubl_due && s->now >= c->ubl_due) {
       send_simple(s, HL_ISUP_UBL, c->cic);
-      c->ubl_due = s->now + ss7_group_interval(s->now - c->ubl_first, s->v->isup_t14_ms, s->v->isup_t15_ms);
+      c->ubl_due = s->now + hl_ss7i_group_interval(s->now - c->ubl_first, s->v->isup_t14_ms, s->v->isup_t15_ms);
     }
   }
   for (int w = 0; w < 3; w++) {
@@ -420,13 +420,13 @@ void ss7_isup_tick(hl_ss7_t *s) {
     int a = w == GRP_GRS ? s->v->isup_t22_ms : w == GRP_CGB ? s->v->isup_t18_ms : s->v->isup_t20_ms;
     int b = w == GRP_GRS ? s->v->isup_t23_ms : w == GRP_CGB ? s->v->isup_t19_ms : s->v->isup_t21_ms;
     group_send(s, g);
-    g->due = s->now + ss7_group_interval(s->now - g->t_first, a, b);
+    g->due = s->now + hl_ss7i_group_interval(s->now - g->t_first, a, b);
   }
 }
 
 /* The link test passed again: what the outage kept from going out is sent
  * now, as its repeat timer would have. */
-void ss7_isup_link_up(hl_ss7_t *s) {
+void hl_ss7i_isup_link_up(hl_ss7_t *s) {
   for (int i = 0; i < s->ncirc; i++) {
     hl_ss7_circuit_t *c = &s->circ[i];
     if (c->state == HL_SS7_CIC_RELEASING && c->timer == TM_REL) {

@@ -22,7 +22,7 @@ static int valid_digits(const char *d, int allow_empty) {
   return 1;
 }
 
-static hl_ss7_circuit_t *circ(hl_ss7_t *s, int cic) { return s ? ss7_circ(s, cic) : NULL; }
+static hl_ss7_circuit_t *circ(hl_ss7_t *s, int cic) { return s ? hl_ss7i_circ(s, cic) : NULL; }
 
 int hl_ss7_call(hl_ss7_t *s, int cic, const char *called, const char *calling, int calling_nai,
                 int presentation_restricted, int category) {
@@ -33,7 +33,7 @@ int hl_ss7_call(hl_ss7_t *s, int cic, const char *called, const char *calling, i
   if (c->blk & (HL_SS7_BLK_LOCAL | HL_SS7_BLK_REMOTE | HL_SS7_BLK_LOCAL_PENDING)) return -EACCES;
   if (!s->ss7_up) return -ENOLINK;
   hl_isup_msg_t m;
-  ss7_isup_msg_init(&m, HL_ISUP_IAM, cic);
+  hl_ss7i_isup_msg_init(&m, HL_ISUP_IAM, cic);
   m.nci = 0;                        /* no satellite, no continuity check, no echo device */
   memcpy(m.fci, FCI, 2);
   m.category = (uint8_t)(category > 0 ? category : HL_SS7_CAT_ORDINARY);
@@ -50,7 +50,7 @@ int hl_ss7_call(hl_ss7_t *s, int cic, const char *called, const char *calling, i
     m.calling_pres = presentation_restricted ? 1 : 0;
     m.calling_screen = 3;           /* network provided */
   }
-  int r = ss7_isup_send(s, &m);
+  int r = hl_ss7i_isup_send(s, &m);
   if (r < 0) return r;
   c->state = HL_SS7_CIC_OUT_SETUP;
   c->outgoing = 1;
@@ -68,10 +68,10 @@ int hl_ss7_sam(hl_ss7_t *s, int cic, const char *digits) {
   if (!valid_digits(digits, 0)) return -EINVAL;
   if (!c->outgoing || (c->state != HL_SS7_CIC_OUT_SETUP && c->state != HL_SS7_CIC_OUT_ALERTING)) return -EPERM;
   hl_isup_msg_t m;
-  ss7_isup_msg_init(&m, HL_ISUP_SAM, cic);
+  hl_ss7i_isup_msg_init(&m, HL_ISUP_SAM, cic);
   strcpy(m.called, digits);
   m.called_st = 1;
-  return ss7_isup_send(s, &m);
+  return hl_ss7i_isup_send(s, &m);
 }
 
 int hl_ss7_alert(hl_ss7_t *s, int cic) {
@@ -79,9 +79,9 @@ int hl_ss7_alert(hl_ss7_t *s, int cic) {
   if (!c) return -ENOENT;
   if (c->state != HL_SS7_CIC_IN_SETUP) return -EPERM;
   hl_isup_msg_t m;
-  ss7_isup_msg_init(&m, HL_ISUP_ACM, cic);
+  hl_ss7i_isup_msg_init(&m, HL_ISUP_ACM, cic);
   memcpy(m.bci, BCI, 2);
-  int r = ss7_isup_send(s, &m);
+  int r = hl_ss7i_isup_send(s, &m);
   if (r < 0) return r;
   c->state = HL_SS7_CIC_IN_ALERTING;
   c->acm_sent = 1;
@@ -96,9 +96,9 @@ int hl_ss7_progress(hl_ss7_t *s, int cic, int event_info) {
   if (c->state != HL_SS7_CIC_IN_ALERTING && c->state != HL_SS7_CIC_OUT_ALERTING && c->state != HL_SS7_CIC_ANSWERED)
     return -EPERM;
   hl_isup_msg_t m;
-  ss7_isup_msg_init(&m, HL_ISUP_CPG, cic);
+  hl_ss7i_isup_msg_init(&m, HL_ISUP_CPG, cic);
   m.event_info = (uint8_t)event_info;
-  return ss7_isup_send(s, &m);
+  return hl_ss7i_isup_send(s, &m);
 }
 
 int hl_ss7_answer(hl_ss7_t *s, int cic) {
@@ -107,9 +107,9 @@ int hl_ss7_answer(hl_ss7_t *s, int cic) {
   if (c->state != HL_SS7_CIC_IN_SETUP && c->state != HL_SS7_CIC_IN_ALERTING) return -EPERM;
   hl_isup_msg_t m;
   /* CON answers a call that had no ACM: it says address complete and answer at once */
-  ss7_isup_msg_init(&m, c->acm_sent ? HL_ISUP_ANM : HL_ISUP_CON, cic);
+  hl_ss7i_isup_msg_init(&m, c->acm_sent ? HL_ISUP_ANM : HL_ISUP_CON, cic);
   memcpy(m.bci, BCI, 2);
-  int r = ss7_isup_send(s, &m);
+  int r = hl_ss7i_isup_send(s, &m);
   if (r < 0) return r;
   c->state = HL_SS7_CIC_ANSWERED;
   return 0;
@@ -122,10 +122,10 @@ int hl_ss7_release(hl_ss7_t *s, int cic, int cause) {
   if (c->state == HL_SS7_CIC_RELEASING) return -EALREADY;
   if (c->state == HL_SS7_CIC_IDLE || c->state == HL_SS7_CIC_RESET_PENDING) return -EPERM;
   hl_isup_msg_t m;
-  ss7_isup_msg_init(&m, HL_ISUP_REL, cic);
+  hl_ss7i_isup_msg_init(&m, HL_ISUP_REL, cic);
   m.cause = (uint8_t)cause;
   m.cause_loc = (uint8_t)s->cfg.cause_location;
-  int r = ss7_isup_send(s, &m);
+  int r = hl_ss7i_isup_send(s, &m);
   if (r < 0 && r != -ENOLINK) return r;     /* link down: sent when it is back */
   c->state = HL_SS7_CIC_RELEASING;
   c->rel_cause = cause;
@@ -141,8 +141,8 @@ int hl_ss7_block(hl_ss7_t *s, int cic) {
   if (c->blk & (HL_SS7_BLK_LOCAL | HL_SS7_BLK_LOCAL_PENDING)) return -EALREADY;
   int r = hl_ss7_is_up(s) ? 0 : -ENOLINK;
   hl_isup_msg_t m;
-  ss7_isup_msg_init(&m, HL_ISUP_BLO, cic);
-  if (!r) r = ss7_isup_send(s, &m);
+  hl_ss7i_isup_msg_init(&m, HL_ISUP_BLO, cic);
+  if (!r) r = hl_ss7i_isup_send(s, &m);
   if (r < 0) return r;
   c->blk |= HL_SS7_BLK_LOCAL_PENDING;
   c->pending_ubl = 0; c->ubl_due = 0;
@@ -157,8 +157,8 @@ int hl_ss7_unblock(hl_ss7_t *s, int cic) {
   if (!(c->blk & (HL_SS7_BLK_LOCAL | HL_SS7_BLK_LOCAL_PENDING))) return -EALREADY;
   if (!hl_ss7_is_up(s)) return -ENOLINK;
   hl_isup_msg_t m;
-  ss7_isup_msg_init(&m, HL_ISUP_UBL, cic);
-  int r = ss7_isup_send(s, &m);
+  hl_ss7i_isup_msg_init(&m, HL_ISUP_UBL, cic);
+  int r = hl_ss7i_isup_send(s, &m);
   if (r < 0) return r;
   c->blk &= ~HL_SS7_BLK_LOCAL_PENDING;      /* a block not yet acknowledged is withdrawn */
   c->blk_due = 0;
@@ -171,7 +171,7 @@ int hl_ss7_unblock(hl_ss7_t *s, int cic) {
 /* All circuits first..first+count-1 must be ours. */
 static int range_ok(hl_ss7_t *s, int first, int count, int min, int max) {
   if (count < min || count > max) return -EINVAL;
-  for (int i = 0; i < count; i++) if (!ss7_circ(s, first + i)) return -ENOENT;
+  for (int i = 0; i < count; i++) if (!hl_ss7i_circ(s, first + i)) return -ENOENT;
   return 0;
 }
 
@@ -182,11 +182,11 @@ static int group_block(hl_ss7_t *s, int first, int count, int block) {
   if (s->grp[w].msg) return -EBUSY;
   if (!hl_ss7_is_up(s)) return -ENOLINK;
   for (int i = 0; i < count; i++) {
-    hl_ss7_circuit_t *c = ss7_circ(s, first + i);
+    hl_ss7_circuit_t *c = hl_ss7i_circ(s, first + i);
     if (block) c->blk |= HL_SS7_BLK_LOCAL_PENDING;
     else c->blk &= ~HL_SS7_BLK_LOCAL_PENDING;
   }
-  ss7_isup_group_start(s, w, block ? HL_ISUP_CGB : HL_ISUP_CGU, first, count);
+  hl_ss7i_isup_group_start(s, w, block ? HL_ISUP_CGB : HL_ISUP_CGU, first, count);
   return 0;
 }
 
@@ -198,10 +198,10 @@ int hl_ss7_reset(hl_ss7_t *s, int cic) {
   if (!c) return -ENOENT;
   if (c->state == HL_SS7_CIC_RESET_PENDING) return -EALREADY;
   hl_isup_msg_t m;
-  ss7_isup_msg_init(&m, HL_ISUP_RSC, cic);
-  int r = ss7_isup_send(s, &m);
+  hl_ss7i_isup_msg_init(&m, HL_ISUP_RSC, cic);
+  int r = hl_ss7i_isup_send(s, &m);
   if (r < 0 && r != -ENOLINK) return r;
-  ss7_circ_idle(c);                         /* any call on it is gone */
+  hl_ss7i_circ_idle(c);                         /* any call on it is gone */
   c->state = HL_SS7_CIC_RESET_PENDING;
   c->t_rel_first = s->now;
   c->timer = TM_RSC;
@@ -214,10 +214,10 @@ int hl_ss7_group_reset(hl_ss7_t *s, int first, int count) {
   if (r) return r;
   if (s->grp[GRP_GRS].msg) return -EBUSY;
   for (int i = 0; i < count; i++) {
-    hl_ss7_circuit_t *c = ss7_circ(s, first + i);
-    ss7_circ_idle(c);                       /* the group timers (T22/T23) guard it, not the circuit's */
+    hl_ss7_circuit_t *c = hl_ss7i_circ(s, first + i);
+    hl_ss7i_circ_idle(c);                       /* the group timers (T22/T23) guard it, not the circuit's */
     c->state = HL_SS7_CIC_RESET_PENDING;
   }
-  ss7_isup_group_start(s, GRP_GRS, HL_ISUP_GRS, first, count);
+  hl_ss7i_isup_group_start(s, GRP_GRS, HL_ISUP_GRS, first, count);
   return 0;
 }

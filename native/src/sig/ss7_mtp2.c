@@ -23,13 +23,13 @@
 #define SUERM_D 256                 /* good SUs that leak one error */
 
 static int msu_ok_state(int st) { return st == HL_SS7_LINK_IN_SERVICE; }
-int ss7_mtp2_in_service(const hl_ss7_t *s) {
+int hl_ss7i_mtp2_in_service(const hl_ss7_t *s) {
   return s->lstate == HL_SS7_LINK_IN_SERVICE || s->lstate == HL_SS7_LINK_PROCESSOR_OUTAGE;
 }
 
 /* Sequence numbers and the ring back to their initial values (FSN/BSN 127,
  * FIB/BIB 1), dropping any MSU still held. */
-void ss7_mtp2_reset(hl_ss7_t *s) {
+void hl_ss7i_mtp2_reset(hl_ss7_t *s) {
   int held = s->r_tail - s->r_ack;
   if (held > 0) s->cnt.tx_dropped += (uint64_t)held;
   s->r_ack = s->r_sent = s->r_tail = 0;
@@ -49,8 +49,8 @@ static void set_state(hl_ss7_t *s, int st) {
 
 static int64_t after(const hl_ss7_t *s, int ms) { return s->now + (ms > 0 ? ms : 1); }
 
-void ss7_mtp2_align(hl_ss7_t *s) {
-  ss7_mtp2_reset(s);
+void hl_ss7i_mtp2_align(hl_ss7_t *s) {
+  hl_ss7i_mtp2_reset(s);
   s->t1 = s->t3 = s->t4 = s->restart_at = 0;
   s->t2 = after(s, s->v->t2_ms);
   s->far_ready = s->far_emergency = 0;
@@ -61,15 +61,15 @@ void ss7_mtp2_align(hl_ss7_t *s) {
 
 /* Out of service (SIOS) with every timer stopped; tells MTP3. */
 static void go_down(hl_ss7_t *s, int reason) {
-  int was_in_service = ss7_mtp2_in_service(s);
+  int was_in_service = hl_ss7i_mtp2_in_service(s);
   s->t1 = s->t2 = s->t3 = s->t4 = s->t7 = 0;
   s->down_reason = reason;
-  ss7_mtp2_reset(s);
+  hl_ss7i_mtp2_reset(s);
   set_state(s, HL_SS7_LINK_OUT_OF_SERVICE);
-  ss7_mtp3_link_down(s, reason, was_in_service);
+  hl_ss7i_mtp3_link_down(s, reason, was_in_service);
 }
 
-void ss7_mtp2_fail(hl_ss7_t *s, int reason) {
+void hl_ss7i_mtp2_fail(hl_ss7_t *s, int reason) {
   if (s->lstate != HL_SS7_LINK_OUT_OF_SERVICE) s->cnt.link_failures++;
   go_down(s, reason);
   /* A started link tries again after a short SIOS period, unless the span is
@@ -77,7 +77,7 @@ void ss7_mtp2_fail(hl_ss7_t *s, int reason) {
   s->restart_at = s->started && !s->alarm ? after(s, s->v->restart_ms) : 0;
 }
 
-void ss7_mtp2_stop(hl_ss7_t *s) {
+void hl_ss7i_mtp2_stop(hl_ss7_t *s) {
   go_down(s, HL_SS7_DOWN_STOPPED);
   s->restart_at = 0;
 }
@@ -94,9 +94,9 @@ static void enter_in_service(hl_ss7_t *s) {
   hl_ss7_event_t e;
   s->t1 = s->t4 = 0;
   set_state(s, HL_SS7_LINK_IN_SERVICE);
-  ss7_ev_init(&e, HL_SS7_EV_MTP2_UP, -1);
-  ss7_emit(s, &e);
-  ss7_mtp3_link_in_service(s);
+  hl_ss7i_ev_init(&e, HL_SS7_EV_MTP2_UP, -1);
+  hl_ss7i_emit(s, &e);
+  hl_ss7i_mtp3_link_in_service(s);
 }
 
 /* ---- transmit ---- */
@@ -132,8 +132,8 @@ static void send_fill(hl_ss7_t *s) {
   send(s, status < 0 ? 3 : 4);
 }
 
-int ss7_mtp2_queue(hl_ss7_t *s, const uint8_t *msu, int len) {
-  if (!ss7_mtp2_in_service(s)) return -ENOLINK;
+int hl_ss7i_mtp2_queue(hl_ss7_t *s, const uint8_t *msu, int len) {
+  if (!hl_ss7i_mtp2_in_service(s)) return -ENOLINK;
   if (len < 1 || len > HL_SS7_MSU_MAX) return -EINVAL;
   if (s->r_tail - s->r_ack >= R) { s->cnt.tx_dropped++; return -ENOBUFS; }
   int slot = s->r_tail % R;
@@ -178,10 +178,10 @@ static void tx_tick(hl_ss7_t *s) {
 
 static int due(const hl_ss7_t *s, int64_t t) { return t && s->now >= t; }
 
-void ss7_mtp2_tick(hl_ss7_t *s) {
-  if (due(s, s->restart_at)) { s->restart_at = 0; if (s->started && !s->alarm) ss7_mtp2_align(s); }
-  if (due(s, s->t2)) { ss7_mtp2_fail(s, HL_SS7_DOWN_T2); }
-  if (due(s, s->t3)) { ss7_mtp2_fail(s, HL_SS7_DOWN_T3); }
+void hl_ss7i_mtp2_tick(hl_ss7_t *s) {
+  if (due(s, s->restart_at)) { s->restart_at = 0; if (s->started && !s->alarm) hl_ss7i_mtp2_align(s); }
+  if (due(s, s->t2)) { hl_ss7i_mtp2_fail(s, HL_SS7_DOWN_T2); }
+  if (due(s, s->t3)) { hl_ss7i_mtp2_fail(s, HL_SS7_DOWN_T3); }
   if (due(s, s->t4)) {
     /* proving passed: FISUs tell the far side; in service at once if it is
      * already sending FISUs/MSUs itself, else when it does (T1) */
@@ -190,10 +190,10 @@ void ss7_mtp2_tick(hl_ss7_t *s) {
     set_state(s, HL_SS7_LINK_ALIGNED_READY);
     if (s->far_ready) enter_in_service(s);
   }
-  if (due(s, s->t1)) { ss7_mtp2_fail(s, HL_SS7_DOWN_T1); }
-  if (due(s, s->t7)) { ss7_mtp2_fail(s, HL_SS7_DOWN_T7); }
+  if (due(s, s->t1)) { hl_ss7i_mtp2_fail(s, HL_SS7_DOWN_T1); }
+  if (due(s, s->t7)) { hl_ss7i_mtp2_fail(s, HL_SS7_DOWN_T7); }
   if (s->lstate >= HL_SS7_LINK_PROVING && s->v->silence_ms > 0 && s->now - s->last_rx > s->v->silence_ms)
-    ss7_mtp2_fail(s, HL_SS7_DOWN_SILENCE);
+    hl_ss7i_mtp2_fail(s, HL_SS7_DOWN_SILENCE);
   tx_tick(s);
 }
 
@@ -202,7 +202,7 @@ void ss7_mtp2_tick(hl_ss7_t *s) {
 /* An error in service: the leaky count fails the link at SUERM_T. */
 static void su_error(hl_ss7_t *s) {
   s->cnt.bad_frames++;
-  if (ss7_mtp2_in_service(s) && ++s->err_count >= SUERM_T) ss7_mtp2_fail(s, HL_SS7_DOWN_ERRORS);
+  if (hl_ss7i_mtp2_in_service(s) && ++s->err_count >= SUERM_T) hl_ss7i_mtp2_fail(s, HL_SS7_DOWN_ERRORS);
 }
 
 /* BSN/BIB of a FISU or MSU received in service. */
@@ -225,7 +225,7 @@ static void rx_ack(hl_ss7_t *s, int bsn, int bib) {
   }
   if (!valid) {
     /* Q.703: two invalid BSNs in a row fail the link; one is dropped. */
-    if (++s->bad_bsn >= 2) { ss7_mtp2_fail(s, HL_SS7_DOWN_BSN); return; }
+    if (++s->bad_bsn >= 2) { hl_ss7i_mtp2_fail(s, HL_SS7_DOWN_BSN); return; }
     return;
   }
   s->bad_bsn = 0;
@@ -245,7 +245,7 @@ static void nack(hl_ss7_t *s) {
 static void rx_in_service(hl_ss7_t *s, const uint8_t *su, int len, int li) {
   int bsn = su[0] & 0x7f, bib = su[0] >> 7, fsn = su[1] & 0x7f, fib = su[1] >> 7;
   rx_ack(s, bsn, bib);
-  if (!ss7_mtp2_in_service(s)) return;          /* the ack failed the link */
+  if (!hl_ss7i_mtp2_in_service(s)) return;          /* the ack failed the link */
   if (fib != s->bib) return;                    /* awaiting the retransmission we asked for */
   if (li == 0) {
     /* a FISU announcing an FSN we never got: the last MSU was lost */
@@ -257,7 +257,7 @@ static void rx_in_service(hl_ss7_t *s, const uint8_t *su, int len, int li) {
   s->bsn_tx = (uint8_t)fsn;
   s->cnt.msu_in++;
   s->urgent = 1;                                /* acknowledge promptly */
-  ss7_mtp3_rx(s, su + 3, len - 3);
+  hl_ss7i_mtp3_rx(s, su + 3, len - 3);
 }
 
 static void rx_lssu(hl_ss7_t *s, int st) {
@@ -270,40 +270,40 @@ static void rx_lssu(hl_ss7_t *s, int st) {
     break;
   case HL_SS7_LINK_ALIGNED:
     if (st == LSSU_SIN || st == LSSU_SIE) enter_proving(s);
-    else if (st == LSSU_SIOS) ss7_mtp2_fail(s, HL_SS7_DOWN_SIOS);
+    else if (st == LSSU_SIOS) hl_ss7i_mtp2_fail(s, HL_SS7_DOWN_SIOS);
     break;
   case HL_SS7_LINK_PROVING:
     if (st == LSSU_SIO) {                       /* the far side restarted: align again */
       s->t4 = 0;
       s->t3 = after(s, s->v->t3_ms);
       set_state(s, HL_SS7_LINK_ALIGNED);
-    } else if (st == LSSU_SIOS) ss7_mtp2_fail(s, HL_SS7_DOWN_SIOS);
+    } else if (st == LSSU_SIOS) hl_ss7i_mtp2_fail(s, HL_SS7_DOWN_SIOS);
     else if (st == LSSU_SIE && !s->cfg.emergency && s->t4 > after(s, s->v->t4e_ms)) {
       s->t4 = after(s, s->v->t4e_ms);           /* the far side went emergency: shorter proving */
     }
     break;
   case HL_SS7_LINK_ALIGNED_READY:
     /* the far side still sending SIN/SIE is still proving: wait for it */
-    if (st == LSSU_SIO || st == LSSU_SIOS) ss7_mtp2_fail(s, HL_SS7_DOWN_SIOS);
+    if (st == LSSU_SIO || st == LSSU_SIOS) hl_ss7i_mtp2_fail(s, HL_SS7_DOWN_SIOS);
     break;
   case HL_SS7_LINK_IN_SERVICE:
   case HL_SS7_LINK_PROCESSOR_OUTAGE:
     if (st == LSSU_SIPO) { s->far_po = 1; s->lstate = HL_SS7_LINK_PROCESSOR_OUTAGE; }
     else if (st == LSSU_SIB) { /* far side busy: acknowledgements come late; T7 still guards */ }
-    else ss7_mtp2_fail(s, HL_SS7_DOWN_SIOS);
+    else hl_ss7i_mtp2_fail(s, HL_SS7_DOWN_SIOS);
     break;
   default: break;                               /* out of service: nothing to do */
   }
 }
 
-void ss7_mtp2_rx(hl_ss7_t *s, const uint8_t *su, int len) {
+void hl_ss7i_mtp2_rx(hl_ss7_t *s, const uint8_t *su, int len) {
   int li = su[2] & 0x3f, n = len - 3;
   /* LI must match the length: 0 FISU, 1-2 LSSU, 3..62 exact, 63 for 63 and more */
   int ok = li == 0 ? n == 0 : li <= 2 ? n == li : li < 63 ? n == li : (n >= 63 && n <= 273);
   if (!ok) { su_error(s); return; }
   s->cnt.su_in++;
   s->last_rx = s->now;
-  if (ss7_mtp2_in_service(s) && ++s->good_su >= SUERM_D) {
+  if (hl_ss7i_mtp2_in_service(s) && ++s->good_su >= SUERM_D) {
     s->good_su = 0;
     if (s->err_count > 0) s->err_count--;
   }

@@ -34,7 +34,7 @@ static int send_mgmt(hl_ss7_t *s, int si, const uint8_t *body, int n) {
   m[0] = (uint8_t)((s->cfg.ni & 3) << 6 | si);
   int k = 1 + hl_ss7_label_put(s->v, &l, m + 1);
   memcpy(m + k, body, (size_t)n);
-  return ss7_mtp2_queue(s, m, k + n);
+  return hl_ss7i_mtp2_queue(s, m, k + n);
 }
 
 static void send_sltm(hl_ss7_t *s) {
@@ -46,31 +46,31 @@ static void send_sltm(hl_ss7_t *s) {
   s->slt_due = s->now + s->v->slt_t1_ms;
 }
 
-void ss7_mtp3_link_in_service(hl_ss7_t *s) {
+void hl_ss7i_mtp3_link_in_service(hl_ss7_t *s) {
   s->ss7_up = 0;
   s->slt_tries = 0;
   s->slt_next = 0;
   send_sltm(s);
 }
 
-void ss7_mtp3_link_down(hl_ss7_t *s, int reason, int was_in_service) {
+void hl_ss7i_mtp3_link_down(hl_ss7_t *s, int reason, int was_in_service) {
   int was_up = s->ss7_up;
   s->ss7_up = 0;
   s->slt_due = s->slt_next = 0;
   if (was_up || was_in_service) {
     hl_ss7_event_t e;
-    ss7_ev_init(&e, HL_SS7_EV_LINK_DOWN, -1);
+    hl_ss7i_ev_init(&e, HL_SS7_EV_LINK_DOWN, -1);
     e.reason = reason;
     e.text = hl_ss7_down_reason_name(reason);
-    ss7_emit(s, &e);
+    hl_ss7i_emit(s, &e);
   }
 }
 
-void ss7_mtp3_tick(hl_ss7_t *s) {
-  if (!ss7_mtp2_in_service(s)) return;
+void hl_ss7i_mtp3_tick(hl_ss7_t *s) {
+  if (!hl_ss7i_mtp2_in_service(s)) return;
   if (s->slt_due && s->now >= s->slt_due) {
     s->slt_due = 0;
-    if (++s->slt_tries >= 2) { ss7_mtp2_fail(s, HL_SS7_DOWN_SLT); return; }
+    if (++s->slt_tries >= 2) { hl_ss7i_mtp2_fail(s, HL_SS7_DOWN_SLT); return; }
     send_sltm(s);                   /* one more try before failing the link */
   }
   if (s->slt_next && s->now >= s->slt_next) {
@@ -80,11 +80,11 @@ void ss7_mtp3_tick(hl_ss7_t *s) {
 }
 
 static void slt_rx(hl_ss7_t *s, const hl_ss7_label_t *l, const uint8_t *d, int n) {
-  if (n < 2) { ss7_error(s, -1, 0, "link test message too short"); return; }
+  if (n < 2) { hl_ss7i_error(s, -1, 0, "link test message too short"); return; }
   int plen = d[1] >> 4;
-  if (n < 2 + plen) { ss7_error(s, -1, 0, "link test pattern truncated"); return; }
+  if (n < 2 + plen) { hl_ss7i_error(s, -1, 0, "link test pattern truncated"); return; }
   if (l->opc != s->cfg.dpc || l->sls != (s->cfg.slc & 0x0f)) {
-    ss7_error(s, -1, 0, "link test from another point code or link");
+    hl_ss7i_error(s, -1, 0, "link test from another point code or link");
     return;
   }
   if (d[0] == SLT_SLTM) {
@@ -95,7 +95,7 @@ static void slt_rx(hl_ss7_t *s, const hl_ss7_label_t *l, const uint8_t *d, int n
     send_mgmt(s, HL_SS7_SI_SLT, b, 2 + plen);
   } else if (d[0] == SLT_SLTA) {
     if (plen != (int)sizeof test_pattern || memcmp(d + 2, test_pattern, sizeof test_pattern) != 0) {
-      ss7_error(s, -1, 0, "link test acknowledgement with a wrong pattern");
+      hl_ss7i_error(s, -1, 0, "link test acknowledgement with a wrong pattern");
       return;
     }
     s->slt_due = 0;
@@ -106,9 +106,9 @@ static void slt_rx(hl_ss7_t *s, const hl_ss7_label_t *l, const uint8_t *d, int n
       hl_ss7_event_t e;
       s->ss7_up = 1;
       send_mgmt(s, HL_SS7_SI_SNM, &tra, 1);
-      ss7_ev_init(&e, HL_SS7_EV_LINK_UP, -1);
-      ss7_emit(s, &e);
-      ss7_isup_link_up(s);
+      hl_ss7i_ev_init(&e, HL_SS7_EV_LINK_UP, -1);
+      hl_ss7i_emit(s, &e);
+      hl_ss7i_isup_link_up(s);
     }
   }
 }
@@ -134,18 +134,18 @@ static void snm_rx(hl_ss7_t *s, const uint8_t *d, int n) {
   }
 }
 
-void ss7_mtp3_rx(hl_ss7_t *s, const uint8_t *msu, int len) {
+void hl_ss7i_mtp3_rx(hl_ss7_t *s, const uint8_t *msu, int len) {
   hl_ss7_label_t l;
   if (len < 1) return;
   int si = msu[0] & 0x0f, ni = msu[0] >> 6;
   int k = hl_ss7_label_get(s->v, msu + 1, len - 1, &l);
-  if (k < 0) { s->cnt.bad_frames++; ss7_error(s, -1, 0, "MSU shorter than its routing label"); return; }
-  if (ni != s->cfg.ni) { ss7_error(s, -1, 0, "MSU with another network indicator"); return; }
-  if (l.dpc != s->cfg.opc) { ss7_error(s, -1, 0, "MSU for another point code"); return; }
+  if (k < 0) { s->cnt.bad_frames++; hl_ss7i_error(s, -1, 0, "MSU shorter than its routing label"); return; }
+  if (ni != s->cfg.ni) { hl_ss7i_error(s, -1, 0, "MSU with another network indicator"); return; }
+  if (l.dpc != s->cfg.opc) { hl_ss7i_error(s, -1, 0, "MSU for another point code"); return; }
   const uint8_t *d = msu + 1 + k;
   int n = len - 1 - k;
   switch (si) {
-  case HL_SS7_SI_ISUP: ss7_isup_rx(s, &l, d, n); break;
+  case HL_SS7_SI_ISUP: hl_ss7i_isup_rx(s, &l, d, n); break;
   case HL_SS7_SI_SLT: case 2: slt_rx(s, &l, d, n); break;
   case HL_SS7_SI_SNM: snm_rx(s, d, n); break;
   default: break;                   /* SCCP and other user parts are not ours */
