@@ -283,5 +283,8 @@ int ss7span_ts_of_cic(const sim_ss7_t *x, int cic);     /* timeslot 1..31 or 0 *
 int ss7span_outcome_for(const sim_ss7_t *x, int ts, const char *called, int *after_ms);
 /* Far ends */
 extern const sim_far_ops_t sim_far_libss7;
+/* Our own stack (hl/ss7.h) in the exchange role, China or ITU; keeps any speed
+ * (ss7far_own.c, ss7far_own_cmd.c). */
+extern const sim_far_ops_t sim_far_own;
 
 #endif
