@@ -142,8 +142,8 @@ typedef struct ss7_rule {
 struct sim_ss7;
 struct sim_chan;
 struct sim;
-/* A far end of an SS7 span: libss7 (ITU), later our own stack in the exchange
- * role (China, 24-bit point codes). The span hands it every good frame from
+/* A far end of an SS7 span: libss7 (ITU) or our own stack in the exchange
+ * role (China with 24-bit point codes, or ITU). The span hands it every good frame from
  * the box and asks it for frames to send once per tick. */
 typedef struct sim_far_ops {
   const char *name;
