@@ -320,6 +320,28 @@ static void outcomes(void) {
   CK(t >= 0 && sfind(ms, "SimLineAnswered", 9, "\"by\":\"far\"", NULL) >= 0, "box answered; SimLineAnswered by far");
   CK(box_release(9, 16) == 0, "released");
 
+  /* The far end gives up on a ringing call: the box's call fails with the cause. */
+  ms = nev; mb = nbev;
+  hl_ss7_call(&box, 9, "5559", "1", 0, 0, 0);
+  WAIT(bfind(mb, HL_SS7_EV_ALERTING, 9) >= 0, 1000);
+  CK(cmd(HL_OP_SIM_HANGUP, 9, 0, 18, 0, NULL, NULL) == 0, "sim hangup on the ringing CIC 9, cause 18");
+  t = WAIT(bfind(mb, HL_SS7_EV_CALL_FAILED, 9) >= 0 && sfind(ms, "SimLineIdle", 9, NULL, NULL) >= 0, 1000);
+  i = bfind(mb, HL_SS7_EV_CALL_FAILED, 9);
+  CK(t >= 0 && bev[i].cause == 18 && sfind(ms, "SimLineReleased", 9, "\"by\":\"far\"", "\"cause\":18") >= 0,
+     "box's call failed with cause 18; SimLineReleased by far, then SimLineIdle");
+  cmd(HL_OP_SIM_OUTCOME, 9, OUT_ANSWER, 0, 0, NULL, NULL);
+
+  /* The box alerts the far end's call and never answers: the far end's stack
+   * gives up after T9 (120 s of sim time) and releases with cause 19. */
+  ms = nev; mb = nbev;
+  cmd(HL_OP_SIM_CALL, 10, 0, 0, 0, "5010", "2");
+  WAIT(bfind(mb, HL_SS7_EV_CALL_OFFERED, 10) >= 0, 1000);
+  hl_ss7_alert(&box, 10);
+  t = WAIT(sfind(ms, "SimLineIdle", 10, NULL, NULL) >= 0, 125000);
+  i = bfind(mb, HL_SS7_EV_FAR_RELEASED, 10);
+  CK(t >= 0 && i >= 0 && bev[i].cause == 19 && sfind(ms, "SimLineReleased", 10, "\"by\":\"far\"", "\"cause\":19") >= 0,
+     "T9: SimLineReleased by far cause 19, the box released, SimLineIdle (after %d ms)", t);
+
   /* An IAM on CIC 16 (the D-channel's timeslot): no bearer, refused with 34. */
   ms = nev; mb = nbev;
   hl_ss7_call(&box, 16, "1", NULL, 0, 0, 0);
@@ -606,6 +628,13 @@ static void run_variant(const char *name, uint32_t box_pc, uint32_t far_pc) {
          (unsigned long long)st.to_box, (unsigned long long)st.to_far, (unsigned long long)st.box_badfcs,
          (unsigned long long)st.far_badfcs, (unsigned long long)st.cut_dropped, (unsigned long long)box.cnt.msu_out,
          (unsigned long long)box.cnt.retransmissions, (unsigned long long)box.cnt.align_attempts, nev);
+  /* Configured again while running: the old stack goes, a new one aligns with the box. */
+  ms = nev;
+  int mb = nbev;
+  CK(hl_sim_ss7_config(&drv, 1, &cf, err, sizeof err) == 0 && !span1()->link_up, "far end configured again%s%s", err[0] ? ": " : "", err);
+  int t = WAIT(both_up() && bfind(mb, HL_SS7_EV_LINK_UP, -1) >= 0, 30000);
+  CK(t >= 0 && bfind(mb, HL_SS7_EV_LINK_DOWN, -1) >= 0, "the box saw the link fail and realign with the new far end (%d ms)", t);
+  CK(box_call_up(1, "1001", 3000) == 0 && box_release(1, 16) == 0, "a call with the new far end completes");
   hl_ss7_deinit(&box);
   drv.ops->close(drv.state, 1);
   drv.ops->close(drv.state, DCH);
