@@ -25,13 +25,13 @@ typedef struct hl_sim_span_def {
 enum hl_sim_far {
   HL_SIM_FAR_NONE = 0,     /* nobody: frames from the box vanish, nothing comes back */
   HL_SIM_FAR_LIBSS7 = 1,   /* libss7 2.0, ITU (14-bit point codes); keeps real time only */
-  HL_SIM_FAR_OWN = 2,      /* our own SS7 stack in the exchange role (China, 24-bit point
-                              codes): the hook for branch ss7; refused until it is linked */
+  HL_SIM_FAR_OWN = 2,      /* our own SS7 stack in the exchange role: China (24-bit point
+                              codes) or ITU; runs on sim time, so at any speed */
 };
 
 typedef struct hl_sim_ss7_conf {
   int far_kind;            /* enum hl_sim_far */
-  char variant[8];         /* "itu" (libss7) or "china" (HL_SIM_FAR_OWN) */
+  char variant[8];         /* "itu" (libss7, HL_SIM_FAR_OWN) or "china" (HL_SIM_FAR_OWN) */
   uint32_t box_pc;         /* the box's point code: the far end's DPC */
   uint32_t far_pc;         /* the far end's own point code: the box's DPC */
   int ni;                  /* network indicator 0 international .. 2 national, 3 national spare */

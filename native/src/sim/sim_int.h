@@ -142,8 +142,8 @@ typedef struct ss7_rule {
 struct sim_ss7;
 struct sim_chan;
 struct sim;
-/* A far end of an SS7 span: libss7 (ITU), later our own stack in the exchange
- * role (China, 24-bit point codes). The span hands it every good frame from
+/* A far end of an SS7 span: libss7 (ITU) or our own stack in the exchange
+ * role (China with 24-bit point codes, or ITU). The span hands it every good frame from
  * the box and asks it for frames to send once per tick. */
 typedef struct sim_far_ops {
   const char *name;
@@ -283,5 +283,8 @@ int ss7span_ts_of_cic(const sim_ss7_t *x, int cic);     /* timeslot 1..31 or 0 *
 int ss7span_outcome_for(const sim_ss7_t *x, int ts, const char *called, int *after_ms);
 /* Far ends */
 extern const sim_far_ops_t sim_far_libss7;
+/* Our own stack (hl/ss7.h) in the exchange role, China or ITU; keeps any speed
+ * (ss7far_own.c, ss7far_own_cmd.c). */
+extern const sim_far_ops_t sim_far_own;
 
 #endif

@@ -8,6 +8,7 @@
  * HL_EV_BADFCS, as DAHDI raises it). Frames wait in fixed rings, so the tick
  * path allocates nothing. */
 #include "sim_int.h"
+#include "hl/ss7.h"
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -226,10 +227,21 @@ int hl_sim_ss7_config(hl_driver_t *drv, int span, const hl_sim_ss7_conf_t *conf,
     }
     far = &sim_far_libss7;
     break;
-  case HL_SIM_FAR_OWN:
-    snprintf(err, errlen, "span %d: the far end on our own SS7 stack (variant %s) is not built into this sim yet",
-             span, conf->variant);
-    return -ENOTSUP;
+  case HL_SIM_FAR_OWN: {
+    /* Our own stack in the exchange role: China (24-bit point codes) or ITU. */
+    const hl_ss7_variant_t *v = hl_ss7_variant_find(conf->variant);
+    if (!v) {
+      snprintf(err, errlen, "span %d: our SS7 stack speaks china or itu, not '%s'", span, conf->variant);
+      return -EINVAL;
+    }
+    uint32_t pcmax = (1u << v->pc_bits) - 1;
+    if (conf->box_pc > pcmax || conf->far_pc > pcmax) {
+      snprintf(err, errlen, "span %d: %s point codes are %d bits (0..%u)", span, v->name, v->pc_bits, pcmax);
+      return -EINVAL;
+    }
+    far = &sim_far_own;
+    break;
+  }
   default:
     snprintf(err, errlen, "span %d: unknown far-end kind %d", span, conf->far_kind);
     return -EINVAL;
