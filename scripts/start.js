@@ -59,7 +59,10 @@ const consoles = await startConsoleService({
 });
 console.log(`Console: ${process.env.HOTLINE_CONSOLE_DEVICE ? `on ${process.env.HOTLINE_CONSOLE_DEVICE}, and ` : ''}npx hotline console --stdio --data-dir ${dataDir}`);
 const rate = process.argv.includes('--no-traffic') ? 0 : Number(process.env.HOTLINE_DEMO_CALLS_PER_MIN ?? 2);
-const traffic = rate > 0 ? await startDemoTraffic({ socketPath, callsPerMinute: rate }) : null;
+// Some callers dial the 400 numbers over the E1 trunks: five circuits of the
+// R2 span (DID 4008001234) and five of the SS7 span (DID 4008005678).
+const e1 = [{ chans: [13, 14, 15, 16, 17], dnis: '4008001234' }, { chans: [44, 45, 46, 47, 48], dnis: '4008005678' }];
+const traffic = rate > 0 ? await startDemoTraffic({ socketPath, callsPerMinute: rate, e1 }) : null;
 const forced = traffic ? holdOfficeOpen(supervisor.ctx) : [];
 if (forced.length) console.log(`Demo traffic: the office is closed now, so the day/night override holds it open (${forced.join(', ')}); *50 from phone 801 returns to the schedule`);
 console.log(traffic

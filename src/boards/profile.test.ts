@@ -29,12 +29,13 @@ test('every shipped profile loads and validates', () => {
   ]);
 });
 
-test('sim-demo lays out 4 FXO, 8 FXS and an E1 signalled by MFC/R2 (its D-channel on timeslot 16 when CCS)', () => {
+test('sim-demo lays out 4 FXO, 8 FXS, an E1 signalled by MFC/R2 and an E1 signalled by China SS7 (its link on timeslot 16)', () => {
   const p = profileById(profiles, 'sim-demo');
   assert.equal(p.spans, [
     { type: 'analog', ports: 4, kinds: ['FXO', 'FXO', 'FXO', 'FXO'] },
     { type: 'analog', ports: 8, kinds: ['FXS', 'FXS', 'FXS', 'FXS', 'FXS', 'FXS', 'FXS', 'FXS'] },
     { type: 'e1', timeslots: 31, dchan: 16, signalling: 'r2' },
+    { type: 'e1', timeslots: 31, dchan: 16, ss7: { far: 'own', variant: 'china', boxPc: 0x0a141e, farPc: 0x0a141f, ni: 2, cicFirst: 1, answerMs: 2000 } },
   ]);
   assert.is(p.law, 'alaw');
   assert.is(p.zone, 'cn');

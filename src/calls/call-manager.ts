@@ -34,7 +34,10 @@ export class CallManager {
     const load = () => this.ctx.ports.load(engine.channels, (c) => engine.states.get(c)?.offhook === true && engine.channels.find((x) => x.chan === c)?.kind === 'fxs',
       (c) => engine.states.get(c)?.sigState);
     load();
-    engine.on('state', () => { load(); if (this.started) void this.applyLines(); });
+    // A state dump comes with every (re)connection: the engine may have
+    // restarted and forgotten its SS7 links (settings the engine already has
+    // are a no-op there).
+    engine.on('state', () => { load(); this.ss7Applied.clear(); if (this.started) void this.applyLines(); });
     engine.on('event', (e: EngineEvent) => this.onEvent(e));
     this.ctx.config.on('changed', ({ kind }: { kind: string }) => { if (kind === 'trunk' || kind === 'span' || kind === '*') void this.applyLines(); });
     await this.applyLines();
@@ -53,8 +56,7 @@ export class CallManager {
       const ni = { international: 0, 'international-spare': 1, national: 2, 'national-spare': 3 }[s.networkIndicator];
       const args = { variant: s.variant, opc: pointCodeValue(s.opc, s.variant) as number, dpc: pointCodeValue(s.dpc, s.variant) as number, ni, slc: s.slc, cicBase: s.cicBase };
       const key = JSON.stringify(args);
-      // A restarted engine forgets: its D-channel says so, and gets the settings again.
-      if (this.ss7Applied.get(sp.span) === key && this.ctx.engine.states.get(d.info.chan)?.sigState !== 'unconfigured') continue;
+      if (this.ss7Applied.get(sp.span) === key) continue;
       await this.ctx.engine.request('setSs7', d.info.chan, args).then(() => this.ss7Applied.set(sp.span, key), (e: Error) => {
         this.ctx.log.warn('SS7 settings refused', { span: sp.span, error: e.message });
       });

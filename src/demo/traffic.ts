@@ -1,6 +1,7 @@
 // The demo office's day: virtual callers ring in on the sim board's exchange
 // lines at a gentle rate, walk the IVR to the service queue, wait, sometimes
-// give up or ask for a callback; virtual agents on the phones of agents 2001
+// give up or ask for a callback; others dial the 400 numbers over the E1
+// trunks (MFC/R2 and SS7), which lead straight to the queue; virtual agents on the phones of agents 2001
 // and 2002 answer, talk and hang up. Everything goes through the far end of
 // the simulated board (the same signals a real line makes), so the wallboard,
 // CDRs and reports fill as they would on a real day. Agent 2003's phone (806)
@@ -15,6 +16,10 @@ export interface DemoTrafficOptions {
   socketPath: string;
   // Exchange lines the callers use, and the phones virtual agents answer.
   lines?: number[];
+  // E1 circuits callers may arrive on, with the number they dial (the 400
+  // hotline's DID on that trunk), and the share of calls that do.
+  e1?: { chans: number[]; dnis: string }[];
+  e1Share?: number;
   agentPhones?: number[];
   // New calls per minute (on average; arrivals are random).
   callsPerMinute?: number;
@@ -31,6 +36,8 @@ export async function startDemoTraffic(o: DemoTrafficOptions): Promise<DemoTraff
   const far = new EngineClient({ socketPath: o.socketPath, name: 'demo-traffic' });
   await far.connect();
   const lines = o.lines ?? [1, 2, 3, 4];
+  const e1 = o.e1 ?? [];
+  const e1Share = o.e1Share ?? 0.3;
   const phones = new Set(o.agentPhones ?? [8, 9]);
   const rnd = o.random ?? Math.random;
   const perMin = o.callsPerMinute ?? 2;
@@ -53,15 +60,18 @@ export async function startDemoTraffic(o: DemoTrafficOptions): Promise<DemoTraff
     const from = rnd() < 0.3 ? REGULARS[Math.floor(rnd() * REGULARS.length)]! : `13${Math.floor(between(3, 10))}${String(Math.floor(rnd() * 1e8)).padStart(8, '0')}`;
     const patience = between(30_000, 150_000);
     const callback = rnd() < 0.08;
-    quiet(far.sim('call', line, { from, callerId: 'bell202' }).catch(() => { busy.delete(line); }));
+    const dnis = e1.find((g) => g.chans.includes(line))?.dnis;
+    const placing = dnis ? far.sim('call', line, { dnis, ani: from }) : far.sim('call', line, { from, callerId: 'bell202' });
+    quiet(placing.catch(() => { busy.delete(line); }));
     const onEvent = (e: EngineEvent) => {
       if (e.chan !== line) return;
       if (e.event === 'SimLineAnswered') {
-        later(between(3000, 6000), () => quiet(far.sim('dial', line, { digits: '3' })));
+        // The IVR wants 3 for the service queue; a 400 number is the queue already.
+        if (!dnis) later(between(3000, 6000), () => quiet(far.sim('dial', line, { digits: '3' })));
         if (callback) later(between(15_000, 30_000), () => quiet(far.sim('dial', line, { digits: '1' })));
         later(patience, () => quiet(far.sim('hangup', line)));
       }
-      if (e.event === 'SimLineReleased' || e.event === 'SimCallAbandoned') { far.off('event', onEvent); busy.delete(line); }
+      if (e.event === 'SimLineReleased' || e.event === 'SimCallAbandoned' || e.event === 'SimLineIdle') { far.off('event', onEvent); busy.delete(line); }
     };
     far.on('event', onEvent);
   };
@@ -88,13 +98,15 @@ export async function startDemoTraffic(o: DemoTrafficOptions): Promise<DemoTraff
 
   const next = () => {
     later(-Math.log(1 - rnd()) * (60_000 / perMin), () => {
-      const free = lines.filter((l) => !busy.has(l));
+      const viaE1 = e1.length > 0 && rnd() < e1Share;
+      const pool = viaE1 ? e1[Math.floor(rnd() * e1.length)]!.chans : lines;
+      const free = pool.filter((l) => !busy.has(l));
       if (free.length) call(free[Math.floor(rnd() * free.length)]!);
       next();
     });
   };
   next();
-  o.log?.info('demo traffic started', { callsPerMinute: perMin, lines, agentPhones: [...phones] });
+  o.log?.info('demo traffic started', { callsPerMinute: perMin, lines, e1: e1.map((g) => g.dnis), agentPhones: [...phones] });
   return {
     placed: () => placed,
     stop() {

@@ -340,7 +340,10 @@ static void set_ss7(hl_engine_t *e, chan_t *d, const hl_cmd_t *cmd) {
   cfg.cic_first = base + 1;
   cfg.cic_count = 31;
   cfg.auto_start = 1;
-  if (d->ss7_ready && d->ss7->v == v && d->ss7_base == base) {
+  if (d->ss7_ready && d->ss7->v == v && d->ss7_base == base && d->ss7->cfg.opc == cfg.opc && d->ss7->cfg.dpc == cfg.dpc &&
+      d->ss7->cfg.ni == ni && d->ss7->cfg.slc == slc) {
+    /* Nothing changed (a supervisor that reconnected applies its settings again): the link stays as it is. */
+  } else if (d->ss7_ready && d->ss7->v == v && d->ss7_base == base) {
     /* Same circuits: the link restarts under its new codes, calls stay up. */
     d->ss7->cfg.opc = cfg.opc; d->ss7->cfg.dpc = cfg.dpc; d->ss7->cfg.ni = ni; d->ss7->cfg.slc = slc;
     hl_ss7_stop(d->ss7);
