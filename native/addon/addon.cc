@@ -336,6 +336,16 @@ class Engine : public Napi::ObjectWrap<Engine> {
       o.Set("alarms", st[i].alarms);
       o.Set("callerNumber", st[i].caller[0] ? Napi::Value(Napi::String::New(env, st[i].caller)) : env.Null());
       if (st[i].sig_state[0]) o.Set("sigState", st[i].sig_state);
+      if (st[i].has_link) {
+        Napi::Object l = Napi::Object::New(env);
+        l.Set("msuIn", st[i].link_msu_in);
+        l.Set("msuOut", st[i].link_msu_out);
+        l.Set("badFrames", st[i].link_bad_frames);
+        l.Set("retransmissions", st[i].link_retransmissions);
+        l.Set("failures", st[i].link_failures);
+        l.Set("isupErrors", st[i].link_isup_errors);
+        o.Set("link", l);
+      }
       arr.Set(i, o);
     }
     return arr;

@@ -30,7 +30,9 @@ export interface ChannelState {
   rings: number;
   alarms: number;
   callerNumber: string | null;
-  sigState?: string;       // R2 timeslots: the R2 state machine's state
+  sigState?: string;       // R2 timeslots: the R2 state machine's state; SS7: the circuit's or the link's
+  // An SS7 D-channel's link counters since the engine started.
+  link?: { msuIn: number; msuOut: number; badFrames: number; retransmissions: number; failures: number; isupErrors: number };
 }
 
 export interface EngineEvent {

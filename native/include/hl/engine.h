@@ -89,6 +89,9 @@ typedef struct hl_chan_state {
   int alarms;
   char caller[40];
   char sig_state[24];  /* the signalling state machine's own state (R2 line, SS7 circuit or link), "" when none */
+  /* An SS7 D-channel's link counters (since the engine started); has_link 0 elsewhere. */
+  int has_link;
+  uint32_t link_msu_in, link_msu_out, link_bad_frames, link_retransmissions, link_failures, link_isup_errors;
 } hl_chan_state_t;
 
 enum hl_sig_state { HL_ST_IDLE = 0, HL_ST_RINGING, HL_ST_OFFERED, HL_ST_UP, HL_ST_DIALTONE,

@@ -272,6 +272,14 @@ static void publish(hl_engine_t *e) {
     if (c->r2) snprintf(s->sig_state, sizeof s->sig_state, "%s", hl_r2_state_name(c->r2->state));
     else if (c->ss7 || c->ss7_dchan) sig_ss7_state_name(e, c, s->sig_state, sizeof s->sig_state);
     else s->sig_state[0] = 0;
+    s->has_link = c->ss7 && c->ss7_ready;
+    if (s->has_link) {
+      const hl_ss7_counters_t *k = hl_ss7_counters(c->ss7);
+      s->link_msu_in = (uint32_t)k->msu_in; s->link_msu_out = (uint32_t)k->msu_out;
+      s->link_bad_frames = (uint32_t)(k->bad_frames + c->ss7_bad_frames);
+      s->link_retransmissions = (uint32_t)k->retransmissions; s->link_failures = (uint32_t)k->link_failures;
+      s->link_isup_errors = (uint32_t)k->isup_errors;
+    }
   }
   atomic_fetch_add_explicit(&e->snap_seq, 1, memory_order_release);
 }

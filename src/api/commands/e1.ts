@@ -95,7 +95,7 @@ export function e1Commands(r: CommandRegistry): void {
         if (!span) {
           const settings = ctx.deps.config.doc('span', String(c.span)) ?? null;
           const d = dchans.get(c.span);
-          const link = d ? { chan: d.chan, state: byChan.get(d.chan)?.sigState ?? 'unconfigured' } : null;
+          const link = d ? { chan: d.chan, state: byChan.get(d.chan)?.sigState ?? 'unconfigured', counters: byChan.get(d.chan)?.link ?? null } : null;
           // Signalling type is the board's: a change in the settings waits for an engine restart.
           const mismatch = settings && signalling && settings.signalling !== signalling
             ? `configured as ${settings.signalling} but the board runs ${signalling}: it applies when the engine restarts` : null;

@@ -113,7 +113,9 @@ export class E1Panel extends LangMixin(LitElement) {
           <button data-action="settings" @click=${() => { this.editing = this.editing === s.span ? null : s.span; }}>${t('e1.settings')}</button>
           <button data-action="reset" @click=${() => this.act(() => resetSpan(connection(), s.span))}>${t('e1.reset')}</button>
           ${s.link ? html`<button data-action="restart-link" @click=${() => this.act(() => restartLink(connection(), s.span))}>${t('e1.restartLink')}</button>` : nothing}</h3>
-        ${s.link ? html`<p class="link" data-link-state=${s.link.state}>${t('e1.link')}: <b>${s.link.state === 'unconfigured' ? t('e1.unconfigured') : s.link.state}</b></p>` : nothing}
+        ${s.link ? html`<p class="link" data-link-state=${s.link.state}>${t('e1.link')}: <b>${s.link.state === 'unconfigured' ? t('e1.unconfigured') : s.link.state}</b>
+          ${s.link.counters ? html`<span class="muted counters">· MSU ${s.link.counters.msuIn}/${s.link.counters.msuOut} · ${t('e1.badFrames')} ${s.link.counters.badFrames}
+            · ${t('e1.retransmissions')} ${s.link.counters.retransmissions} · ${t('e1.linkFailures')} ${s.link.counters.failures} · ${t('e1.isupErrors')} ${s.link.counters.isupErrors}</span>` : nothing}</p>` : nothing}
         ${s.mismatch ? html`<p class="error" id="mismatch-${s.span}">${s.mismatch}</p>` : nothing}
         ${this.editing === s.span ? html`<span-settings .span=${s.span} .doc=${s.settings} @saved=${() => void this.refresh()}></span-settings>` : nothing}
         <div class="grid">${s.circuits.map((c) => this.circuit(c))}</div>
