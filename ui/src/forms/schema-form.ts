@@ -39,7 +39,8 @@ export class SchemaForm extends LangMixin(LitElement) {
   static override styles = [shared, css`
     .field { display: grid; grid-template-columns: 200px minmax(0, 1fr); gap: 2px 12px; align-items: start; margin: 6px 0; }
     .field > label, .field > .label { padding-top: 5px; font-weight: 500; }
-    .field .control { display: flex; flex-direction: column; gap: 2px; }
+    .field .control { display: flex; flex-direction: column; align-items: flex-start; gap: 2px; }
+    .field .control > input[type=text], .field .control > input[type=password], .field .control > select, .field .control > textarea { width: 100%; box-sizing: border-box; }
     .field input[type=text], .field input[type=password], .field select, .field textarea { max-width: 420px; }
     .field textarea { min-height: 80px; font: 12px ui-monospace, monospace; }
     .help { color: #6b7280; font-size: 12px; }
@@ -52,7 +53,8 @@ export class SchemaForm extends LangMixin(LitElement) {
     .checks { display: flex; flex-wrap: wrap; gap: 4px 12px; }
     .checks label { display: inline-flex; gap: 4px; align-items: center; }
     .row { border-left: 3px solid #dbeafe; padding-left: 8px; margin: 6px 0; }
-    .record td { vertical-align: top; white-space: normal; }
+    table.record { width: auto; min-width: 320px; }
+    .record td, .record th { vertical-align: top; white-space: normal; }
     .record input { max-width: 220px; }
     .chips { display: flex; flex-wrap: wrap; gap: 4px; }
     .chip { background: #eef2f8; border-radius: 10px; padding: 0 8px; font-size: 12px; }
@@ -121,12 +123,22 @@ export class SchemaForm extends LangMixin(LitElement) {
     const req = (k: string) => root.required?.includes(k) ?? false;
     const body = this.groups.length
       ? this.groupsOf(props).map((g) => html`<section class="group" data-group=${g.id}><h3>${g.title}</h3>
-          ${g.keys.map((k) => this.field(k, root.properties![k]!, k, req(k), placed))}</section>`)
+          ${g.keys.length === 1 && this.flat(root.properties![g.keys[0]!]!, req(g.keys[0]!))
+            ? this.objectBody(root.properties![g.keys[0]!]!, g.keys[0]!, placed)
+            : g.keys.map((k) => this.field(k, root.properties![k]!, k, req(k), placed))}</section>`)
       : props.map(([k, s]) => this.field(k, s, k, req(k), placed));
     return html`
       ${loose.length ? html`<div class="refused" id="form-refused">${t('forms.refused')}
         <ul>${loose.map((e) => html`<li class="field-error" data-path=${e.path}><code>${e.path}</code> ${e.message}</li>`)}</ul></div>` : nothing}
       ${body}`;
+  }
+
+  // A section holding one object that is always there shows its fields without a second frame.
+  private flat(s: JsonSchema, required: boolean): boolean { return fieldKind(s) === 'object' && !isOptionalBlock(s, required); }
+
+  private objectBody(s: JsonSchema, path: string, placed: Map<string, FieldError[]>): TemplateResult {
+    return html`<div data-field=${path}>${this.messages(path, { type: 'object' }, getIn(this.work, path), false, placed)}${this.help(s)}
+      ${Object.entries(s.properties!).map(([k, p]) => this.field(k, p, joinPath(path, k), s.required?.includes(k) ?? false, placed))}</div>`;
   }
 
   private groupsOf(props: [string, JsonSchema][]): FormGroup[] {
@@ -187,7 +199,7 @@ export class SchemaForm extends LangMixin(LitElement) {
         const text = this.drafts.get(path) ?? (typeof v === 'number' ? String(v) : '');
         const lo = s.minimum ?? (s.exclusiveMinimum !== undefined ? s.exclusiveMinimum + 1 : undefined);
         const hi = s.maximum ?? (s.exclusiveMaximum !== undefined ? s.exclusiveMaximum - 1 : undefined);
-        const range = lo !== undefined || hi !== undefined ? `${lo ?? ''}–${hi ?? ''}` : '';
+        const range = lo !== undefined && hi !== undefined ? `${lo}–${hi}` : lo !== undefined ? `≥ ${lo}` : hi !== undefined ? `≤ ${hi}` : '';
         return html`<input id=${id} name=${path} type="text" inputmode=${s.type === 'integer' ? 'numeric' : 'decimal'} size="10" ?readonly=${ro}
           placeholder=${s.default !== undefined ? String(s.default) : range} title=${range} .value=${live(text)}
           @input=${(e: Event) => this.onNumber(path, (e.target as HTMLInputElement).value, required)}>`;
@@ -210,7 +222,7 @@ export class SchemaForm extends LangMixin(LitElement) {
         const values = Array.isArray(v) ? v : [];
         return html`<input id=${id} name=${path} type="text" ?readonly=${ro} placeholder=${items.type === 'integer' ? '1-4,13-27' : 'a, b'}
           .value=${live(text)} @input=${(e: Event) => this.onList(path, (e.target as HTMLInputElement).value, items)}>
-          <div class="help">${t('forms.listHelp')}${values.length ? html` · <span class="list-count">${t('forms.listCount', { n: values.length })}</span>` : nothing}</div>
+          <div class="help">${items.type === 'integer' ? t('forms.listHelp') : t('forms.listHelpPlain')}${values.length ? html` · <span class="list-count">${t('forms.listCount', { n: values.length })}</span>` : nothing}</div>
           ${values.length && values.length <= 12 ? html`<div class="chips">${values.map((x) => html`<span class="chip">${String(x)}</span>`)}</div>` : nothing}`;
       }
       default: {
