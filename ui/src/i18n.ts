@@ -391,6 +391,15 @@ const en = {
   'forms.check.maxItems': 'At most {n} items',
   'forms.check.item': '{item}: {msg}',
   'forms.check.range': '{item}: a range goes from low to high',
+  'forms.enum.internal': 'internal',
+  'forms.enum.local': 'local',
+  'forms.enum.long-distance': 'long-distance',
+  'forms.enum.international': 'international',
+  'forms.enum.always': 'always',
+  'forms.enum.never': 'never',
+  'forms.enum.on-demand': 'on demand',
+  'forms.enum.zh': '中文',
+  'forms.enum.en': 'English',
   language: '中文',
 };
 
@@ -787,6 +796,15 @@ const zh: Record<StringKey, string> = {
   'forms.check.maxItems': '最多 {n} 项',
   'forms.check.item': '{item}：{msg}',
   'forms.check.range': '{item}：范围应从小到大',
+  'forms.enum.internal': '内部',
+  'forms.enum.local': '市话',
+  'forms.enum.long-distance': '长途',
+  'forms.enum.international': '国际',
+  'forms.enum.always': '总是录音',
+  'forms.enum.never': '不录音',
+  'forms.enum.on-demand': '按需录音',
+  'forms.enum.zh': '中文',
+  'forms.enum.en': 'English',
 };
 
 export type Lang = 'en' | 'zh';

@@ -8,7 +8,7 @@
 import { LitElement, html, css, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { LangMixin } from '../lang-mixin.js';
-import { t, type StringKey } from '../i18n.js';
+import { t, tOr, type StringKey } from '../i18n.js';
 import { shared } from '../styles.js';
 import { connection, ApiError } from '../data/api.js';
 import {
@@ -60,7 +60,7 @@ function cell(v: unknown, s: JsonSchema | undefined): string {
     if (typeof o.variant === 'string') return o.variant;
     return Object.keys(o).join(', ') || '–';
   }
-  return String(v);
+  return s?.enum ? tOr(`forms.enum.${String(v)}`, String(v)) : String(v);
 }
 
 @customElement('config-forms-panel')
