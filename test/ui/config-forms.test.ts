@@ -4,14 +4,18 @@
 // with everything typed kept; a port conflict (a cross-document check only the
 // box makes) beside the port; a trunk's R2 block edited and refused beyond its
 // limit; a new E1 trunk with ports typed as ranges and R2 switched on, then
-// deleted after a confirmation; a referenced item's delete refused; settings
+// deleted after a confirmation; an inbound route's destination chosen by type
+// and a missing queue refused beside it; a referenced item's delete refused; settings
 // saved from their storage section; Chinese labels. Every save is checked
 // through the API. Screenshots go to out/screenshots/.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { Client } from '../../src/api/test-kit.js';
-import { adminSession, type AdminSession } from './admin-session.js';
+import { adminSession, UI_DIST, type AdminSession } from './admin-session.js';
 
 const PASSWORD = 'config forms password';
 const HOSTILE = '<img src onerror=f>';
@@ -28,11 +32,18 @@ test.before(async () => {
 });
 test.after(async () => { await S?.close(); });
 
+const gzip = (files: Iterable<string>) => [...files].reduce((n, u) => n + zlib.gzipSync(fs.readFileSync(path.join(UI_DIST, u))).length, 0);
+
 test('the forms page is not in the first load; it opens on the extensions', async () => {
   assert.not.ok([...S.scripts].some((u) => /config-forms-panel/.test(u)), `first load: ${[...S.scripts].join(', ')}`);
+  const first = gzip(S.scripts);
+  assert.ok(first < 200 * 1024, `${first} bytes`);
+  const before = new Set(S.scripts);
   await page.click('button[data-tab="forms"]');
   await page.locator('#items[data-kind="extension"] tr[data-id="801"]').waitFor();
-  assert.ok([...S.scripts].some((u) => /config-forms-panel/.test(u)), 'loaded when opened');
+  const lazy = [...S.scripts].filter((u) => !before.has(u));
+  assert.ok(lazy.some((u) => /config-forms-panel/.test(u)), 'loaded when opened');
+  console.log(JSON.stringify({ figure: 'formsPageJsGzipBytes', firstLoad: first, formsPage: gzip(lazy), files: lazy }));
   assert.is(await page.locator('button[data-tab="config"]').innerText(), 'Advanced (JSON)');
   assert.is(await page.locator('#items tr[data-id="805"] td[data-col="port"]').innerText(), '9');
 });
@@ -141,6 +152,28 @@ test('a new E1 trunk: ports typed as ranges, R2 switched on; deleted after confi
   assert.is((await admin.call('config/doc/get', { kind: 'trunk', id: 'e1b' })).status, 404);
 });
 
+test('an inbound route: its destination chosen by type, a missing queue refused beside the queue field', async () => {
+  await page.click('button[data-collection="inboundRoute"]');
+  await page.locator('#items tr[data-id="hotline400"]').waitFor();
+  await page.click('#add-item');
+  await input('id').fill('vip-line');
+  await input('did').fill('4008001235');
+  await input('trunks').fill('e1');
+  await input('destination.type').selectOption('queue');
+  await input('destination.queue').fill('nope');
+  await page.click('#form-save');
+  await form().locator('.field-error[data-path="destination.queue"]', { hasText: 'queue nope does not exist' }).waitFor();
+  assert.is(await input('did').inputValue(), '4008001235');
+  await input('destination.queue').fill('service');
+  await page.click('#form-check');
+  await page.locator('#forms-ok', { hasText: 'Valid' }).waitFor();
+  assert.is((await admin.call('config/doc/get', { kind: 'inboundRoute', id: 'vip-line' })).status, 404, 'a check saves nothing');
+  await page.click('#form-save');
+  await page.locator('#items tr[data-id="vip-line"] td[data-col="destination"]', { hasText: 'queue service' }).waitFor();
+  const r = (await admin.ok('config/doc/get', { kind: 'inboundRoute', id: 'vip-line' })).doc;
+  assert.equal([r.did, r.trunks, r.destination, r.enabled], ['4008001235', ['e1'], { type: 'queue', queue: 'service' }, true]);
+});
+
 test('deleting an item others refer to is refused with the box\'s reason', async () => {
   await page.click('button[data-collection="extension"]');
   const op = page.locator('#items tr[data-id="801"]');
@@ -169,8 +202,9 @@ test('settings in sections: the storage guard saved; queues, routes and agents d
   await form().locator('fieldset[data-field="overflow"]').waitFor();
   await S.shot('44-forms-queue');
   await page.click('button[data-collection="inboundRoute"]');
-  await page.locator('#items tr[data-id]').first().locator('button.edit').click();
-  await form().locator('fieldset[data-field="byState"]').waitFor();
+  await page.locator('#items tr[data-id="main"] button.edit').click();
+  // A recursive destination ("then") stays editable as JSON.
+  await form().locator('fieldset[data-field="byState"] textarea[name="byState.lunch.then"]').waitFor();
   await page.click('button[data-collection="agent"]');
   await page.locator('#items tr[data-id="2001"]').waitFor();
 });
