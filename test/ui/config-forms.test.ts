@@ -189,6 +189,9 @@ test('settings in sections: the storage guard saved; queues, routes and agents d
   const storage = form().locator('section.group[data-group="storage"]');
   await storage.waitFor();
   for (const g of ['general', 'recording', 'voicemail', 'acd']) assert.is(await form().locator(`section.group[data-group="${g}"]`).count(), 1, g);
+  // A reference is typed with the known ids offered.
+  assert.is(await input('operator').getAttribute('list'), 's-operator');
+  assert.ok(await form().locator('datalist#s-operator option[value="809"]').count() === 1, 'the extension added above is offered');
   await input('storage.minFreeMb').fill('800');
   await input('voicemail.retentionDays').fill('30');
   await page.click('#form-save');

@@ -67,10 +67,14 @@ export class SchemaForm extends LangMixin(LitElement) {
   @property({ attribute: false }) value: unknown = {};
   // The box's field errors, paths inside the document.
   @property({ attribute: false }) errors: FieldError[] = [];
+  // The field naming the document: never offered existing values.
+  @property({ attribute: false }) idField: string | null = null;
   // Top-level keys shown but not editable (the id of a saved document).
   @property({ attribute: false }) locked: string[] = [];
   // Top-level keys drawn under headings (the settings' sections).
   @property({ attribute: false }) groups: FormGroup[] = [];
+  // Known values offered while typing, by field name (ext → the extensions, queue → the queues).
+  @property({ attribute: false }) suggestions: Record<string, string[]> = {};
 
   @state() private work: unknown = {};
   @state() private drafts = new Map<string, string>();
@@ -115,6 +119,13 @@ export class SchemaForm extends LangMixin(LitElement) {
     for (const p of [...this.blocking.keys()]) if (gone(p)) this.blocking.delete(p);
   }
 
+  // No suggestions for the document's own id (a new extension's number is not one of the existing ones).
+  private suggestionsFor(path: string): string[] | undefined {
+    if (!path.includes('.') && this.locked.concat(this.idField ?? []).includes(path)) return undefined;
+    const key = path.slice(path.lastIndexOf('.') + 1);
+    return this.suggestions[key]?.length ? this.suggestions[key] : undefined;
+  }
+
   override render() {
     const root = this.schema;
     const placed = placeErrors(this.serverErrors, fieldPaths(root, this.work));
@@ -128,6 +139,7 @@ export class SchemaForm extends LangMixin(LitElement) {
             : g.keys.map((k) => this.field(k, root.properties![k]!, k, req(k), placed))}</section>`)
       : props.map(([k, s]) => this.field(k, s, k, req(k), placed));
     return html`
+      ${Object.entries(this.suggestions).map(([k, list]) => html`<datalist id=${`s-${k}`}>${list.map((x) => html`<option value=${x}></option>`)}</datalist>`)}
       ${loose.length ? html`<div class="refused" id="form-refused">${t('forms.refused')}
         <ul>${loose.map((e) => html`<li class="field-error" data-path=${e.path}><code>${e.path}</code> ${e.message}</li>`)}</ul></div>` : nothing}
       ${body}`;
@@ -190,6 +202,7 @@ export class SchemaForm extends LangMixin(LitElement) {
     if (v === undefined && s.default !== undefined && (kind === 'select' || kind === 'checkbox' || kind === 'checks')) v = s.default;
     switch (kind) {
       case 'text': return html`<input id=${id} name=${path} type=${SECRET.test(key) ? 'password' : 'text'} autocomplete="off" ?readonly=${ro}
+        list=${this.suggestionsFor(path) ? `s-${key}` : ''}
         maxlength=${s.maxLength ?? 10000} .value=${live(typeof v === 'string' ? v : v === undefined ? '' : String(v))}
         @input=${(e: Event) => this.set(path, (e.target as HTMLInputElement).value)}>`;
       case 'select': return html`<select id=${id} name=${path} ?disabled=${ro} @change=${(e: Event) => { const x = (e.target as HTMLSelectElement).value; this.set(path, x === '' ? undefined : x); }}>

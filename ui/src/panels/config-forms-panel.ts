@@ -84,6 +84,7 @@ export class ConfigFormsPanel extends LangMixin(LitElement) {
   @state() private message = '';
   @state() private ok = '';
   @state() private busy = false;
+  @state() private suggestions: Record<string, string[]> = {};
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -95,7 +96,20 @@ export class ConfigFormsPanel extends LangMixin(LitElement) {
       const { collections } = await fetchConfigSchemas(connection());
       this.schemas = new Map(collections.map((c) => [c.kind, c]));
       await this.open(this.active);
+      void this.loadSuggestions();
     } catch (e) { this.fail(e); }
+  }
+
+  // The ids other documents refer to, offered while typing a reference.
+  private async loadSuggestions(): Promise<void> {
+    const conn = connection();
+    const kinds = ['extension', 'agent', 'queue', 'trunk', 'mailbox', 'ivr', 'timeCondition'];
+    const ids = Object.fromEntries(await Promise.all(kinds.map(async (k) => [k, (await fetchConfigDocs(conn, k).catch(() => [])).map((d) => d.id)] as const)));
+    const ext = ids.extension ?? [];
+    this.suggestions = {
+      ext, operator: ext, agent: ids.agent ?? [], queue: ids.queue ?? [], trunk: ids.trunk ?? [],
+      box: [...(ids.mailbox ?? []), ...ext], menu: ids.ivr ?? [], timeCondition: ids.timeCondition ?? [],
+    };
   }
 
   private fail(e: unknown): void { this.message = e instanceof ApiError || e instanceof Error ? e.message : String(e); }
@@ -141,6 +155,7 @@ export class ConfigFormsPanel extends LangMixin(LitElement) {
       if (this.editing?.id === id) this.editing = null;
       this.ok = t('forms.deleted', { id });
       await this.load();
+      void this.loadSuggestions();
     } catch (e) { this.confirming = null; this.fail(e); }
   }
 
@@ -175,6 +190,7 @@ export class ConfigFormsPanel extends LangMixin(LitElement) {
       const saved = await putConfigDoc(conn, this.active, id, doc);
       this.ok = t('forms.saved', { id });
       await this.load();
+      void this.loadSuggestions();
       // The settings stay open, showing what the box stored; an item's form closes.
       this.editing = c.singleton ? { mode: 'edit', id, doc: saved.doc } : null;
       this.errors = [];
@@ -223,7 +239,7 @@ export class ConfigFormsPanel extends LangMixin(LitElement) {
     const title = c.singleton ? t(meta.title) : e.mode === 'new' ? t('forms.new', { what: t(meta.title) }) : t('forms.editing', { what: t(meta.title), id: e.id ?? '' });
     return html`<div class="card" id="editor" data-mode=${e.mode} data-id=${e.id ?? ''}>
       <h2>${title}</h2>
-      <schema-form .schema=${c.schema} .value=${e.doc} .errors=${this.errors} .groups=${groups}
+      <schema-form .schema=${c.schema} .value=${e.doc} .errors=${this.errors} .groups=${groups} .idField=${c.idField} .suggestions=${this.suggestions}
         .locked=${e.mode === 'edit' && c.idField ? [c.idField] : []}></schema-form>
       <div class="bar">
         <button id="form-save" class="primary" ?disabled=${this.busy} @click=${() => this.save(false)}>${t('forms.save')}</button>
