@@ -2,7 +2,7 @@
 // sim board (demo configuration): the page loads lazily; an extension added
 // through its form, a wrong ext refused by the box and shown beside the field
 // with everything typed kept; a port conflict (a cross-document check only the
-// box makes) beside the port; a trunk's R2 block edited and refused beyond its
+// box makes) beside the port, and leaving that changed form asks first; a trunk's R2 block edited and refused beyond its
 // limit; a new E1 trunk with ports typed as ranges and R2 switched on, then
 // deleted after a confirmation; an inbound route's destination chosen by type
 // and a missing queue refused beside it; a referenced item's delete refused; settings
@@ -84,7 +84,7 @@ test('a wrong ext is refused by the box beside the field, and what was typed sta
   assert.is(saved.port, undefined, 'a blank optional port is left out');
 });
 
-test('a duplicate keeping a phone port another extension has is refused beside the port', async () => {
+test('a duplicate keeping a phone port another extension has is refused beside the port; leaving the changed form asks first', async () => {
   await page.locator('#items tr[data-id="808"] button.duplicate').click();
   assert.is(await input('ext').inputValue(), '', 'the copy needs its own number');
   assert.is(await input('port').inputValue(), '12');
@@ -92,13 +92,19 @@ test('a duplicate keeping a phone port another extension has is refused beside t
   await page.click('#form-save');
   await form().locator('.field-error[data-path="port"]', { hasText: 'port 12 already belongs to extension 808' }).waitFor();
   assert.is(await input('ext').inputValue(), '810');
+  // Leaving a changed form asks first; keeping it keeps every value.
   await page.click('#form-cancel');
+  await page.click('#keep-editing');
+  assert.is(await input('ext').inputValue(), '810');
+  await page.click('button[data-collection="trunk"]');
+  await page.locator('#unsaved').waitFor();
+  await page.click('#discard');
+  await page.locator('#items[data-kind="trunk"]').waitFor();
   await page.locator('#editor').waitFor({ state: 'detached' });
   assert.is((await admin.call('config/doc/get', { kind: 'extension', id: '810' })).status, 404);
 });
 
 test('a trunk\'s R2 settings: over the limit refused by the box, then saved', async () => {
-  await page.click('button[data-collection="trunk"]');
   const e1 = page.locator('#items tr[data-id="e1"]');
   await e1.waitFor();
   assert.is(await e1.locator('td[data-col="ports"]').innerText(), '13-27,29-43', 'ports shown as ranges');

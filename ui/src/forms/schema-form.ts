@@ -93,6 +93,9 @@ export class SchemaForm extends LangMixin(LitElement) {
     if (changed.has('errors')) this.serverErrors = this.errors;
   }
 
+  // Something was typed since the form was given its value.
+  get dirty(): boolean { return this.touched.size > 0; }
+
   // What to send, and what stops it (parse problems); hints show everywhere from now on.
   collect(): Collected {
     this.showAll = true;

@@ -73,6 +73,7 @@ export class ConfigFormsPanel extends LangMixin(LitElement) {
     .confirm { background: #fef3f2; }
     .bar { display: flex; gap: 8px; align-items: center; margin-top: 8px; }
     .ok { color: #067647; }
+    .unsaved { background: #fef3c7; padding: 6px 10px; border-radius: 4px; }
   `];
 
   @state() private schemas = new Map<string, CollectionSchema>();
@@ -85,10 +86,27 @@ export class ConfigFormsPanel extends LangMixin(LitElement) {
   @state() private ok = '';
   @state() private busy = false;
   @state() private suggestions: Record<string, string[]> = {};
+  // What the admin asked for while the open form had unsaved changes.
+  @state() private pending: (() => void) | null = null;
+  private offReconnect: (() => void) | null = null;
 
   override connectedCallback(): void {
     super.connectedCallback();
+    // Changes made while the socket was down (another admin, a config import) show after it is back.
+    this.offReconnect = connection().onReconnect(() => { void this.load().catch(() => {}); void this.loadSuggestions(); });
     void this.start();
+  }
+
+  override disconnectedCallback(): void {
+    this.offReconnect?.();
+    super.disconnectedCallback();
+  }
+
+  // Typed values are not thrown away unasked: leaving a changed form asks first.
+  private guard(action: () => void): void {
+    const form = this.renderRoot.querySelector<SchemaForm>('schema-form');
+    if (this.editing && form?.dirty) this.pending = action;
+    else action();
   }
 
   private async start(): Promise<void> {
@@ -118,6 +136,7 @@ export class ConfigFormsPanel extends LangMixin(LitElement) {
 
   private async open(kind: string): Promise<void> {
     this.active = kind;
+    this.pending = null;
     this.editing = null; this.errors = []; this.confirming = null; this.message = ''; this.ok = '';
     await this.load();
     const c = this.collection;
@@ -131,6 +150,7 @@ export class ConfigFormsPanel extends LangMixin(LitElement) {
   }
 
   private edit(e: Editing): void {
+    this.pending = null;
     this.editing = e; this.errors = []; this.message = ''; this.ok = ''; this.confirming = null;
   }
 
@@ -208,7 +228,7 @@ export class ConfigFormsPanel extends LangMixin(LitElement) {
     const meta = COLLECTIONS.find((x) => x.kind === this.active)!;
     return html`
       <nav class="collections" role="tablist">${COLLECTIONS.filter((x) => this.schemas.has(x.kind)).map((x) => html`<button role="tab" data-collection=${x.kind}
-        aria-selected=${x.kind === this.active} @click=${() => this.open(x.kind)}>${t(x.title)}</button>`)}</nav>
+        aria-selected=${x.kind === this.active} @click=${() => this.guard(() => { void this.open(x.kind); })}>${t(x.title)}</button>`)}</nav>
       ${this.ok ? html`<p class="ok" id="forms-ok">${this.ok}</p>` : nothing}
       ${this.message && !this.editing ? html`<p class="error" id="forms-error">${this.message}</p>` : nothing}
       ${c && !c.singleton ? this.table(c, meta) : nothing}
@@ -225,11 +245,11 @@ export class ConfigFormsPanel extends LangMixin(LitElement) {
             ? html`<span>${t('forms.confirmDelete', { id: d.id })}</span>
                 <button class="confirm-delete primary" @click=${() => this.removeItem(d.id)}>${t('forms.delete')}</button>
                 <button class="cancel-delete" @click=${() => { this.confirming = null; }}>${t('forms.cancel')}</button>`
-            : html`<button class="edit" @click=${() => this.edit({ mode: 'edit', id: d.id, doc: d.doc })}>${t('forms.edit')}</button>
-                <button class="duplicate" @click=${() => this.duplicate(d)}>${t('forms.duplicate')}</button>
+            : html`<button class="edit" @click=${() => this.guard(() => this.edit({ mode: 'edit', id: d.id, doc: d.doc }))}>${t('forms.edit')}</button>
+                <button class="duplicate" @click=${() => this.guard(() => this.duplicate(d))}>${t('forms.duplicate')}</button>
                 <button class="delete" @click=${() => { this.confirming = d.id; this.ok = ''; this.message = ''; }}>${t('forms.delete')}</button>`}</td>
         </tr>`) : html`<tr><td colspan=${meta.columns.length + 1} class="muted">${t('forms.empty')}</td></tr>`}</tbody></table>
-      <p><button id="add-item" class="primary" @click=${() => this.add()}>${t('forms.add')}</button></p>`;
+      <p><button id="add-item" class="primary" @click=${() => this.guard(() => this.add())}>${t('forms.add')}</button></p>`;
   }
 
   private editor(c: CollectionSchema) {
@@ -244,9 +264,12 @@ export class ConfigFormsPanel extends LangMixin(LitElement) {
       <div class="bar">
         <button id="form-save" class="primary" ?disabled=${this.busy} @click=${() => this.save(false)}>${t('forms.save')}</button>
         <button id="form-check" ?disabled=${this.busy} @click=${() => this.save(true)}>${t('forms.check')}</button>
-        ${c.singleton ? nothing : html`<button id="form-cancel" @click=${() => { this.editing = null; this.message = ''; }}>${t('forms.cancel')}</button>`}
+        ${c.singleton ? nothing : html`<button id="form-cancel" @click=${() => this.guard(() => { this.editing = null; this.message = ''; })}>${t('forms.cancel')}</button>`}
         ${this.message ? html`<span class="error" id="form-error">${this.message}</span>` : nothing}
       </div>
+      ${this.pending ? html`<div class="bar unsaved" id="unsaved">${t('forms.unsaved')}
+        <button id="discard" @click=${() => { const go = this.pending!; this.pending = null; go(); }}>${t('forms.discard')}</button>
+        <button id="keep-editing" class="primary" @click=${() => { this.pending = null; }}>${t('forms.keepEditing')}</button></div>` : nothing}
     </div>`;
   }
 }
