@@ -1,7 +1,7 @@
 // The panel's root: first-run setup or sign-in, then the face for the user's
 // role (wallboard, the dashboard of channels and calls, reports, recordings and the E1 spans for supervisors and
-// admins, the agent console for agents, the IVR editor, time conditions, screening, users, the JSON configuration
-// and System (backups, restore) for admins), each panel loaded only when first shown.
+// admins, the agent console for agents, the IVR editor, time conditions, screening, users, the configuration forms,
+// the JSON configuration (advanced) and System (backups, restore) for admins), each panel loaded only when first shown.
 import { LitElement, html, css, nothing, type TemplateResult } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { LangMixin } from './lang-mixin.js';
