@@ -1,19 +1,19 @@
 // The panel's root: first-run setup or sign-in, then the face for the user's
 // role (wallboard, the dashboard of channels and calls, reports, recordings and the E1 spans for supervisors and
-// admins, the agent console for agents, the IVR editor, time conditions, screening, users, the JSON configuration
-// and System (backups, restore) for admins), each panel loaded only when first shown.
+// admins, the agent console for agents, the IVR editor, time conditions, screening, users, the configuration forms,
+// the JSON configuration (advanced) and System (backups, restore) for admins), each panel loaded only when first shown.
 import { LitElement, html, css, nothing, type TemplateResult } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { LangMixin } from './lang-mixin.js';
-import { t, setLang, currentLang } from './i18n.js';
+import { t, setLang, currentLang, type StringKey } from './i18n.js';
 import { shared } from './styles.js';
 import { ApiError, connection } from './data/api.js';
 import { fetchSetupStatus, createAdmin, login, logout, whoami, MIN_PASSWORD, type WhoAmI, type Role } from './data/auth.js';
 import './sign-in-form.js';
 import type { SignInSubmit } from './sign-in-form.js';
 
-type Tab = 'dashboard' | 'system' | 'wallboard' | 'reports' | 'recordings' | 'e1' | 'console' | 'ivr' | 'schedule' | 'screening' | 'users' | 'config';
-const TABS: Record<Role, Tab[]> = { admin: ['wallboard', 'dashboard', 'reports', 'recordings', 'e1', 'ivr', 'schedule', 'screening', 'users', 'config', 'system'], supervisor: ['wallboard', 'dashboard', 'reports', 'recordings', 'e1'], agent: ['console'] };
+type Tab = 'dashboard' | 'system' | 'wallboard' | 'reports' | 'recordings' | 'e1' | 'console' | 'ivr' | 'schedule' | 'screening' | 'users' | 'forms' | 'config';
+const TABS: Record<Role, Tab[]> = { admin: ['wallboard', 'dashboard', 'reports', 'recordings', 'e1', 'ivr', 'schedule', 'screening', 'users', 'forms', 'config', 'system'], supervisor: ['wallboard', 'dashboard', 'reports', 'recordings', 'e1'], agent: ['console'] };
 const LOADERS: Record<Tab, () => Promise<unknown>> = {
   wallboard: () => import('./panels/wallboard-panel.js'),
   dashboard: () => import('./panels/dashboard-panel.js'),
@@ -26,8 +26,11 @@ const LOADERS: Record<Tab, () => Promise<unknown>> = {
   schedule: () => import('./panels/time-panel.js'),
   screening: () => import('./panels/screening-panel.js'),
   users: () => import('./panels/users-panel.js'),
+  forms: () => import('./panels/config-forms-panel.js'),
   config: () => import('./panels/config-panel.js'),
 };
+// Configuration is edited in forms; the JSON editor stays as the advanced page.
+const TAB_LABEL: Partial<Record<Tab, StringKey>> = { forms: 'forms', config: 'forms.advanced' };
 
 @customElement('hotline-app')
 export class HotlineApp extends LangMixin(LitElement) {
@@ -122,6 +125,7 @@ export class HotlineApp extends LangMixin(LitElement) {
       case 'schedule': return html`<time-panel></time-panel>`;
       case 'screening': return html`<screening-panel></screening-panel>`;
       case 'users': return html`<users-panel></users-panel>`;
+      case 'forms': return html`<config-forms-panel></config-forms-panel>`;
       case 'config': return html`<config-panel></config-panel>`;
     }
   }
@@ -139,7 +143,7 @@ export class HotlineApp extends LangMixin(LitElement) {
     return html`
       <header>
         <h1>${t('title')}</h1>
-        <nav role="tablist">${TABS[me.role].map((tab) => html`<button role="tab" data-tab=${tab} aria-selected=${this.tab === tab} @click=${() => this.show(tab)}>${t(tab)}</button>`)}</nav>
+        <nav role="tablist">${TABS[me.role].map((tab) => html`<button role="tab" data-tab=${tab} aria-selected=${this.tab === tab} @click=${() => this.show(tab)}>${t(TAB_LABEL[tab] ?? tab)}</button>`)}</nav>
         <span class="who">${me.user?.displayName || me.name} · ${me.role}</span>
         ${langButton}
         <button class="plain" id="signout" @click=${this.signOut}>${t('signOut')}</button>

@@ -7,6 +7,7 @@ import { notFound, validationFailed } from '../errors.js';
 import { KIND_SCHEMAS, type ConfigKind } from '../../config/kinds.js';
 import { ConfigError } from '../../config/config-service.js';
 import { toJsonSchema } from '../zod-json-schema.js';
+import { collectionSchemas } from '../../config/form-schemas.js';
 
 const kind = z.enum(Object.keys(KIND_SCHEMAS) as [ConfigKind, ...ConfigKind[]]);
 const docId = z.string().min(1).max(40);
@@ -37,6 +38,14 @@ export function configCommands(r: CommandRegistry): void {
     name: 'config/kind/list', summary: 'Configuration kinds with the JSON schema of their documents', access: SUPERVISORS, kind: 'read',
     input: z.object({}).strict(),
     handler: () => Object.entries(KIND_SCHEMAS).map(([k, s]) => ({ kind: k, schema: toJsonSchema(s) })),
+  }));
+
+  // The panel's forms: every collection with its id field and JSON schema
+  // (descriptions, defaults, limits), so forms are built from the one schema.
+  r.add(command({
+    name: 'config/schema/get', summary: 'Configuration collections for the admin forms: id field and JSON schema of each (one kind, or all)', access: ADMINS, kind: 'read',
+    input: z.object({ kind: kind.optional() }).strict(),
+    handler: (i) => ({ collections: collectionSchemas().filter((c) => !i.kind || c.kind === i.kind) }),
   }));
 
   r.add(command({

@@ -15,3 +15,8 @@ export const removeConfigDoc = (conn: Connection, kind: ConfigKind, id: string) 
 export function docFields(fields: { path: string; message: string }[]): { path: string; message: string }[] {
   return fields.map((f) => ({ ...f, path: f.path.replace(/^doc\./, '') }));
 }
+
+// The collections the admin forms edit: the field naming each document and
+// its JSON schema (descriptions, defaults, limits) from the box's own schemas.
+export interface CollectionSchema { kind: string; idField: string | null; singleton?: string; applies: string; schema: import('../forms/schema-model.js').JsonSchema }
+export const fetchConfigSchemas = (conn: Connection, kind?: ConfigKind) => conn.request<{ collections: CollectionSchema[] }>('config/schema/get', kind ? { kind } : {});
