@@ -28,6 +28,8 @@ const ID_FIELD: Record<ConfigKind, string | null> = {
   ivr: 'id',
   queue: 'id',
   agent: 'id',
+  // E1 span settings are edited on the E1 page, beside the span's live state.
+  span: 'span',
 };
 
 // Converted once: the schemas are constants of the build.
