@@ -125,25 +125,25 @@ test('a trunk\'s R2 settings: over the limit refused by the box, then saved', as
   assert.equal(r2, { variant: 'china', dnisDigits: 4, askAni: 'first', category: 2 });
 });
 
-test('a new E1 trunk: ports typed as ranges, R2 switched on; deleted after confirming', async () => {
+test('a new E1 trunk (a second card\'s ports): ports typed as ranges, R2 switched on; deleted after confirming', async () => {
   await page.click('#add-item');
   assert.is(await input('r2:on').isChecked(), false, 'R2 is off for a new trunk');
   assert.is(await input('r2.category').count(), 0);
   await input('id').fill('e1b');
   await input('name').fill('Second E1');
-  await input('ports').fill('44-46,50');
+  await input('ports').fill('75-77,80');
   await form().locator('.list-count', { hasText: '4 items' }).waitFor();
-  await input('ports').fill('46-44');
+  await input('ports').fill('77-75');
   await page.click('#form-save');
-  await page.locator('#form-error', { hasText: '46-44' }).waitFor();
-  await input('ports').fill('44-46,50');
+  await page.locator('#form-error', { hasText: '77-75' }).waitFor();
+  await input('ports').fill('75-77,80');
   await input('r2:on').check();
   await input('r2.category').fill('3');
   await form().locator('[name="disconnect"][value="polarity"]').check();
   await page.click('#form-save');
   await page.locator('#items tr[data-id="e1b"]').waitFor();
   const doc = (await admin.ok('config/doc/get', { kind: 'trunk', id: 'e1b' })).doc;
-  assert.equal(doc.ports, [44, 45, 46, 50]);
+  assert.equal(doc.ports, [75, 76, 77, 80]);
   assert.equal(doc.r2, { variant: 'china', dnisDigits: 0, askAni: 'after-dnis', category: 3 });
   assert.equal(doc.disconnect, ['polarity', 'loop', 'busy', 'congestion'], 'the default set plus polarity, in the schema\'s order');
   const row = page.locator('#items tr[data-id="e1b"]');

@@ -33,8 +33,12 @@ export class SpanSettings extends LangMixin(LitElement) {
   @state() private errors: Record<string, string> = {};
   @state() private message = '';
   @state() private busy = false;
+  // What this form saved last: the page refetches after a save and hands the
+  // same document back, which must not wipe the form's message.
+  private saved = '';
 
   override willUpdate(changed: Map<string, unknown>): void {
+    if (changed.has('doc') && !changed.has('span') && this.doc && JSON.stringify(this.doc) === this.saved) return;
     if (changed.has('doc') || changed.has('span')) {
       const d = this.doc ? structuredClone(this.doc) : { span: this.span, signalling: 'r2', crc4: true, lineCode: 'hdb3', clock: 'line' };
       this.draft = d as Doc;
@@ -64,7 +68,8 @@ export class SpanSettings extends LangMixin(LitElement) {
     this.message = '';
     try {
       const doc = { ...this.draft, span: this.span };
-      await putConfigDoc(connection(), 'span', String(this.span), doc);
+      const r = await putConfigDoc(connection(), 'span', String(this.span), doc);
+      this.saved = JSON.stringify(r.doc);
       this.errors = {};
       this.message = t('span.saved');
       this.dispatchEvent(new CustomEvent('saved', { bubbles: true, composed: true }));
