@@ -4,6 +4,20 @@ import { z } from 'zod';
 import { command, ANY_ROLE, SUPERVISORS, type CommandRegistry } from '../registry.js';
 import { customerInput, SORTS } from '../../crm/customers.js';
 import { previewImport, commitImport, exportCsv } from '../../crm/customer-csv.js';
+import type { HistoryItem } from '../../crm/customers.js';
+import { callScope, inScope, type CallScope } from '../agent-scope.js';
+import { publicRecording } from './calls.js';
+
+// Contact history as a role may see it: every call stays listed (the screen
+// pop needs what happened before), but an agent gets the recordings of their
+// own calls only; recordings carry their public id and URL, never a path.
+function visible(items: HistoryItem[], scope: CallScope) {
+  return items.map((h) => {
+    if (h.type !== 'call') return h;
+    const mine = inScope(scope, h.call);
+    return { ...h, call: mine ? h.call : { ...h.call, recordings: [] }, recordings: mine ? h.recordings.map(publicRecording) : [] };
+  });
+}
 
 const id = z.object({ id: z.number().int().positive() }).strict();
 const CSV_BYTES = 16 << 20;
@@ -52,13 +66,16 @@ export function crmCommands(r: CommandRegistry): void {
   r.add(command({
     name: 'crm/customer/history', summary: 'Contact history: every call to or from the customer\'s numbers (with recordings) and every note, newest first', access: ANY_ROLE, kind: 'read',
     input: id.extend({ limit: z.number().int().min(1).max(500).default(100) }).strict(),
-    handler: (i, ctx) => ctx.deps.customers.history(i.id, i.limit),
+    handler: (i, ctx) => visible(ctx.deps.customers.history(i.id, i.limit), callScope(ctx.deps, ctx.actor)),
   }));
 
   r.add(command({
     name: 'crm/customer/lookup', summary: 'Screen pop: the customer with this number and recent history, or where an unknown number is from', access: ANY_ROLE, kind: 'read',
     input: z.object({ number: z.string().max(64) }).strict(),
-    handler: (i, ctx) => ctx.deps.customers.customerByNumber(i.number),
+    handler(i, ctx) {
+      const l = ctx.deps.customers.customerByNumber(i.number);
+      return { ...l, history: visible(l.history, callScope(ctx.deps, ctx.actor)) };
+    },
   }));
 
   r.add(command({
