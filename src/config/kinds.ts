@@ -10,6 +10,7 @@ import { destinationSchema, type Destination } from '../routing/destination.js';
 import { ivrSchema } from '../ivr/definition.js';
 import { validateIvr, type IvrContext } from '../ivr/validate.js';
 import { queueSchema, agentSchema } from '../acd/schemas.js';
+import { systemSettingsSchema } from './system-settings.js';
 
 
 export const KIND_SCHEMAS = {
@@ -24,6 +25,7 @@ export const KIND_SCHEMAS = {
   ivr: ivrSchema,
   queue: queueSchema,
   agent: agentSchema,
+  system: systemSettingsSchema,
 } as const satisfies Record<string, z.ZodTypeAny>;
 
 export type ConfigKind = keyof typeof KIND_SCHEMAS;
