@@ -161,7 +161,7 @@ export class AgentConsole extends LangMixin(LitElement) {
       <div class="number caller">${p.caller}</div><div class="caller-name">${p.callerName}</div>
       ${live ? this.callControls(live) : this.dialBox(onCall)}
       ${error}
-      <screen-pop .party=${p} .canDial=${!onCall && !this.busy} @dial-number=${(e: CustomEvent<string>) => { void this.dial(e.detail); }}></screen-pop>`;
+      <screen-pop .party=${p} .phase=${live?.phase ?? 'ended'} .canDial=${!onCall && !this.busy} @dial-number=${(e: CustomEvent<string>) => { void this.dial(e.detail); }}></screen-pop>`;
   }
 
   override render() {

@@ -47,8 +47,17 @@ export class ScreenPop extends LangMixin(LitElement) {
   @state() private saved = false;
   private lookedUpFor = '';
 
-  override willUpdate(): void {
+  // The call's phase (ringing, talking, ended): when it moves on, the
+  // history is fetched again so the call just finished shows as it ended.
+  @property() phase = '';
+
+  override willUpdate(changed: Map<string, unknown>): void {
     const p = this.party;
+    if (p && p.journey === this.lookedUpFor && changed.has('phase') && changed.get('phase') !== undefined) {
+      const journey = p.journey;
+      lookupNumber(connection(), p.caller).then((l) => { if (this.lookedUpFor === journey) this.lookup = l; }, () => {});
+      return;
+    }
     if (!p || p.journey === this.lookedUpFor) return;
     this.lookedUpFor = p.journey;
     this.lookup = null;
