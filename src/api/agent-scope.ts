@@ -22,3 +22,10 @@ export function callScope(deps: ApiDeps, actor: Actor | undefined): CallScope {
 export function inScope(scope: CallScope, cdr: Pick<Cdr, 'agent'> | undefined): boolean {
   return scope === undefined || (!!cdr && scope.agent !== null && cdr.agent === scope.agent);
 }
+
+// The ACD status as an agent may see it: every agent's state (the wallboard
+// figures), but whom a phone rings with or talks to only for their own agent.
+export function statusFor<S extends { agents: { id: string; party: unknown }[] }>(status: S, scope: CallScope): S {
+  if (scope === undefined) return status;
+  return { ...status, agents: status.agents.map((a) => (a.id === scope.agent ? a : { ...a, party: null })) };
+}

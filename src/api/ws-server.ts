@@ -14,6 +14,7 @@ import type { Role } from '../auth/users-repo.js';
 import { authenticate, runCommand, asApiError, type Credentials } from './dispatch.js';
 import { permissionRequired, unauthenticated, validationFailed } from './errors.js';
 import type { JournalEntry } from '../store/journal.js';
+import { callScope, statusFor } from './agent-scope.js';
 import type { EngineEvent } from '../telephony/protocol.js';
 
 export const TOPICS: Record<string, { access: readonly Role[]; summary: string }> = {
@@ -27,7 +28,8 @@ export const TOPICS: Record<string, { access: readonly Role[]; summary: string }
 
 // blind: an agent's subscription to calls hears that something happened, not to whom
 // (agents see only their own calls and fetch them with calls/cdr/list).
-interface Subscription { id: number | string; topic: string; kinds?: string[]; events?: string[]; blind?: boolean }
+// agentScope: an agent's acd subscription sees the party of their own agent only.
+interface Subscription { id: number | string; topic: string; kinds?: string[]; events?: string[]; blind?: boolean; agentScope?: { agent: string | null } }
 interface Client { ws: WebSocket; creds: Credentials; ip: string; subs: Map<string, Subscription> }
 
 const MAX_CLIENTS = 200;
@@ -87,7 +89,7 @@ export function attachWebSocket(server: Server, registry: CommandRegistry, deps:
           if (!topic.access.includes(auth.actor.role)) throw permissionRequired(`topic ${String(msg.topic)} needs the role ${topic.access.join(' or ')}`);
           const f = (msg.filter && typeof msg.filter === 'object' ? msg.filter : {}) as { kinds?: unknown; events?: unknown };
           const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string').slice(0, 50) : undefined);
-          c.subs.set(String(id), { id, topic: msg.topic as string, kinds: strings(f.kinds), events: strings(f.events), ...(msg.topic === 'calls' && auth.actor.role === 'agent' ? { blind: true } : {}) });
+          c.subs.set(String(id), { id, topic: msg.topic as string, kinds: strings(f.kinds), events: strings(f.events), ...(msg.topic === 'calls' && auth.actor.role === 'agent' ? { blind: true } : {}), ...(msg.topic === 'acd' ? { agentScope: callScope(deps, auth.actor) } : {}) });
           send(c, { type: 'result', id, ok: true, data: { subscription: id } });
           return;
         }
@@ -113,8 +115,8 @@ export function attachWebSocket(server: Server, registry: CommandRegistry, deps:
     c.ws.send(JSON.stringify(m));
   }
 
-  function publish(topicOf: (s: Subscription) => boolean, data: unknown, topic: string): void {
-    for (const c of clients) for (const s of c.subs.values()) if (topicOf(s)) send(c, { type: 'event', subscription: s.id, topic, data });
+  function publish(topicOf: (s: Subscription) => boolean, data: unknown, topic: string, dataFor?: (s: Subscription) => unknown): void {
+    for (const c of clients) for (const s of c.subs.values()) if (topicOf(s)) send(c, { type: 'event', subscription: s.id, topic, data: dataFor ? dataFor(s) : data });
   }
 
   const offJournal = deps.store.journal.subscribe((e: Omit<JournalEntry, 'id'>) => {
@@ -133,7 +135,7 @@ export function attachWebSocket(server: Server, registry: CommandRegistry, deps:
   let acdTimer: NodeJS.Timeout | null = null;
   const offAcd = deps.acd?.onChange(() => {
     if (acdTimer || ![...clients].some((c) => [...c.subs.values()].some((x) => x.topic === 'acd'))) return;
-    acdTimer = setTimeout(() => { acdTimer = null; publish((x) => x.topic === 'acd', deps.acd!.status(), 'acd'); }, 250);
+    acdTimer = setTimeout(() => { acdTimer = null; const st = deps.acd!.status(); publish((x) => x.topic === 'acd', st, 'acd', (x) => (x.agentScope ? statusFor(st, x.agentScope) : st)); }, 250);
   });
 
   // Sessions end (logout, password change, disabled user): subscribers stop hearing.

@@ -10,7 +10,7 @@ import * as assert from 'uvu/assert';
 import { startBox, demoConfig, journalWait, ended, farCall, TUESDAY_10AM, type Box } from './harness.js';
 import { farEnd, sleep } from './far-end.js';
 import { startApiServer, type ApiServer } from '../../src/api/http-server.js';
-import { Client, ADMIN_PASSWORD, userClient } from '../../src/api/test-kit.js';
+import { Client, ADMIN_PASSWORD, userClient, WsClient } from '../../src/api/test-kit.js';
 import { createLogger } from '../../src/log.js';
 
 let box: Box;
@@ -62,11 +62,24 @@ test('hold from the panel: the caller hears music and the agent no longer hears 
   await recording;
   await box.far.sim('talk', 1, { freq: 700 });
   assert.ok(await f.hears(8, 700), 'talking: the agent hears the caller');
+  // Whom 2001 talks to is for 2001 and supervisors, not for another agent.
+  const party = (s: { agents: { id: string; party: { caller: string } | null }[] }) => s.agents.find((a) => a.id === '2001')!.party?.caller ?? null;
+  assert.is(party(await zhao.ok('acd/status/get')), CUSTOMER);
+  assert.is(party(await sup.ok('acd/status/get')), CUSTOMER);
+  assert.is(party(await liu.ok('acd/status/get')), null, 'another agent sees the state, not the caller');
+  const ws = await WsClient.connect(api.url, { cookie: liu.cookie });
+  await ws.subscribe('acd');
+  await ws.subscribe('calls');
 
   const held = journalWait(box, (e) => e.event === 'CallHeld' && e.journey === journey);
   assert.equal(await zhao.ok('acd/me/hold'), { held: true });
   assert.is((await held).data.chan, 1, 'the caller\'s line is the one held');
   assert.is((await zhao.ok('acd/me/get')).party.held, true);
+  const pushed = await ws.nextEvent((m) => m.topic === 'acd' && m.data.agents.some((a: { id: string; state: string }) => a.id === '2001' && a.state === 'on-call'), 3000);
+  assert.is(pushed.data.agents.find((a: { id: string }) => a.id === '2001').party, null, 'the pushed status hides the caller from another agent');
+  const callEvent = await ws.nextEvent((m) => m.topic === 'journal' && m.data.event === 'CallHeld', 3000);
+  assert.equal([callEvent.data.journey, callEvent.data.data], [null, {}], 'the calls topic tells another agent only that something happened');
+  ws.close();
   assert.not.ok(await f.hears(8, 700), 'on hold the agent does not hear the caller');
   const again = await zhao.call('acd/me/hold');
   assert.equal([again.status, again.body.error.id], [409, 'conflict']);

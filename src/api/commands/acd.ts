@@ -11,6 +11,7 @@ import { runAcdReport, GROUP_BY, AcdReportError } from '../../reports/acd-report
 import { toCsv } from '../../cli/report.js';
 import { WrapUps, TAG, WRAPUP_TAGS } from '../../acd/wrapups.js';
 import { publicRecording } from './calls.js';
+import { callScope, statusFor } from '../agent-scope.js';
 
 const agentId = z.string().regex(/^[0-9]{2,8}$/, 'an agent number is 2 to 8 digits');
 const reason = z.string().regex(/^[a-z][a-z0-9_-]{0,30}$/, 'a reason code is lower-case letters, digits, _ or -');
@@ -36,9 +37,9 @@ const FIELD_OF: Record<string, string | undefined> = { bad_time: undefined, bad_
 
 export function acdCommands(r: CommandRegistry): void {
   r.add(command({
-    name: 'acd/status/get', summary: 'Queues (waiting, longest wait, agents by state, today\'s figures) and agents (state, time in state, calls, talk and pause time)', access: ANY_ROLE, kind: 'read',
+    name: 'acd/status/get', summary: 'Queues (waiting, longest wait, agents by state, today\'s figures) and agents (state, time in state, calls, talk and pause time); an agent sees whom only their own phone rings with or talks to', access: ANY_ROLE, kind: 'read',
     input: z.object({}).strict(),
-    handler: (_i, ctx) => acdOf(ctx).status(),
+    handler: (_i, ctx) => statusFor(acdOf(ctx).status(), callScope(ctx.deps, ctx.actor)),
   }));
 
   r.add(command({
