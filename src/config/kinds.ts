@@ -2,6 +2,7 @@
 // destination must lead somewhere that exists, ports belong to one owner,
 // routes name trunks that exist, IVRs pass their own validation.
 import { z } from 'zod';
+import { systemSettingsSchema } from './system-settings.js';
 import { extensionSchema, trunkSchema, screeningSchema, settingsSchema, mailboxSchema } from './schemas.js';
 import { inboundRouteSchema } from '../routing/inbound.js';
 import { outboundRouteSchema } from '../routing/outbound.js';
@@ -10,11 +11,11 @@ import { destinationSchema, type Destination } from '../routing/destination.js';
 import { ivrSchema } from '../ivr/definition.js';
 import { validateIvr, type IvrContext } from '../ivr/validate.js';
 import { queueSchema, agentSchema } from '../acd/schemas.js';
-import { systemSettingsSchema } from './system-settings.js';
 
 
 export const KIND_SCHEMAS = {
   settings: settingsSchema,
+  system: systemSettingsSchema,
   extension: extensionSchema,
   trunk: trunkSchema,
   screening: screeningSchema,
@@ -25,7 +26,6 @@ export const KIND_SCHEMAS = {
   ivr: ivrSchema,
   queue: queueSchema,
   agent: agentSchema,
-  system: systemSettingsSchema,
 } as const satisfies Record<string, z.ZodTypeAny>;
 
 export type ConfigKind = keyof typeof KIND_SCHEMAS;
