@@ -256,6 +256,24 @@ test('agent console: pick up while ringing, hold and resume, hang up, wrap-up wi
   await outDone;
 });
 
+test('recordings: the player and the exported call-record CSV use the same recording id as the CDR', async () => {
+  await page.click('button[data-tab="recordings"]');
+  const row = page.locator('#recorded-calls tbody tr').first();
+  await row.waitFor();
+  const journey = (await row.getAttribute('data-journey'))!;
+  const cdr = box.sup.store.cdr.get(journey)!;
+  await row.locator('button[data-action="play"]').click();
+  const src = await page.locator('#player audio').first().getAttribute('src');
+  assert.is(src, `/api/recordings/${cdr.recordings[0]}.wav`);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-calls')]);
+  assert.match(download.suggestedFilename(), /^calls-.*\.csv$/);
+  const lines = fs.readFileSync((await download.path())!, 'utf8').split('\r\n');
+  const header = lines[0]!.split(',');
+  const cells = lines.find((l) => l.startsWith(`"${journey}"`))!.split(',');
+  assert.is(cells[header.indexOf('"recordings"')], `"${cdr.recordings[0]}"`);
+  assert.is(cells[header.indexOf('"recordingUrls"')], `"${src}"`);
+});
+
 test('no page errors, no dialogs', () => {
   assert.equal(pageErrors.filter((e) => !/status of (401|400|409)/.test(e)), []);
   assert.equal(dialogs, []);

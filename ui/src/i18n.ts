@@ -309,6 +309,7 @@ const en = {
   'dash.inProgress': 'Calls in progress',
   'dash.noCalls': 'No calls in progress',
   // ---- agent console calls and the system page (branch system) ----
+  'rec.exportCsv': 'Export call records (CSV)',
   'agent.pickUp': 'Pick up your phone (ext. {ext}) to answer',
   'agent.hold': 'Hold',
   'agent.onHold': 'On hold: the caller hears music',
@@ -716,6 +717,7 @@ const zh: Record<StringKey, string> = {
   'dash.inProgress': '进行中的通话',
   'dash.noCalls': '当前没有通话',
   // ---- agent console calls and the system page (branch system) ----
+  'rec.exportCsv': '导出通话记录（CSV）',
   'agent.pickUp': '请拿起话机（分机 {ext}）接听',
   'agent.hold': '保持',
   'agent.onHold': '保持中：来电方正在听音乐',
