@@ -30,7 +30,7 @@ export interface AgentRuntime {
   // The journey and channels of the call the agent is in, for supervision.
   call: { journey: string; agentChan: number; callerChan: number } | null;
   // Who the agent's phone is ringing with or talking to (the panel's screen pop).
-  party: { journey: string; caller: string; callerName: string; queue: string; phase: 'ringing' | 'talking' } | null;
+  party: { journey: string; caller: string; callerName: string; queue: string; phase: 'ringing' | 'talking'; held?: boolean } | null;
   // A pause asked for during a call or an offer: taken when it ends.
   pausePending: boolean;
   wrapQueue: string | null;
@@ -324,6 +324,7 @@ export class Acd extends EventEmitter {
     const live = this.live.get(agent);
     if (!live) throw new AcdError('wrong_state', `agent ${agent} is not in a call`);
     const s = live.session;
+    if (s.held) await this.resumeCall(agent);
     await whenTalking(s);
     if (to.type === 'queue') s.journey.log('TransferredToQueue', this.ctx.engineMs(), { from: live.leg.chan, queue: to.queue, by });
     else if (to.type === 'extension') s.journey.log('TransferStarted', this.ctx.engineMs(), { by: live.leg.chan, to: to.ext, from: by });
@@ -333,6 +334,40 @@ export class Acd extends EventEmitter {
       s.journey.log('TransferFailed', this.ctx.engineMs(), { to: to.type === 'queue' ? `queue:${to.queue}` : to.type === 'extension' ? to.ext : to.type, outcome: 'not-talking' });
       throw new AcdError('wrong_state', `agent ${agent}'s call is not in a conversation now (on hold or being transferred)`);
     }
+  }
+
+  // The agent puts the caller on hold from the panel (the caller hears music;
+  // the agent's phone stays off-hook, silent) and takes them back.
+  async holdCall(agent: string, by: string): Promise<void> {
+    const live = this.live.get(agent);
+    if (!live) throw new AcdError('wrong_state', `agent ${agent} is not in a call`);
+    const s = live.session;
+    if (s.held) throw new AcdError('wrong_state', `agent ${agent}'s call is already on hold`);
+    await whenTalking(s);
+    let resume!: () => void;
+    const resumed = new Promise<void>((r) => { resume = r; });
+    s.held = { by, resume };
+    if (!s.takeover?.(null, live.leg, resumed)) {
+      s.held = null;
+      throw new AcdError('wrong_state', `agent ${agent}'s call is not in a conversation now (on hold or being transferred)`);
+    }
+    this.markHeld(agent, true);
+    void resumed.then(() => this.markHeld(agent, false));
+  }
+
+  async resumeCall(agent: string): Promise<void> {
+    const live = this.live.get(agent);
+    if (!live?.session.held) throw new AcdError('wrong_state', `agent ${agent}'s call is not on hold`);
+    live.session.held.resume();
+    // Back in the conversation (or the call ended) before answering.
+    for (let i = 0; i < 100 && !live.session.takeover && !live.session.caller.hungUp && this.live.get(agent) === live; i++) await new Promise((r) => setTimeout(r, 20));
+  }
+
+  private markHeld(agent: string, held: boolean): void {
+    const a = this.agents.get(agent);
+    if (!a?.party) return;
+    a.party = { ...a.party, held };
+    this.emit('agent', agent);
   }
 
   // ---- availability and dispatch ----

@@ -11,6 +11,7 @@ import type { Webhooks } from '../webhooks/webhooks.js';
 import type { Acd } from '../acd/acd.js';
 import type { AcdStatus } from '../acd/live-stats.js';
 import type { Backups } from '../backup/backups.js';
+import type { Jobs } from './jobs.js';
 
 export const SESSION_COOKIE = 'hotline_session';
 
@@ -23,6 +24,8 @@ export interface ApiDeps {
   webhooks: Webhooks;
   dataDir: string;
   backups: Backups;
+  // Long work (CSV import/export) and its progress.
+  jobs: Jobs;
   // The ACD of a running supervisor; absent when the API runs without one.
   acd?: { acd: Acd; status(): AcdStatus; dbPath: string; onChange(fn: () => void): () => void };
 }

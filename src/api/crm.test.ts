@@ -77,13 +77,18 @@ test('contact history: every call from any of the numbers, with recordings, and 
   s.cdr.open({ journey: 'h2', direction: 'inbound', caller: '008613912345678', startedAt: '2026-01-06T02:00:00.000Z' });
   s.cdr.open({ journey: 'h3', direction: 'outbound', caller: '801', callee: '02161234567', startedAt: '2026-01-07T02:00:00.000Z' });
   s.cdr.open({ journey: 'h4', direction: 'inbound', caller: '13800000000', startedAt: '2026-01-08T02:00:00.000Z' });
-  s.recordings.start({ journey: 'h1', path: '/data/rec/h1.wav', channel: 1, stereo: true });
+  s.cdr.update('h1', { recordings: [s.recordings.start({ journey: 'h1', path: '/data/rec/h1.wav', channel: 1, stereo: true })] });
   await agent.ok('crm/note/add', { customerId: wang.id, body: 'called back' });
   const h = await agent.ok('crm/customer/history', { id: wang.id });
   const calls = h.filter((x: { type: string }) => x.type === 'call');
   assert.equal(calls.map((x: { call: { journey: string } }) => x.call.journey), ['h3', 'h2', 'h1']);
-  assert.is(calls[2].recordings[0].path, '/data/rec/h1.wav');
+  assert.equal(calls[2].recordings, [], 'an agent does not get the recordings of calls they did not take');
   assert.is(h.filter((x: { type: string }) => x.type === 'note').length, 2);
+  const hs = (await sup.ok('crm/customer/history', { id: wang.id })).filter((x: { type: string }) => x.type === 'call');
+  const rec = hs[2].recordings[0];
+  assert.equal(hs[2].call.recordings, [rec.id], 'the CDR lists the recording by its public id');
+  assert.is(rec.url, `/api/recordings/${rec.id}.wav`);
+  assert.is(rec.path, undefined, 'no path on the box leaves the API');
 });
 
 test('screen pop: a known number gives the customer and history, an unknown one its region', async () => {
@@ -102,7 +107,7 @@ test('screen pop: a known number gives the customer and history, an unknown one 
 test('hostile caller ID is stored and returned verbatim, as JSON string data', async () => {
   const evil = '<img src=x onerror=alert(1)>';
   t.store.cdr.open({ journey: 'evil-1', direction: 'inbound', caller: evil, callerName: '"><script>alert(2)</script>', startedAt: '2026-02-01T00:00:00.000Z' });
-  const res = await fetch(`${t.api.url}/api/calls/cdr/get`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: agent.cookie! }, body: JSON.stringify({ journey: 'evil-1' }) });
+  const res = await fetch(`${t.api.url}/api/calls/cdr/get`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: sup.cookie! }, body: JSON.stringify({ journey: 'evil-1' }) });
   assert.match(res.headers.get('content-type')!, /^application\/json/);
   assert.is(res.headers.get('x-content-type-options'), 'nosniff');
   const body = await res.json() as { data: { cdr: { caller: string; callerName: string } } };
@@ -110,7 +115,7 @@ test('hostile caller ID is stored and returned verbatim, as JSON string data', a
   assert.is(body.data.cdr.callerName, '"><script>alert(2)</script>');
   const pop = await agent.ok('crm/customer/lookup', { number: evil });
   assert.equal([pop.number, pop.normalized, pop.customer, pop.region], [evil, null, null, null], 'echoed, never interpreted');
-  const listed = await agent.ok('calls/cdr/list', { caller: evil });
+  const listed = await sup.ok('calls/cdr/list', { caller: evil });
   assert.is(listed[0].caller, evil);
 });
 

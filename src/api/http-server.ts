@@ -30,6 +30,8 @@ import { RECORDING_PATH, serveRecording } from './recording-route.js';
 import { PROMPT_PATH, servePrompt } from './prompt-route.js';
 import { BACKUP_PATH, serveBackup, receiveBackup } from './backup-route.js';
 import { Backups } from '../backup/backups.js';
+import { Jobs } from './jobs.js';
+import { systemSettingsOf } from '../config/system-settings.js';
 
 const DEFAULT_BODY_BYTES = 1 << 20;
 
@@ -53,7 +55,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const deps: ApiDeps = {
     store, config: opts.supervisor.config, engine: opts.supervisor.engine, dataDir: opts.dataDir,
     accounts: new Accounts(store, opts.throttle), customers: new Customers(store), webhooks,
-    backups: new Backups(store, opts.dataDir),
+    backups: new Backups(store, opts.dataDir, () => systemSettingsOf(opts.supervisor.config).backup),
+    jobs: new Jobs(),
   };
   const sup = opts.supervisor;
   if (sup.ctx?.acd && sup.acdStatus) {
@@ -139,12 +142,15 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   await new Promise<void>((resolve, reject) => { server.once('listening', resolve); server.once('error', reject); });
   const ws = attachWebSocket(server, registry, deps, log);
   webhooks.start();
+  // The daily backup and the keep-last rule (the backup policy in config kind system).
+  deps.backups.startSchedule();
   const port = (server.address() as AddressInfo).port;
   return {
     server, port, deps, registry,
     url: `http://${opts.host && opts.host !== '0.0.0.0' ? opts.host : '127.0.0.1'}:${port}`,
     async close() {
       webhooks.stop();
+      deps.backups.stopSchedule();
       ws.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

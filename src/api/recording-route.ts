@@ -1,6 +1,7 @@
 // GET /api/recordings/<id>.wav: a call recording for the panel's <audio>
 // player. Supervisors and admins may fetch any recording, agents only those of
 // calls they took (the CDR's agent is the agent whose `user` is theirs).
+// The id is the recordings table's id: the one a CDR's `recordings` lists.
 // Range requests are answered with 206 so the player can seek. The file must
 // lie inside <dataDir>/recordings: the stored path is never trusted further.
 import fs from 'node:fs';
@@ -8,26 +9,17 @@ import path from 'node:path';
 import type Koa from 'koa';
 import type { ApiDeps, Actor } from './context.js';
 import { ApiError, notFound, permissionRequired } from './errors.js';
+import { callScope, inScope } from './agent-scope.js';
 
 export const RECORDING_PATH = /^\/api\/recordings\/([1-9][0-9]{0,11})\.wav$/;
 
 interface Row { id: number; journey: string; path: string; deleted_at: string | null }
 
-// The agent id this actor works as, if any.
-function agentOf(deps: ApiDeps, actor: Actor): string | undefined {
-  if (actor.kind !== 'user') return undefined;
-  const u = actor.name.toLowerCase();
-  return deps.config.list('agent').find((a) => a.user?.toLowerCase() === u)?.id;
-}
 
 export async function serveRecording(ctx: Koa.Context, deps: ApiDeps, actor: Actor, id: number): Promise<void> {
   const row = deps.store.stmt('SELECT id, journey, path, deleted_at FROM recordings WHERE id = ?').get(id) as Row | undefined;
   if (!row) throw notFound(`recording ${id}`);
-  if (actor.role === 'agent') {
-    const mine = agentOf(deps, actor);
-    const cdr = deps.store.cdr.get(row.journey);
-    if (!mine || !cdr || cdr.agent !== mine) throw permissionRequired(`recording ${id} is of a call ${actor.name} did not take`);
-  }
+  if (!inScope(callScope(deps, actor), deps.store.cdr.get(row.journey))) throw permissionRequired(`recording ${id} is of a call ${actor.name} did not take`);
   if (row.deleted_at) throw notFound(`recording ${id} (deleted by the retention rule)`);
   const root = fs.realpathSync(path.join(deps.dataDir, 'recordings'), { encoding: 'utf8' });
   let file: string;

@@ -14,17 +14,22 @@ import type { Role } from '../auth/users-repo.js';
 import { authenticate, runCommand, asApiError, type Credentials } from './dispatch.js';
 import { permissionRequired, unauthenticated, validationFailed } from './errors.js';
 import type { JournalEntry } from '../store/journal.js';
+import { callScope, statusFor } from './agent-scope.js';
 import type { EngineEvent } from '../telephony/protocol.js';
 
 export const TOPICS: Record<string, { access: readonly Role[]; summary: string }> = {
   journal: { access: SUPERVISORS, summary: 'every journal entry as it is written; filter {kinds?, events?}' },
-  calls: { access: ANY_ROLE, summary: 'journal entries of kind call (ringing, answered, ended, …); filter {events?}' },
+  calls: { access: ANY_ROLE, summary: 'journal entries of kind call (ringing, answered, ended, …); filter {events?}. Agents get the event name only (no journey, no data): they refetch their own calls' },
   engine: { access: SUPERVISORS, summary: 'the engine\'s events (channel state, digits, tones)' },
   backup: { access: ADMINS, summary: 'progress of the backup being made: {name, phase, done, total, error?} (database pages copied)' },
+  progress: { access: SUPERVISORS, summary: 'long work and its progress (customer CSV import/export): {id, kind, by, phase, done, total, error?}' },
   acd: { access: ANY_ROLE, summary: 'the ACD status (as acd/status/get) whenever a queue or agent changes, at most 4 times a second' },
 };
 
-interface Subscription { id: number | string; topic: string; kinds?: string[]; events?: string[] }
+// blind: an agent's subscription to calls hears that something happened, not to whom
+// (agents see only their own calls and fetch them with calls/cdr/list).
+// agentScope: an agent's acd subscription sees the party of their own agent only.
+interface Subscription { id: number | string; topic: string; kinds?: string[]; events?: string[]; blind?: boolean; agentScope?: { agent: string | null } }
 interface Client { ws: WebSocket; creds: Credentials; ip: string; subs: Map<string, Subscription> }
 
 const MAX_CLIENTS = 200;
@@ -84,7 +89,7 @@ export function attachWebSocket(server: Server, registry: CommandRegistry, deps:
           if (!topic.access.includes(auth.actor.role)) throw permissionRequired(`topic ${String(msg.topic)} needs the role ${topic.access.join(' or ')}`);
           const f = (msg.filter && typeof msg.filter === 'object' ? msg.filter : {}) as { kinds?: unknown; events?: unknown };
           const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string').slice(0, 50) : undefined);
-          c.subs.set(String(id), { id, topic: msg.topic as string, kinds: strings(f.kinds), events: strings(f.events) });
+          c.subs.set(String(id), { id, topic: msg.topic as string, kinds: strings(f.kinds), events: strings(f.events), ...(msg.topic === 'calls' && auth.actor.role === 'agent' ? { blind: true } : {}), ...(msg.topic === 'acd' ? { agentScope: callScope(deps, auth.actor) } : {}) });
           send(c, { type: 'result', id, ok: true, data: { subscription: id } });
           return;
         }
@@ -110,23 +115,27 @@ export function attachWebSocket(server: Server, registry: CommandRegistry, deps:
     c.ws.send(JSON.stringify(m));
   }
 
-  function publish(topicOf: (s: Subscription) => boolean, data: unknown, topic: string): void {
-    for (const c of clients) for (const s of c.subs.values()) if (topicOf(s)) send(c, { type: 'event', subscription: s.id, topic, data });
+  function publish(topicOf: (s: Subscription) => boolean, data: unknown, topic: string, dataFor?: (s: Subscription) => unknown): void {
+    for (const c of clients) for (const s of c.subs.values()) if (topicOf(s)) send(c, { type: 'event', subscription: s.id, topic, data: dataFor ? dataFor(s) : data });
   }
 
   const offJournal = deps.store.journal.subscribe((e: Omit<JournalEntry, 'id'>) => {
     if (!clients.size) return;
-    publish((s) => (s.topic === 'journal' && (!s.kinds || s.kinds.includes(e.kind)) || (s.topic === 'calls' && e.kind === 'call')) && (!s.events || s.events.includes(e.event)), e, 'journal');
+    const match = (s: Subscription) => (s.topic === 'journal' && (!s.kinds || s.kinds.includes(e.kind)) || (s.topic === 'calls' && e.kind === 'call')) && (!s.events || s.events.includes(e.event));
+    publish((s) => match(s) && !s.blind, e, 'journal');
+    publish((s) => match(s) && !!s.blind, { at: e.at, kind: e.kind, event: e.event, journey: null, engineMs: null, data: {} }, 'journal');
   });
   const onEngine = (e: EngineEvent) => { if (clients.size) publish((s) => s.topic === 'engine', e, 'engine'); };
   deps.engine?.on('event', onEngine);
   const onBackup = (p: unknown) => { if (clients.size) publish((s) => s.topic === 'backup', p, 'backup'); };
   deps.backups.on('progress', onBackup);
+  const onJob = (p: unknown) => { if (clients.size) publish((s) => s.topic === 'progress', p, 'progress'); };
+  deps.jobs.on('progress', onJob);
   // ACD status is pushed, coalesced: one snapshot per 250 ms however many changes came.
   let acdTimer: NodeJS.Timeout | null = null;
   const offAcd = deps.acd?.onChange(() => {
     if (acdTimer || ![...clients].some((c) => [...c.subs.values()].some((x) => x.topic === 'acd'))) return;
-    acdTimer = setTimeout(() => { acdTimer = null; publish((x) => x.topic === 'acd', deps.acd!.status(), 'acd'); }, 250);
+    acdTimer = setTimeout(() => { acdTimer = null; const st = deps.acd!.status(); publish((x) => x.topic === 'acd', st, 'acd', (x) => (x.agentScope ? statusFor(st, x.agentScope) : st)); }, 250);
   });
 
   // Sessions end (logout, password change, disabled user): subscribers stop hearing.
@@ -148,6 +157,7 @@ export function attachWebSocket(server: Server, registry: CommandRegistry, deps:
       if (acdTimer) clearTimeout(acdTimer);
       deps.engine?.off('event', onEngine);
       deps.backups.off('progress', onBackup);
+      deps.jobs.off('progress', onJob);
       for (const c of clients) c.ws.terminate();
       wss.close();
     },

@@ -4,7 +4,9 @@
 // <data dir>/backups with a SHA-256 manifest (archive.ts). An uploaded backup
 // is verified and staged in backups/pending-restore; restore-at-start.ts swaps
 // it in at the next supervisor start, because replacing the database under
-// running calls is unsafe.
+// running calls is unsafe. The backup policy (keep the last N, a daily backup
+// at an hour of box time) is enforced here: after every backup the oldest
+// beyond N are deleted, and a minute timer makes the daily one.
 import { EventEmitter } from 'node:events';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -56,10 +58,56 @@ const rand = () => crypto.randomBytes(6).toString('hex');
 // The member names a backup may hold.
 export const acceptMember = (name: string) => name === 'hotline.db' || (name.startsWith('prompts/custom/') && name.endsWith('.wav') && PROMPT_NAME.test(name.slice(15, -4)));
 
+export interface BackupSchedulePolicy { keepLast: number; daily: boolean; hour: number }
+
 export class Backups extends EventEmitter {
   private job: BackupProgress | null = null;
+  private timer: NodeJS.Timeout | undefined;
+  // The day (box time, YYYY-MM-DD) of the last automatic backup.
+  private lastAutoDay: string | null = null;
 
-  constructor(private readonly store: Store, readonly dataDir: string) { super(); }
+  constructor(private readonly store: Store, readonly dataDir: string, private readonly policy?: () => BackupSchedulePolicy) { super(); }
+
+  // Checks every minute whether the daily backup is due.
+  startSchedule(everyMs = 60_000): void {
+    this.stopSchedule();
+    this.lastAutoDay = this.lastAutoDayFromJournal();
+    this.timer = setInterval(() => { void this.tick().catch(() => {}); }, everyMs);
+    this.timer.unref();
+  }
+
+  stopSchedule(): void { clearInterval(this.timer); this.timer = undefined; }
+
+  // Makes the daily backup when it is on, the hour has come (box time) and
+  // none was made today; returns it, or null when nothing was due.
+  async tick(now = new Date()): Promise<(BackupInfo & { files: number }) | null> {
+    const p = this.policy?.();
+    if (!p?.daily || now.getHours() < p.hour) return null;
+    const day = localDay(now);
+    if (this.lastAutoDay === day) return null;
+    if (this.job && this.job.phase !== 'done' && this.job.phase !== 'failed') return null;
+    this.lastAutoDay = day;
+    return this.create('schedule', { auto: true });
+  }
+
+  // Deletes the oldest backups beyond the policy's keep-last; returns their names.
+  prune(by = 'retention'): string[] {
+    const keep = this.policy?.().keepLast;
+    if (!keep) return [];
+    const gone = this.list().slice(keep).map((b) => b.name);
+    for (const name of gone) this.delete(name, by);
+    return gone;
+  }
+
+  lastAutomatic(): string | null {
+    const r = this.store.stmt("SELECT at FROM journal WHERE kind = 'system' AND event = 'BackupCreated' AND json_extract(data, '$.auto') = 1 ORDER BY id DESC LIMIT 1").get() as { at: string } | undefined;
+    return r?.at ?? null;
+  }
+
+  private lastAutoDayFromJournal(): string | null {
+    const at = this.lastAutomatic();
+    return at ? localDay(new Date(at)) : null;
+  }
 
   get dir(): string { return backupsDir(this.dataDir); }
 
@@ -85,7 +133,7 @@ export class Backups extends EventEmitter {
     return file;
   }
 
-  async create(by: string): Promise<BackupInfo & { files: number }> {
+  async create(by: string, opts: { auto?: boolean } = {}): Promise<BackupInfo & { files: number }> {
     if (this.job && this.job.phase !== 'done' && this.job.phase !== 'failed') throw new BackupError('busy', `a backup (${this.job.name}) is being made; wait for it to finish`);
     fs.mkdirSync(this.dir, { recursive: true });
     const at = new Date();
@@ -132,9 +180,11 @@ export class Backups extends EventEmitter {
       writeArchive(partial, members, { createdAt: at.toISOString(), schemaVersion });
       fs.renameSync(partial, path.join(this.dir, name));
       const size = fs.statSync(path.join(this.dir, name)).size;
-      this.store.journal.append('system', 'BackupCreated', { data: { name, size, files: members.length, by } });
+      this.store.journal.append('system', 'BackupCreated', { data: { name, size, files: members.length, by, ...(opts.auto ? { auto: true } : {}) } });
       job.phase = 'done';
       report();
+      // The backup is made: a file that cannot be pruned does not undo it.
+      try { this.prune(); } catch { /* journaled deletions stop at the first failure */ }
       return { name, size, createdAt: at.toISOString(), files: members.length };
     } catch (e) {
       job.phase = 'failed';
@@ -205,6 +255,8 @@ export class Backups extends EventEmitter {
     return path.join(this.dir, `.upload-${rand()}`);
   }
 }
+
+const localDay = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 
 export function readPending(dataDir: string): PendingRestore | null {
   const file = path.join(backupsDir(dataDir), PENDING_DIR, PENDING_FILE);

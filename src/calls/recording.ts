@@ -25,10 +25,12 @@ export async function startRecording(s: CallSession, leg: Leg, why: 'policy' | '
   const n = s.journey.legChannels.length;
   try {
     const r = await s.ctx.engine.record(leg.chan, { name: `${s.journey.id}-${leg.chan}-${Date.now() % 100000}-${n}`, stereo: s.ctx.config.settings.recordStereo });
-    s.recording = { chan: leg.chan, path: r.path, id: r.recordingId, paused: false };
-    s.ctx.store.recordings.start({ journey: s.journey.id, path: r.path, channel: leg.chan, stereo: s.ctx.config.settings.recordStereo, at: s.ctx.now() });
-    s.journey.addRecording(r.recordingId);
-    s.journey.log('RecordingStarted', s.ctx.engineMs(), { recordingId: r.recordingId, path: r.path, why });
+    // The recordings table's id is the public one (CDR, API, downloads); the
+    // engine's number is kept in the journal only.
+    const id = s.ctx.store.recordings.start({ journey: s.journey.id, path: r.path, channel: leg.chan, stereo: s.ctx.config.settings.recordStereo, at: s.ctx.now() });
+    s.recording = { chan: leg.chan, path: r.path, id, paused: false };
+    s.journey.addRecording(id);
+    s.journey.log('RecordingStarted', s.ctx.engineMs(), { recordingId: id, engineRecordingId: r.recordingId, path: r.path, why });
     return true;
   } catch (e) {
     s.journey.log('RecordingFailed', s.ctx.engineMs(), { error: (e as Error).message });

@@ -31,7 +31,11 @@ export class CallSession {
   // another (a supervisor intercepting an agent's call), or with no new leg
   // ends the talk for `replaces` so the call goes on to `next` (a transfer
   // asked for from the panel). False if `replaces` is not in the conversation.
-  takeover: ((leg: Leg | null, replaces: Leg) => boolean) | null = null;
+  // With `hold`, the conversation pauses instead: the other party hears music
+  // until `hold` settles, then the two talk again (the agent's hold button).
+  takeover: ((leg: Leg | null, replaces: Leg, hold?: Promise<void>) => boolean) | null = null;
+  // Set while the panel holds the call: resume() ends the hold.
+  held: { by: string; resume(): void } | null = null;
 
   // The party the call is about: the outside caller, or the phone that dialed.
   // A transfer hands the call on, so this can change.

@@ -28,6 +28,17 @@ export async function talk(s: CallSession, a: Leg, b: Leg, opts: { bridged?: boo
     await s.ctx.engine.unbridge(x.chan).catch(() => {});
     if (!(got instanceof Leg)) {
       const keep: Leg = got.replaces === x ? y : x;
+      if (got.hold) {
+        // Held from the panel: the other party hears music until resumed;
+        // either side hanging up meanwhile ends the call as usual.
+        await hold(s, keep);
+        try {
+          await Promise.race([got.hold, keep.gone(), got.replaces.gone()]);
+        } finally { s.held = null; }
+        await unhold(s, keep);
+        pair = [x, y];
+        continue;
+      }
       if (!got.leg) {
         // The replaced leg hands the call on (s.next says where) and leaves.
         if (s.caller === got.replaces) s.caller = keep;
@@ -51,17 +62,17 @@ export async function talk(s: CallSession, a: Leg, b: Leg, opts: { bridged?: boo
 
 // Waits while two legs talk: handles digit features, returns the phone that
 // flashed or a takeover, or throws Hangup when either side leaves.
-interface Takeover { leg: Leg | null; replaces: Leg }
+interface Takeover { leg: Leg | null; replaces: Leg; hold?: Promise<void> }
 
 function untilFlash(s: CallSession, x: Leg, y: Leg): Promise<Leg | Takeover> {
   return new Promise<Leg | Takeover>((resolve, reject) => {
     const typed = new Map<Leg, { digits: string; at: number }>();
     const listeners: [Leg, (e: EngineEvent) => void][] = [];
     x.talking = y.talking = true;
-    const takeover = (leg: Leg | null, replaces: Leg) => {
+    const takeover = (leg: Leg | null, replaces: Leg, hold?: Promise<void>) => {
       if (replaces !== x && replaces !== y) return false;
       done();
-      resolve({ leg, replaces });
+      resolve({ leg, replaces, ...(hold ? { hold } : {}) });
       return true;
     };
     s.takeover = takeover;

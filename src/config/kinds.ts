@@ -2,6 +2,7 @@
 // destination must lead somewhere that exists, ports belong to one owner,
 // routes name trunks that exist, IVRs pass their own validation.
 import { z } from 'zod';
+import { systemSettingsSchema } from './system-settings.js';
 import { extensionSchema, trunkSchema, screeningSchema, settingsSchema, mailboxSchema } from './schemas.js';
 import { inboundRouteSchema } from '../routing/inbound.js';
 import { outboundRouteSchema } from '../routing/outbound.js';
@@ -15,6 +16,7 @@ import { spanSchema } from './span-schema.js';
 
 export const KIND_SCHEMAS = {
   settings: settingsSchema,
+  system: systemSettingsSchema,
   extension: extensionSchema,
   trunk: trunkSchema,
   screening: screeningSchema,

@@ -1,6 +1,9 @@
 // Customer import and export as CSV. Import is two steps: preview parses and
 // validates every row and lists each problem with its row and field; commit
-// does the same and then writes all rows in one transaction, or none.
+// does the same and then writes all rows in one transaction, or none. The
+// *WithProgress variants do the same work in slices, giving the event loop
+// back between them and reporting rows done of rows in all, so a large file
+// shows a progress bar and calls go on while it is checked and written.
 import { parseCsv, formatCsv, type CsvLimits } from './csv.js';
 import { customerInput, CrmError, type Customers, type CustomerInput, type ListQuery } from './customers.js';
 
@@ -20,7 +23,27 @@ const HEADERS: Record<string, Field> = {
 type Field = 'name' | 'company' | 'address' | 'phones' | 'tags' | 'owner' | 'note';
 const MAX_ERRORS = 500;
 
+export type Progress = (p: { phase: 'checking' | 'writing' | 'reading'; done: number; total: number }) => void;
+const SLICE = 250;
+const breathe = () => new Promise<void>((r) => setImmediate(r));
+
 export function previewImport(customers: Customers, csv: string, limits?: Partial<CsvLimits>): ImportPreview {
+  const steps = previewSteps(customers, csv, limits);
+  for (;;) { const r = steps.next(); if (r.done) return r.value; }
+}
+
+export async function previewImportWithProgress(customers: Customers, csv: string, progress: Progress, limits?: Partial<CsvLimits>): Promise<ImportPreview> {
+  const steps = previewSteps(customers, csv, limits);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    progress({ phase: 'checking', ...r.value });
+    await breathe();
+  }
+}
+
+// Checks the file, yielding rows checked of rows in all every SLICE rows.
+function* previewSteps(customers: Customers, csv: string, limits?: Partial<CsvLimits>): Generator<{ done: number; total: number }, ImportPreview> {
   const { records, problems } = parseCsv(csv, limits);
   const errors: ImportProblem[] = problems.map((p) => ({ row: p.row, path: '(row)', message: p.message }));
   const out: ImportPreview = { total: 0, valid: 0, invalid: 0, errors, rows: [] };
@@ -40,7 +63,10 @@ export function previewImport(customers: Customers, csv: string, limits?: Partia
     }
     return owners.get(name);
   };
-  for (const rec of records.slice(1)) {
+  const body = records.slice(1);
+  let seen = 0;
+  for (const rec of body) {
+    if (++seen % SLICE === 0) yield { done: seen, total: body.length };
     if (rec.fields.every((f) => f.trim() === '')) continue;   // blank line
     out.total++;
     const v: Partial<Record<Field, string>> = {};
@@ -92,6 +118,52 @@ export function commitImport(customers: Customers, csv: string, by: string): { i
     }
   })();
   return { imported: p.rows.length };
+}
+
+// As commitImport, written in slices with progress. All or none still: the
+// rows are checked first, and should writing fail part way the customers
+// already written by this import are deleted again.
+export async function commitImportWithProgress(customers: Customers, csv: string, by: string, progress: Progress): Promise<{ imported: number }> {
+  const p = await previewImportWithProgress(customers, csv, progress);
+  if (p.errors.length) throw new CrmError('validation_failed', `${p.invalid || 'the file has'} ${p.invalid ? 'rows have problems' : 'problems'}; nothing was imported`, p.errors);
+  if (!p.rows.length) throw new CrmError('validation_failed', 'the file has no customer rows', [{ row: 2, path: '(file)', message: 'no rows after the header' }]);
+  const store = customers.store;
+  store.flush();
+  const created: number[] = [];
+  const total = p.rows.length;
+  try {
+    for (let i = 0; i < total; i += SLICE) {
+      store.db.transaction(() => {
+        for (const r of p.rows.slice(i, i + SLICE)) {
+          const c = customers.create(r.customer, by);
+          created.push(c.id);
+          if (r.note) customers.addNote(c.id, r.note, by);
+        }
+      })();
+      progress({ phase: 'writing', done: Math.min(i + SLICE, total), total });
+      await breathe();
+    }
+  } catch (e) {
+    store.db.transaction(() => { for (const id of created) store.stmt('DELETE FROM customers WHERE id = ?').run(id); })();
+    throw e;
+  }
+  return { imported: total };
+}
+
+export async function exportCsvWithProgress(customers: Customers, q: Omit<ListQuery, 'limit' | 'offset'>, progress: Progress): Promise<{ csv: string; count: number }> {
+  const first = customers.list({ ...q, limit: SLICE, offset: 0 });
+  const total = first.total;
+  const rows: unknown[][] = [];
+  let page = first.items;
+  for (let offset = 0; page.length; ) {
+    for (const c of page) rows.push([c.name, c.company, c.address, c.phones.map((p) => p.number).join(';'), c.tags.join(';'), c.owner?.username ?? '', c.createdAt]);
+    offset += page.length;
+    progress({ phase: 'reading', done: rows.length, total });
+    if (offset >= total) break;
+    await breathe();
+    page = customers.list({ ...q, limit: SLICE, offset }).items;
+  }
+  return { csv: formatCsv([EXPORT_HEADER, ...rows]), count: rows.length };
 }
 
 export const EXPORT_HEADER = ['name', 'company', 'address', 'phones', 'tags', 'owner', 'created_at'];

@@ -71,9 +71,10 @@ export class CdrRepo {
     return r ? fromRow(r) : undefined;
   }
 
-  list(opts: { since?: string; until?: string; caller?: string; limit?: number; offset?: number } = {}): Cdr[] {
+  list(opts: { since?: string; until?: string; caller?: string; agent?: string; limit?: number; offset?: number } = {}): Cdr[] {
     const where: string[] = [];
     const args: unknown[] = [];
+    if (opts.agent !== undefined) { where.push('agent = ?'); args.push(opts.agent); }
     if (opts.since) { where.push('started_at >= ?'); args.push(opts.since); }
     if (opts.until) { where.push('started_at < ?'); args.push(opts.until); }
     if (opts.caller) { where.push('caller = ?'); args.push(opts.caller); }

@@ -12,17 +12,25 @@ export interface RecordingRow {
   endedAt: string | null;
   durationMs: number | null;
   status: 'recording' | 'finished' | 'interrupted';
+  deletedAt: string | null;      // the retention rule removed the file
 }
 
 export class RecordingRepo {
   constructor(private store: Store) {}
 
-  // Returns the row id synchronously (the insert is committed with the batch).
-  start(r: { journey: string; path: string; channel: number; stereo: boolean; at?: Date }): void {
-    this.store.write(() => {
-      this.store.stmt('INSERT INTO recordings (journey, path, channel, stereo, started_at) VALUES (?, ?, ?, ?, ?)')
-        .run(r.journey, r.path, r.channel, r.stereo ? 1 : 0, (r.at ?? new Date()).toISOString());
-    });
+  // Returns the row id synchronously (the insert is committed with the
+  // batch). That id is a recording's one public id: the CDR, the journal,
+  // the API, exports and GET /api/recordings/<id>.wav all use it; the
+  // engine's own recording number restarts with the engine and stays inside
+  // the call (and the journal's engineRecordingId).
+  start(r: { journey: string; path: string; channel: number; stereo: boolean; at?: Date }): number {
+    return this.store.write(() => Number(this.store.stmt('INSERT INTO recordings (journey, path, channel, stereo, started_at) VALUES (?, ?, ?, ?, ?)')
+      .run(r.journey, r.path, r.channel, r.stereo ? 1 : 0, (r.at ?? new Date()).toISOString()).lastInsertRowid)) ?? 0;
+  }
+
+  get(id: number): RecordingRow | undefined {
+    const r = this.store.stmt('SELECT * FROM recordings WHERE id = ?').get(id) as Record<string, unknown> | undefined;
+    return r ? fromRow(r) : undefined;
   }
 
   finish(path: string, durationMs: number, status: 'finished' | 'interrupted' = 'finished'): void {
@@ -46,5 +54,6 @@ function fromRow(r: Record<string, unknown>): RecordingRow {
     id: r.id as number, journey: r.journey as string, path: r.path as string, channel: (r.channel as number | null) ?? null,
     stereo: r.stereo === 1, startedAt: r.started_at as string, endedAt: (r.ended_at as string | null) ?? null,
     durationMs: (r.duration_ms as number | null) ?? null, status: r.status as RecordingRow['status'],
+    deletedAt: (r.deleted_at as string | null) ?? null,
   };
 }

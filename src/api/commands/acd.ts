@@ -3,12 +3,15 @@
 // hang-up, and reports for any period computed in a worker thread.
 import { z } from 'zod';
 import { command, ANY_ROLE, SUPERVISORS, type CommandRegistry, type CommandContext } from '../registry.js';
-import { notFound, internal, conflict, validationFailed } from '../errors.js';
+import { notFound, internal, conflict, validationFailed, permissionRequired } from '../errors.js';
 import { AcdError } from '../../acd/acd.js';
 import { monitorByPhone } from '../../acd/phone-codes.js';
 import { clickToDial } from '../../acd/click-to-dial.js';
 import { runAcdReport, GROUP_BY, AcdReportError } from '../../reports/acd-report.js';
 import { toCsv } from '../../cli/report.js';
+import { WrapUps, TAG, WRAPUP_TAGS } from '../../acd/wrapups.js';
+import { publicRecording } from './calls.js';
+import { callScope, statusFor } from '../agent-scope.js';
 
 const agentId = z.string().regex(/^[0-9]{2,8}$/, 'an agent number is 2 to 8 digits');
 const reason = z.string().regex(/^[a-z][a-z0-9_-]{0,30}$/, 'a reason code is lower-case letters, digits, _ or -');
@@ -34,9 +37,9 @@ const FIELD_OF: Record<string, string | undefined> = { bad_time: undefined, bad_
 
 export function acdCommands(r: CommandRegistry): void {
   r.add(command({
-    name: 'acd/status/get', summary: 'Queues (waiting, longest wait, agents by state, today\'s figures) and agents (state, time in state, calls, talk and pause time)', access: ANY_ROLE, kind: 'read',
+    name: 'acd/status/get', summary: 'Queues (waiting, longest wait, agents by state, today\'s figures) and agents (state, time in state, calls, talk and pause time); an agent sees whom only their own phone rings with or talks to', access: ANY_ROLE, kind: 'read',
     input: z.object({}).strict(),
-    handler: (_i, ctx) => acdOf(ctx).status(),
+    handler: (_i, ctx) => statusFor(acdOf(ctx).status(), callScope(ctx.deps, ctx.actor)),
   }));
 
   r.add(command({
@@ -172,6 +175,60 @@ export function acdCommands(r: CommandRegistry): void {
         throw e;
       }
       return {};
+    },
+  }));
+
+  r.add(command({
+    name: 'acd/me/hold', summary: 'Put the signed-in agent\'s caller on hold: the caller hears music on hold, the agent\'s phone stays off-hook and silent', access: ANY_ROLE, kind: 'write',
+    input: z.object({}).strict(),
+    async handler(_i, ctx) {
+      const id = mine(ctx);
+      try { await acdOf(ctx).acd.holdCall(id, `user:${ctx.actor!.name}`); } catch (e) { if (e instanceof AcdError) throw conflict(e.message); throw e; }
+      ctx.audit.target = `agent ${id}`;
+      return { held: true };
+    },
+  }));
+
+  r.add(command({
+    name: 'acd/me/unhold', summary: 'Take the held caller back: the music stops and the two talk again', access: ANY_ROLE, kind: 'write',
+    input: z.object({}).strict(),
+    async handler(_i, ctx) {
+      const id = mine(ctx);
+      try { await acdOf(ctx).acd.resumeCall(id); } catch (e) { if (e instanceof AcdError) throw conflict(e.message); throw e; }
+      ctx.audit.target = `agent ${id}`;
+      return { held: false };
+    },
+  }));
+
+  r.add(command({
+    name: 'acd/me/wrapup', summary: 'Wrap-up of one of the signed-in agent\'s calls: a note and disposition tags, saved on the call (tags on its CDR); the note also goes to the customer\'s history when the caller is a known customer. Saving again replaces it', access: ANY_ROLE, kind: 'write',
+    input: z.object({
+      journey: z.string().min(1).max(80),
+      note: z.string().max(2000, 'a note is at most 2000 characters').default(''),
+      tags: z.array(z.string().regex(TAG, 'a tag is lower-case letters, digits, _ or -, up to 31 characters')).max(10, 'at most 10 tags').default([]),
+    }).strict().refine((i) => i.note.trim() !== '' || i.tags.length > 0, { message: 'write a note or choose a tag', path: ['note'] }),
+    target: (i) => `call ${i.journey}`,
+    handler(i, ctx) {
+      const id = mine(ctx);
+      const cdr = ctx.deps.store.cdr.get(i.journey);
+      if (!cdr) throw notFound(`call ${i.journey}`);
+      if (cdr.agent !== id) throw permissionRequired(`call ${i.journey} is not one agent ${id} took`);
+      return new WrapUps(ctx.deps.store, ctx.deps.customers).save(i.journey, { note: i.note, tags: i.tags, agent: id, author: ctx.actor!.name });
+    },
+  }));
+
+  r.add(command({
+    name: 'acd/me/history', summary: 'The signed-in agent\'s own calls, newest first, each with its recordings (ids and URLs to play) and wrap-up; the disposition tags offered', access: ANY_ROLE, kind: 'read',
+    input: z.object({ limit: z.number().int().min(1).max(200).default(30), offset: z.number().int().min(0).default(0) }).strict(),
+    handler(i, ctx) {
+      const id = mine(ctx);
+      const store = ctx.deps.store;
+      const calls = store.cdr.list({ agent: id, limit: i.limit, offset: i.offset });
+      const wraps = new WrapUps(store, ctx.deps.customers).forJourneys(calls.map((c) => c.journey));
+      return {
+        agent: id, tags: WRAPUP_TAGS,
+        calls: calls.map((cdr) => ({ cdr, recordings: store.recordings.forJourney(cdr.journey).filter((r) => !r.deletedAt).map(publicRecording), wrapup: wraps.get(cdr.journey) ?? null })),
+      };
     },
   }));
 

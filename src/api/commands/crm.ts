@@ -3,10 +3,27 @@
 import { z } from 'zod';
 import { command, ANY_ROLE, SUPERVISORS, type CommandRegistry } from '../registry.js';
 import { customerInput, SORTS } from '../../crm/customers.js';
-import { previewImport, commitImport, exportCsv } from '../../crm/customer-csv.js';
+import { previewImportWithProgress, commitImportWithProgress, exportCsvWithProgress } from '../../crm/customer-csv.js';
+import { JOB_ID } from '../jobs.js';
+import type { HistoryItem } from '../../crm/customers.js';
+import { callScope, inScope, type CallScope } from '../agent-scope.js';
+import { publicRecording } from './calls.js';
+
+// Contact history as a role may see it: every call stays listed (the screen
+// pop needs what happened before), but an agent gets the recordings of their
+// own calls only; recordings carry their public id and URL, never a path.
+function visible(items: HistoryItem[], scope: CallScope) {
+  return items.map((h) => {
+    if (h.type !== 'call') return h;
+    const mine = inScope(scope, h.call);
+    return { ...h, call: mine ? h.call : { ...h.call, recordings: [] }, recordings: mine ? h.recordings.map(publicRecording) : [] };
+  });
+}
 
 const id = z.object({ id: z.number().int().positive() }).strict();
 const CSV_BYTES = 16 << 20;
+// A name the client gives its job, to pick its progress events (topic progress) out.
+const job = z.string().regex(JOB_ID, 'letters, digits, _ or -, up to 40').optional().describe('progress on the progress topic under this id');
 const filters = {
   q: z.string().max(100).optional().describe('substring of name, company or a number'),
   tag: z.string().max(40).optional(),
@@ -52,13 +69,16 @@ export function crmCommands(r: CommandRegistry): void {
   r.add(command({
     name: 'crm/customer/history', summary: 'Contact history: every call to or from the customer\'s numbers (with recordings) and every note, newest first', access: ANY_ROLE, kind: 'read',
     input: id.extend({ limit: z.number().int().min(1).max(500).default(100) }).strict(),
-    handler: (i, ctx) => ctx.deps.customers.history(i.id, i.limit),
+    handler: (i, ctx) => visible(ctx.deps.customers.history(i.id, i.limit), callScope(ctx.deps, ctx.actor)),
   }));
 
   r.add(command({
     name: 'crm/customer/lookup', summary: 'Screen pop: the customer with this number and recent history, or where an unknown number is from', access: ANY_ROLE, kind: 'read',
     input: z.object({ number: z.string().max(64) }).strict(),
-    handler: (i, ctx) => ctx.deps.customers.customerByNumber(i.number),
+    handler(i, ctx) {
+      const l = ctx.deps.customers.customerByNumber(i.number);
+      return { ...l, history: visible(l.history, callScope(ctx.deps, ctx.actor)) };
+    },
   }));
 
   r.add(command({
@@ -75,21 +95,21 @@ export function crmCommands(r: CommandRegistry): void {
   }));
 
   r.add(command({
-    name: 'crm/import/preview', summary: 'Parse and check a CSV of customers; every problem with its row and field; nothing is written', access: SUPERVISORS, kind: 'read',
-    input: z.object({ csv: z.string().max(CSV_BYTES) }).strict(),
+    name: 'crm/import/preview', summary: 'Parse and check a CSV of customers; every problem with its row and field; nothing is written. Rows checked of all on the progress topic', access: SUPERVISORS, kind: 'read',
+    input: z.object({ csv: z.string().max(CSV_BYTES), job }).strict(),
     maxBodyBytes: CSV_BYTES + 4096,
-    handler: (i, ctx) => {
-      const p = previewImport(ctx.deps.customers, i.csv);
+    async handler(i, ctx) {
+      const p = await ctx.deps.jobs.run('crm-preview', ctx.actor!.name, i.job, (report) => previewImportWithProgress(ctx.deps.customers, i.csv, report));
       return { ...p, rows: p.rows.slice(0, 100) };
     },
   }));
 
   r.add(command({
-    name: 'crm/import/commit', summary: 'Import a CSV of customers in one transaction: every row, or none when any row has a problem', access: SUPERVISORS, kind: 'write',
-    input: z.object({ csv: z.string().max(CSV_BYTES) }).strict(),
+    name: 'crm/import/commit', summary: 'Import a CSV of customers: every row, or none when any row has a problem. Rows checked, then rows written, of all on the progress topic', access: SUPERVISORS, kind: 'write',
+    input: z.object({ csv: z.string().max(CSV_BYTES), job }).strict(),
     maxBodyBytes: CSV_BYTES + 4096,
-    handler(i, ctx) {
-      const res = commitImport(ctx.deps.customers, i.csv, ctx.actor!.name);
+    async handler(i, ctx) {
+      const res = await ctx.deps.jobs.run('crm-import', ctx.actor!.name, i.job, (report) => commitImportWithProgress(ctx.deps.customers, i.csv, ctx.actor!.name, report));
       ctx.audit.target = 'customers';
       ctx.audit.summary = `imported ${res.imported} customers from CSV`;
       return res;
@@ -97,8 +117,11 @@ export function crmCommands(r: CommandRegistry): void {
   }));
 
   r.add(command({
-    name: 'crm/export/csv', summary: 'Customers as CSV (cells that look like formulas are written as text)', access: SUPERVISORS, kind: 'read',
-    input: z.object({ q: filters.q, tag: filters.tag, ownerId: filters.ownerId, sort: filters.sort, order: filters.order }).strict(),
-    handler: (i, ctx) => ({ filename: `customers-${new Date().toISOString().slice(0, 10)}.csv`, ...exportCsv(ctx.deps.customers, i) }),
+    name: 'crm/export/csv', summary: 'Customers as CSV (cells that look like formulas are written as text); rows read of all on the progress topic', access: SUPERVISORS, kind: 'read',
+    input: z.object({ q: filters.q, tag: filters.tag, ownerId: filters.ownerId, sort: filters.sort, order: filters.order, job }).strict(),
+    async handler({ job: id, ...q }, ctx) {
+      const out = await ctx.deps.jobs.run('crm-export', ctx.actor!.name, id, (report) => exportCsvWithProgress(ctx.deps.customers, q, report));
+      return { filename: `customers-${new Date().toISOString().slice(0, 10)}.csv`, ...out };
+    },
   }));
 }

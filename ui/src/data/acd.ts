@@ -1,6 +1,7 @@
 // Queues and agents: the live status (pushed on the acd topic), and a
 // supervisor's agent commands.
 import { type Connection, liveCollection } from './api.js';
+import type { Cdr, Recording, WrapUp } from './calls.js';
 
 export type AgentState = 'logged-out' | 'ready' | 'reserved' | 'on-call' | 'wrap-up' | 'paused';
 export interface QueueStatus {
@@ -9,7 +10,7 @@ export interface QueueStatus {
   asaSec: number | null; ahtSec: number | null; longestWaitSec: number;
 }
 // Whom the agent's phone is ringing with or talking to (line data: text only).
-export interface Party { journey: string; caller: string; callerName: string; queue: string; phase: 'ringing' | 'talking' }
+export interface Party { journey: string; caller: string; callerName: string; queue: string; phase: 'ringing' | 'talking'; held?: boolean }
 export interface AgentStatus {
   id: string; name: string; user: string | null; ext: string; state: AgentState; reason: string | null; sinceSec: number | null; party: Party | null;
   calls: number; talkSec: number; loginSec: number; pauseSec: number; pauseSecByReason: Record<string, number>;
@@ -72,3 +73,29 @@ export interface ReportQuery { from: string; to: string; groupBy: GroupBy; tz: s
 
 export const runReport = (conn: Connection, q: ReportQuery) => conn.request<AcdReport>('acd/report/run', q);
 export const runReportCsv = (conn: Connection, q: ReportQuery) => conn.request<{ csv: string }>('acd/report/run', { ...q, format: 'csv' });
+
+// The agent's call from the panel. An analog phone is answered by lifting it,
+// so there is no answer command: the console tells the agent to pick up.
+export const holdMe = (conn: Connection) => conn.request<{ held: boolean }>('acd/me/hold');
+export const unholdMe = (conn: Connection) => conn.request<{ held: boolean }>('acd/me/unhold');
+export const hangupMe = (conn: Connection) => conn.request('acd/me/hangup');
+export const transferMe = (conn: Connection, to: { ext: string } | { queue: string }) => conn.request('acd/me/transfer', to);
+// The box rings the agent's phone first, then dials `number` (outside-line prefix included).
+export const dialMe = (conn: Connection, number: string) => conn.request<{ journey: string }>('acd/me/dial', { number });
+
+// Wrap-up of one of the agent's calls: a note and disposition tags.
+export const saveWrapUp = (conn: Connection, journey: string, note: string, tags: string[]) => conn.request<WrapUp>('acd/me/wrapup', { journey, note, tags });
+export interface MyCall { cdr: Cdr; recordings: Recording[]; wrapup: WrapUp | null }
+export interface MyHistory { agent: string; tags: string[]; calls: MyCall[] }
+export const fetchMyHistory = (conn: Connection, limit = 30) => conn.request<MyHistory>('acd/me/history', { limit });
+
+// My calls now and after every call event (one fetch per 300 ms at most); again after a reconnect.
+export function subscribeMyHistory(conn: Connection, onHistory: (h: MyHistory) => void, onError?: (e: unknown) => void, limit = 30): () => void {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let stopped = false;
+  const refetch = () => { fetchMyHistory(conn, limit).then((h) => { if (!stopped) onHistory(h); }, (e) => { if (!stopped) onError?.(e); }); };
+  const unsub = conn.subscribe('calls', () => { if (!timer) timer = setTimeout(() => { timer = null; refetch(); }, 300); });
+  const off = conn.onReconnect(refetch);
+  refetch();
+  return () => { stopped = true; unsub(); off(); if (timer) clearTimeout(timer); };
+}

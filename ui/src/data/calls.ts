@@ -26,7 +26,12 @@ export function subscribeCalls(conn: Connection, onCalls: (c: Cdr[]) => void, op
   return () => { stopped = true; unsub(); off(); if (timer) clearTimeout(timer); };
 }
 
-export interface Recording { id: number; journey: string; durationMs: number | null; status: 'recording' | 'finished' | 'interrupted'; startedAt: string }
-export const fetchCall = (conn: Connection, journey: string) => conn.request<{ cdr: Cdr; recordings: Recording[] }>('calls/cdr/get', { journey });
+// A recording's id is its one public id: the CDR's `recordings` lists it and
+// GET /api/recordings/<id>.wav serves it.
+export interface Recording { id: number; journey: string; durationMs: number | null; status: 'recording' | 'finished' | 'interrupted'; startedAt: string; deleted?: boolean; url: string }
+export interface WrapUp { journey: string; agent: string | null; author: string; note: string; tags: string[]; customerId: number | null; createdAt: string; updatedAt: string }
+export const fetchCall = (conn: Connection, journey: string) => conn.request<{ cdr: Cdr; recordings: Recording[]; wrapup: WrapUp | null }>('calls/cdr/get', { journey });
 // Where the box serves a recording's audio (session cookie; byte ranges for seeking).
 export const recordingUrl = (id: number) => `/api/recordings/${id}.wav`;
+// Call records as CSV (supervisors); the recordings column holds the same ids.
+export const exportCalls = (conn: Connection, q: { since?: string; until?: string } = {}) => conn.request<{ filename: string; rows: number; csv: string }>('calls/cdr/export', q);

@@ -1,10 +1,10 @@
 // Customers: the screen pop (a number looked up) and a new customer.
 import type { Connection } from './api.js';
-import type { Cdr } from './calls.js';
+import type { Cdr, Recording } from './calls.js';
 
 export interface Phone { number: string; norm: string; label: string }
 export interface Customer { id: number; name: string; company: string; address: string; phones: Phone[]; tags: string[] }
-export type HistoryItem = { type: 'call'; at: string; call: Cdr } | { type: 'note'; at: string; note: { body: string; author: string; createdAt: string } };
+export type HistoryItem = { type: 'call'; at: string; call: Cdr; recordings?: Recording[] } | { type: 'note'; at: string; note: { body: string; author: string; createdAt: string } };
 export type Region =
   | { type: 'mobile'; prefix: string; carrier: string; carrierZh: string }
   | { type: 'fixed'; areaCode: string; city: string | null; cityZh?: string; province?: string; provinceZh?: string }

@@ -1,14 +1,18 @@
 // Recorded calls (the recent calls whose CDR lists recordings), refreshed on
 // call events; choosing one loads its recordings (calls/cdr/get) into <audio>
 // players fed by GET /api/recordings/<id>.wav, which answers byte ranges so
-// the player can seek. Caller ID and names are line data: text bindings only.
+// the player can seek. The ids are the recordings' one public id: the same in
+// the CDR, this player's URL and the call-record CSV exported here (its
+// recordings and recordingUrls columns). Caller ID and names are line data:
+// text bindings only.
 import { LitElement, html, css, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { LangMixin } from '../lang-mixin.js';
 import { t, duration, clock } from '../i18n.js';
 import { shared } from '../styles.js';
 import { connection } from '../data/api.js';
-import { subscribeCalls, fetchCall, recordingUrl, type Cdr, type Recording } from '../data/calls.js';
+import { subscribeCalls, fetchCall, recordingUrl, exportCalls, type Cdr, type Recording } from '../data/calls.js';
+import { saveAs } from '../data/system.js';
 
 @customElement('recordings-panel')
 export class RecordingsPanel extends LangMixin(LitElement) {
@@ -45,6 +49,13 @@ export class RecordingsPanel extends LangMixin(LitElement) {
     }
   }
 
+  private async exportCsv(): Promise<void> {
+    try {
+      const r = await exportCalls(connection());
+      saveAs(r.filename, r.csv, 'text/csv');
+    } catch (e) { this.error = e instanceof Error ? e.message : String(e); }
+  }
+
   private player() {
     if (!this.selected) return nothing;
     return html`<section class="card" id="player">
@@ -60,6 +71,7 @@ export class RecordingsPanel extends LangMixin(LitElement) {
     if (!calls) return html`<p class="muted">${t('loading')}</p>`;
     if (!calls.length) return html`<p class="muted" id="no-recordings">${t('noRecordings')}</p>`;
     return html`
+      <p><button id="export-calls" @click=${this.exportCsv}>${t('rec.exportCsv')}</button></p>
       ${this.player()}
       <table id="recorded-calls">
         <thead><tr><th>${t('time')}</th><th>${t('caller')}</th><th>${t('callerName')}</th><th>${t('queue')}</th><th>${t('agent')}</th><th class="num">${t('talk')}</th><th></th></tr></thead>

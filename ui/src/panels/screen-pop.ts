@@ -1,7 +1,10 @@
 // The screen pop for one caller: the customer record with its contact
 // history, or for an unknown number a new-customer form holding the number and
 // where it is from. The caller's number and name are line data: text bindings
-// (and input values) only.
+// (and input values) only. Each number of a known customer (and an unknown
+// caller's number) has a call button: it fires `dial-number` for the console
+// to click-to-dial (the box rings the agent's phone, then dials). Recordings
+// in the history play in the browser (an agent gets their own calls' only).
 import { LitElement, html, css, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LangMixin } from '../lang-mixin.js';
@@ -35,14 +38,26 @@ export class ScreenPop extends LangMixin(LitElement) {
 
   // The call being popped; a new journey looks the caller up again.
   @property({ attribute: false }) party: Party | null = null;
+  // The agent is free to dial (not in a call).
+  @property({ attribute: false }) canDial = false;
+  @state() private playing: number | null = null;
   @state() private lookup: Lookup | null = null;
   @state() private error = '';
   @state() private formError: ApiError | null = null;
   @state() private saved = false;
   private lookedUpFor = '';
 
-  override willUpdate(): void {
+  // The call's phase (ringing, talking, ended): when it moves on, the
+  // history is fetched again so the call just finished shows as it ended.
+  @property() phase = '';
+
+  override willUpdate(changed: Map<string, unknown>): void {
     const p = this.party;
+    if (p && p.journey === this.lookedUpFor && changed.has('phase') && changed.get('phase') !== undefined) {
+      const journey = p.journey;
+      lookupNumber(connection(), p.caller).then((l) => { if (this.lookedUpFor === journey) this.lookup = l; }, () => {});
+      return;
+    }
     if (!p || p.journey === this.lookedUpFor) return;
     this.lookedUpFor = p.journey;
     this.lookup = null;
@@ -82,8 +97,17 @@ export class ScreenPop extends LangMixin(LitElement) {
   private historyItem(h: HistoryItem) {
     if (h.type === 'note') return html`<li class="note"><span class="muted">${clock(h.at)}</span> ${h.note.author}: ${h.note.body}</li>`;
     const c = h.call;
-    return html`<li class="call"><span class="muted">${new Date(c.startedAt).toLocaleDateString()} ${clock(c.startedAt)}</span>
-      ${tOr(`dir.${c.direction}`, c.direction)} · ${tOr(`disp.${c.disposition}`, c.disposition)} · ${duration(c.talkS)}${c.agent ? html` · ${t('agent')} ${c.agent}` : nothing}</li>`;
+    const recs = (h.recordings ?? []).filter((r) => !r.deleted);
+    return html`<li class="call" data-journey=${c.journey}><span class="muted">${new Date(c.startedAt).toLocaleDateString()} ${clock(c.startedAt)}</span>
+      ${tOr(`dir.${c.direction}`, c.direction)} · ${tOr(`disp.${c.disposition}`, c.disposition)} · ${duration(c.talkS)}${c.agent ? html` · ${t('agent')} ${c.agent}` : nothing}
+      ${recs.map((r) => this.playing === r.id
+        ? html`<div><audio controls autoplay preload="metadata" data-recording=${r.id} src=${r.url}></audio></div>`
+        : html` <button data-action="play" data-recording=${r.id} @click=${() => { this.playing = r.id; }}>▶ ${t('play')}</button>`)}</li>`;
+  }
+
+  private dialButton(number: string) {
+    return html`<button class="dial" data-number=${number} ?disabled=${!this.canDial} title=${t('agent.dial')}
+      @click=${(e: Event) => { e.preventDefault(); this.dispatchEvent(new CustomEvent<string>('dial-number', { detail: number, bubbles: true, composed: true })); }}>☎ ${t('agent.dial')}</button>`;
   }
 
   override render() {
@@ -100,7 +124,7 @@ export class ScreenPop extends LangMixin(LitElement) {
         <h3>${t('knownCustomer')}: <span class="customer-name">${c.name}</span></h3>
         ${c.company ? html`<div>${t('company')}: ${c.company}</div>` : nothing}
         ${c.address ? html`<div>${t('address')}: ${c.address}</div>` : nothing}
-        <div>${c.phones.map((ph) => html`<span class="number">${ph.number}</span> `)}</div>
+        <div id="customer-phones">${c.phones.map((ph) => html`<div class="phone"><span class="number">${ph.number}</span> ${ph.label ? html`<span class="muted">${ph.label}</span> ` : nothing}${this.dialButton(ph.number)}</div>`)}</div>
         <div>${c.tags.map((tag) => html`<span class="state">${tag}</span> `)}</div>
         ${l.otherMatches ? html`<p class="muted">${t('otherMatches', { n: l.otherMatches })}</p>` : nothing}
         ${this.saved ? html`<p class="muted" id="saved">${t('saved')}</p>` : nothing}
@@ -110,6 +134,7 @@ export class ScreenPop extends LangMixin(LitElement) {
       <h3>${t('newCustomer')}</h3>
       <div class="muted" id="region">${t('region')}: ${regionText(l.region) || '–'}</div>
       <label>${t('caller')}</label><input name="number" .value=${p.caller}>${this.fieldError('phones')}
+      ${/^[+0-9]{3,}$/.test(p.caller) ? html`<div>${this.dialButton(p.caller)}</div>` : nothing}
       <label>${t('name')}</label><input name="name" .value=${p.callerName}>${this.fieldError('name')}
       <label>${t('company')}</label><input name="company">${this.fieldError('company')}
       <label>${t('address')}</label><input name="address">${this.fieldError('address')}

@@ -1,14 +1,25 @@
-// System (admins): backups with a progress bar while one is made, download
-// links and delete; a backup file uploaded to restore, its verification
-// result, and the notice of a restore waiting for the next start. File names
-// and messages are shown as text only.
+// System (admins), in four sections: backups with a progress bar while one
+// is made (left at 100 % when done), download links and delete, the backup
+// policy (keep the last N, the automatic daily backup and its hour), a backup
+// file uploaded to restore, its verification result and the notice of a
+// restore waiting for the next start; network and time (system-network.ts);
+// the supervisor's recent logs (system-logs.ts); customer CSV import and
+// export with progress (customer-csv.ts). File names and messages are shown
+// as text only.
 import { LitElement, html, css, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { LangMixin } from '../lang-mixin.js';
 import { t } from '../i18n.js';
 import { shared } from '../styles.js';
 import { connection, ApiError } from '../data/api.js';
-import { fetchBackups, createBackup, deleteBackup, fetchRestoreStatus, cancelRestore, uploadRestore, type Backup, type BackupProgress, type PendingRestore } from '../data/system.js';
+import { fetchBackups, createBackup, deleteBackup, fetchRestoreStatus, cancelRestore, uploadRestore, fetchBackupPolicy, saveBackupPolicy, type Backup, type BackupProgress, type PendingRestore, type BackupPolicy } from '../data/system.js';
+import './system-network.js';
+import './system-logs.js';
+import './customer-csv.js';
+
+type Section = 'backups' | 'network' | 'logs' | 'customers';
+const SECTIONS: Section[] = ['backups', 'network', 'logs', 'customers'];
+const SECTION_TITLE = { backups: 'system.backups', network: 'sys.network', logs: 'sys.logs', customers: 'sys.customers' } as const;
 
 const size = (n: number) => (n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`);
 
@@ -19,7 +30,16 @@ export class SystemPanel extends LangMixin(LitElement) {
     .notice { background: #fef3c7; border-color: #f59e0b; }
     .ok { color: #065f46; }
     .row { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; }
+    nav.sections { display: flex; gap: 4px; margin-bottom: 8px; border-bottom: 1px solid #e3e6ec; }
+    nav.sections button { border: none; border-bottom: 2px solid transparent; border-radius: 0; background: none; }
+    nav.sections button.active { border-bottom-color: #2563eb; color: #1e40af; font-weight: 600; }
+    input[type=number] { width: 64px; }
   `];
+
+  @state() private section: Section = 'backups';
+  @state() private policy: (BackupPolicy & { lastAutomatic: string | null }) | null = null;
+  @state() private policyError: ApiError | null = null;
+  @state() private policySaved = '';
 
   @state() private backups: Backup[] | null = null;
   @state() private progress: BackupProgress | null = null;
@@ -37,9 +57,10 @@ export class SystemPanel extends LangMixin(LitElement) {
 
   private async refresh(): Promise<void> {
     try {
-      const [b, r] = await Promise.all([fetchBackups(connection()), fetchRestoreStatus(connection())]);
+      const [b, r, p] = await Promise.all([fetchBackups(connection()), fetchRestoreStatus(connection()), fetchBackupPolicy(connection())]);
       this.backups = b.backups;
       this.pending = r.pending;
+      this.policy = p;
       if (b.progress && b.progress.phase !== 'done' && b.progress.phase !== 'failed') this.progress = b.progress;
     } catch (e) { this.error = (e as Error).message; }
   }
@@ -86,15 +107,53 @@ export class SystemPanel extends LangMixin(LitElement) {
     try { await cancelRestore(connection()); this.pending = null; this.uploadResult = ''; } catch (e) { this.error = (e as Error).message; }
   }
 
+  private async savePolicy(e: Event): Promise<void> {
+    e.preventDefault();
+    const p = this.policy;
+    if (!p) return;
+    this.policyError = null;
+    this.policySaved = '';
+    try {
+      const r = await saveBackupPolicy(connection(), { keepLast: p.keepLast, daily: p.daily, hour: p.hour });
+      this.policySaved = r.pruned.length ? `${t('sys.saved')} · −${r.pruned.length}` : t('sys.saved');
+      await this.refresh();
+    } catch (err) { this.policyError = err instanceof ApiError ? err : new ApiError({ id: 'internal', message: String(err) }); }
+  }
+
+  private policyForm() {
+    const p = this.policy;
+    if (!p) return nothing;
+    const set = (patch: Partial<BackupPolicy>) => { this.policy = { ...p, ...patch }; this.policySaved = ''; };
+    const err = (path: string) => { const m = this.policyError?.field(path); return m ? html`<span class="error" data-field-error=${path}>${m}</span>` : nothing; };
+    return html`<form class="card" id="backup-policy" @submit=${this.savePolicy}>
+      <h2>${t('sys.retention')}</h2>
+      <div class="row"><label>${t('sys.keepLast')} <input type="number" id="keep-last" min="1" max="100" .value=${String(p.keepLast)}
+        @input=${(e: Event) => set({ keepLast: Number((e.target as HTMLInputElement).value) })}></label> ${err('keepLast')}</div>
+      <div class="row"><label><input type="checkbox" id="daily" .checked=${p.daily} @change=${(e: Event) => set({ daily: (e.target as HTMLInputElement).checked })}> ${t('sys.daily')}</label>
+        <label>${t('sys.hour')} <input type="number" id="daily-hour" min="0" max="23" .value=${String(p.hour)} ?disabled=${!p.daily}
+          @input=${(e: Event) => set({ hour: Number((e.target as HTMLInputElement).value) })}></label> ${err('hour')}</div>
+      ${p.lastAutomatic ? html`<p class="muted">${t('sys.lastAuto')}: ${new Date(p.lastAutomatic).toLocaleString()}</p>` : nothing}
+      <p><button class="primary" id="policy-save">${t('sys.save')}</button> ${this.policySaved ? html`<span class="ok" id="policy-saved">${this.policySaved}</span>` : nothing}</p>
+    </form>`;
+  }
+
   private bar() {
     const p = this.progress;
-    if (!p || (!this.busy && p.phase === 'done')) return nothing;
+    if (!p) return nothing;
     const pct = p.phase === 'database' ? (p.total ? Math.round((p.done / p.total) * 90) : 0) : p.phase === 'done' ? 100 : 95;
-    return html`<div id="backup-progress" class="row"><progress max="100" value=${pct}></progress>
+    return html`<div id="backup-progress" class="row" data-phase=${p.phase}><progress max="100" value=${pct}></progress>
       <span class="muted">${t(`system.phase.${p.phase}`)} ${p.phase === 'database' ? `${p.done}/${p.total}` : ''}</span></div>`;
   }
 
   override render() {
+    return html`<nav class="sections">${SECTIONS.map((x) => html`<button data-section=${x} class=${this.section === x ? 'active' : ''} @click=${() => { this.section = x; }}>${t(SECTION_TITLE[x])}</button>`)}</nav>
+      ${this.section === 'network' ? html`<system-network></system-network>`
+        : this.section === 'logs' ? html`<system-logs></system-logs>`
+        : this.section === 'customers' ? html`<customer-csv></customer-csv>`
+        : this.backupSection()}`;
+  }
+
+  private backupSection() {
     const pending = this.pending;
     return html`
       ${pending ? html`<section class="card notice" id="pending-restore">
@@ -123,7 +182,8 @@ export class SystemPanel extends LangMixin(LitElement) {
         ${this.uploading ? html`<span class="muted">${t('system.verifying')}</span>` : nothing}
         ${this.uploadResult ? html`<p class="ok" id="restore-result">${this.uploadResult}</p>` : nothing}
         ${this.uploadError ? html`<p class="error" id="restore-error">${t('system.refused')} ${this.uploadError}</p>` : nothing}
-      </section>`;
+      </section>
+      ${this.policyForm()}`;
   }
 }
 
