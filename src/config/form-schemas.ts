@@ -30,6 +30,8 @@ const ID_FIELD: Record<ConfigKind, string | null> = {
   agent: 'id',
   // E1 span settings are edited on the E1 page, beside the span's live state.
   span: 'span',
+  // Network, time and backup policy: the System page's one document.
+  system: null,
 };
 
 // Converted once: the schemas are constants of the build.
@@ -39,7 +41,7 @@ export function collectionSchemas(): CollectionSchema[] {
   cache ??= (Object.keys(KIND_SCHEMAS) as ConfigKind[]).map((kind) => ({
     kind,
     idField: ID_FIELD[kind],
-    ...(kind === 'settings' ? { singleton: 'main' } : {}),
+    ...(kind === 'settings' || kind === 'system' ? { singleton: 'main' } : {}),
     applies: 'hot' as const,
     schema: toJsonSchema(KIND_SCHEMAS[kind]),
   }));
