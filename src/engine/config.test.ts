@@ -23,6 +23,15 @@ test('an E1 card gives bearer channels and its D-channel', () => {
   assert.ok(kinds.has('e1'), [...kinds].join());
 });
 
+test('an E1 span dahdi_cfg set up as CAS is MFC/R2; one with a D-channel is SS7 bearers plus the link', () => {
+  const r2 = dahdiOptionsFromInventory(inv('te122-r2')).channels!;
+  assert.ok(r2.length >= 30 && r2.every((c) => c.kind === 'e1-r2'), [...new Set(r2.map((c) => c.kind))].join());
+  assert.not.ok(r2.some((c) => c.channo === 16), 'timeslot 16 carries the CAS bits, no channel');
+  const ss7 = dahdiOptionsFromInventory(inv('te122')).channels!;
+  assert.equal(ss7.filter((c) => c.kind === 'dchan').map((c) => c.channo), [16]);
+  assert.is(ss7.filter((c) => c.kind === 'e1').length, 30);
+});
+
 test('no DAHDI, or DAHDI without channels, is a clear error', () => {
   assert.throws(() => dahdiOptionsFromInventory(inv('empty')), /DAHDI is not loaded/);
   assert.throws(() => dahdiOptionsFromInventory(inv('no-such-tree')), /DAHDI is not loaded/);

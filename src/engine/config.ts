@@ -17,8 +17,10 @@ export function simOptionsFromProfile(profile: BoardProfile, speed: number): Nat
 }
 
 // The dahdi driver's channel list from what the kernel reports: every channel
-// of every span we drive (FXO, FXS, E1 bearer, D-channel). Clear errors when
-// DAHDI is not loaded or has no channels.
+// of every span we drive (FXO, FXS, E1 bearer, D-channel). An E1 timeslot that
+// dahdi_cfg set up as CAS is MFC/R2 (its line signals are CAS bits); a clear
+// one is a bearer whose signalling is the span's D-channel (SS7). Clear errors
+// when DAHDI is not loaded or has no channels.
 export function dahdiOptionsFromInventory(inv: Inventory, devroot = '/dev/dahdi', zone = 'cn'): NativeEngineOptions {
   if (!inv.dahdiLoaded) throw new Error(`DAHDI is not loaded: no ${path.join(inv.root, 'proc/dahdi')} or sysfs devices (load the card's driver module, then run dahdi_cfg)`);
   const errors = inv.problems.filter((p) => p.level === 'error');
@@ -26,7 +28,7 @@ export function dahdiOptionsFromInventory(inv: Inventory, devroot = '/dev/dahdi'
   const channels: { channo: number; kind: string }[] = [];
   for (const span of inv.spans) {
     for (const c of span.channels) {
-      const kind = ({ FXO: 'fxo', FXS: 'fxs', E1: 'e1', DCHAN: 'dchan' } as Record<string, string>)[c.kind];
+      const kind = c.kind === 'E1' && c.signalling === 'CAS' ? 'e1-r2' : ({ FXO: 'fxo', FXS: 'fxs', E1: 'e1', DCHAN: 'dchan' } as Record<string, string>)[c.kind];
       if (kind) channels.push({ channo: c.channo, kind });
     }
   }
