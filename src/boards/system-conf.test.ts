@@ -59,12 +59,14 @@ test('per-span overrides: SS7 without crc4, clock from nowhere, a second zone lo
   assert.not.ok(out.includes('echocanceller'), out);
 });
 
-test('sim-demo profile: 4 FXO, 8 FXS, E1 with dchan at timeslot 16 (channel 28)', () => {
+test('sim-demo profile: 4 FXO, 8 FXS, two E1s with dchan at timeslot 16 (channels 28 and 59)', () => {
   assert.is(generateSystemConf(spansFromProfile(profileById(profiles, 'sim-demo'))), conf(
     '', '# Span 1: SIM/1 "Simulated demo office span 1"', 'fxsks=1-4', 'echocanceller=oslec,1-4',
     '', '# Span 2: SIM/2 "Simulated demo office span 2"', 'fxoks=5-12', 'echocanceller=oslec,5-12',
     '', '# Span 3: SIM/3 "Simulated demo office span 3"',
-    'span=3,1,0,ccs,hdb3,crc4', 'bchan=13-27,29-43', 'dchan=28', 'alaw=13-27,29-43', 'echocanceller=oslec,13-27,29-43'));
+    'span=3,1,0,ccs,hdb3,crc4', 'bchan=13-27,29-43', 'dchan=28', 'alaw=13-27,29-43', 'echocanceller=oslec,13-27,29-43',
+    '', '# Span 4: SIM/4 "Simulated demo office span 4"',
+    'span=4,2,0,ccs,hdb3,crc4', 'bchan=44-58,60-74', 'dchan=59', 'alaw=44-58,60-74', 'echocanceller=oslec,44-58,60-74'));
 });
 
 test('a modular profile needs the module kinds before it can be configured', () => {

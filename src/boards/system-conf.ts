@@ -244,3 +244,15 @@ export function spansFromProfile(profile: BoardProfile, opts: ProfileLayoutOptio
     };
   });
 }
+
+/** The E1 part of system.conf from the panel's span settings (configuration
+ * kind `span`): signalling (R2 is CAS framing, SS7 CCS with the link on
+ * timeslot 16), CRC-4, line code, and the clock: a span set to take its
+ * timing from the line gets the next priority, an internal one 0 (never). */
+export function e1SettingsFromSpanDocs(docs: readonly { span: number; signalling: 'r2' | 'ss7'; crc4: boolean; lineCode: 'hdb3' | 'ami'; clock: 'line' | 'internal' }[]): Record<number, Partial<E1Settings>> {
+  const out: Record<number, Partial<E1Settings>> = {};
+  for (const d of docs) {
+    out[d.span] = { signalling: d.signalling, crc4: d.crc4, coding: d.lineCode, ...(d.clock === 'internal' ? { timing: 0 } : {}) };
+  }
+  return out;
+}

@@ -130,6 +130,17 @@ test('the E1 API shows the SS7 span, its link and CICs, and blocks a circuit by 
   await farUnblocked;
 });
 
+test('system.conf for a real box follows the span settings: R2 as CAS with timeslot 16 for the bits, SS7 as CCS with the link; an internal clock never gives timing', async () => {
+  let { text } = await api('e1/system-conf/get', {});
+  assert.ok(text.includes('\nspan=3,1,0,cas,hdb3,crc4\ncas=13-27,29-43:1111\nalaw=13-27,29-43\n'), text);
+  assert.ok(text.includes('\nspan=4,2,0,ccs,hdb3,crc4\nbchan=44-58,60-74\ndchan=59\nalaw=44-58,60-74\n'), text);
+  const doc = (await api('config/doc/get', { kind: 'span', id: '4' })).doc;
+  await api('config/doc/put', { kind: 'span', id: '4', doc: { ...doc, clock: 'internal', crc4: false, lineCode: 'ami' } });
+  ({ text } = await api('e1/system-conf/get', {}));
+  assert.ok(text.includes('\nspan=4,0,0,ccs,ami\n'), text);
+  await api('config/doc/put', { kind: 'span', id: '4', doc });
+});
+
 test('bad SS7 span settings are refused with the field named; saved ones apply to the running link at once (a wrong link code keeps it down, the right one brings it back)', async () => {
   const bad = await admin.call('config/doc/put', { kind: 'span', id: '4', doc: { span: 4, signalling: 'ss7', ss7: { variant: 'china', opc: '10-20-300', dpc: '10-20-31' } } });
   assert.is(bad.status, 400);

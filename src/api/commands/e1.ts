@@ -3,11 +3,12 @@
 // and unblocking a circuit (audited), a span reset, and the signalling trace
 // of a call (journaled as R2Trace or Ss7Trace when its circuit went idle).
 import { z } from 'zod';
-import { command, SUPERVISORS, type CommandRegistry, type CommandContext } from '../registry.js';
+import { command, SUPERVISORS, ADMINS, type CommandRegistry, type CommandContext } from '../registry.js';
 import { notFound, internal, conflict, validationFailed } from '../errors.js';
 import { EngineError } from '../../telephony/engine-client.js';
 import type { ChannelInfo, ChannelState } from '../../telephony/protocol.js';
 import { ALARMS } from '../../engine/verbs.js';
+import { generateSystemConf, e1SettingsFromSpanDocs, SystemConfError, type ConfSpan } from '../../boards/system-conf.js';
 
 export type CircuitState = 'idle' | 'in-call' | 'blocked-local' | 'blocked-remote' | 'alarm';
 
@@ -162,6 +163,49 @@ export function e1Commands(r: CommandRegistry): void {
         if (await engine.request('setR2', c.chan, {}).then(() => true, () => false)) reset.push(c.chan);
       }
       return { span: i.span, unblocked, reset, inCall: busy };
+    },
+  }));
+
+  r.add(command({
+    name: 'e1/system-conf/get', summary: 'The DAHDI system.conf for the channels the engine drives and the saved span settings (signalling, CRC-4, line code, clock): what the appliance writes to /etc/dahdi/system.conf and applies with dahdi_cfg when the engine restarts', access: ADMINS, kind: 'read',
+    input: z.object({}).strict(),
+    async handler(_i, ctx) {
+      const st = await engineState(ctx);
+      const KIND: Record<string, ConfSpan['channels'][number]['kind']> = { fxo: 'FXO', fxs: 'FXS', e1: 'E1', 'e1-r2': 'E1', dchan: 'DCHAN', none: 'none' };
+      const bySpan = new Map<number, ConfSpan>();
+      for (const c of st.channels) {
+        let sp = bySpan.get(c.span);
+        if (!sp) { sp = { span: c.span, type: 'unknown', channels: [] }; bySpan.set(c.span, sp); }
+        sp.channels.push({ channo: c.chan, chanpos: c.chanpos, kind: KIND[c.kind] ?? 'none' });
+        if (c.kind === 'fxo' || c.kind === 'fxs') sp.type = 'analog';
+        else if (c.kind === 'e1' || c.kind === 'e1-r2' || c.kind === 'dchan') sp.type = 'e1';
+      }
+      const spans = [...bySpan.values()];
+      // A CAS span's timeslot 16 is no channel of ours: the generator still counts 31.
+      for (const sp of spans) {
+        if (sp.type !== 'e1') continue;
+        for (let pos = 1; pos <= 31; pos++) {
+          if (!sp.channels.some((c) => c.chanpos === pos)) sp.channels.push({ channo: sp.channels[0]!.channo - sp.channels[0]!.chanpos + pos, chanpos: pos, kind: 'none' });
+        }
+        sp.channels.sort((a, b) => a.chanpos - b.chanpos);
+        // A span without settings keeps what its board runs.
+        if (!ctx.deps.config.doc('span', String(sp.span))) {
+          const r2 = st.channels.some((c) => c.span === sp.span && c.kind === 'e1-r2');
+          (sp as ConfSpan & { boardSignalling?: string }).boardSignalling = r2 ? 'r2' : 'ss7';
+        }
+      }
+      const settings = e1SettingsFromSpanDocs(ctx.deps.config.list('span'));
+      for (const sp of spans as (ConfSpan & { boardSignalling?: 'r2' | 'ss7' })[]) if (sp.boardSignalling) settings[sp.span] = { signalling: sp.boardSignalling };
+      // D-channels the board fixes apply only to CCS spans: a span switched to R2 loses its link.
+      for (const sp of spans) {
+        if (settings[sp.span]?.signalling === 'r2') for (const c of sp.channels) if (c.kind === 'DCHAN') c.kind = 'E1';
+      }
+      try {
+        return { text: generateSystemConf(spans, { zone: ctx.deps.config.settings.zone, spans: settings }) };
+      } catch (e) {
+        if (e instanceof SystemConfError) throw validationFailed(e.problems.map((p) => ({ path: 'span', message: p })));
+        throw e;
+      }
     },
   }));
 
