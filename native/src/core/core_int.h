@@ -140,6 +140,9 @@ typedef struct chan {
   int ss7_dchan;
   int cic;
   int ss7_incoming;              /* the bearer's current call came in */
+  /* A call dialled while the link was down waits for it (until the deadline). */
+  int64_t ss7_wait_until;
+  char ss7_wait_called[33], ss7_wait_calling[33];
 } chan_t;
 
 enum { PRERING_NONE = 0, PRERING_WAIT, PRERING_SPILL, PRERING_GAP };

@@ -18,6 +18,8 @@
 
 #define FCS_LEN 2
 #define FRAMES_PER_TICK 64
+/* A call dialled while the link is down waits this long for it to realign. */
+#define LINK_WAIT_MS 15000
 
 static chan_t *bearer_of(hl_engine_t *e, chan_t *d, int cic) {
   int ts = cic - d->ss7_base;
@@ -44,7 +46,7 @@ static int generic_state(const hl_ss7_t *s, int cic) {
 }
 
 static void sync_state(hl_engine_t *e, chan_t *d, chan_t *b) {
-  int st = generic_state(d->ss7, b->cic);
+  int st = b->ss7_wait_until ? HL_ST_DIALING : generic_state(d->ss7, b->cic);
   if (st != b->st) chan_set_state(e, b, st);
   b->hook = st != HL_ST_IDLE && st != HL_ST_BLOCKED;
 }
@@ -282,6 +284,29 @@ void sig_ss7_close(chan_t *d) {
   d->ss7_ready = 0;
 }
 
+/* Calls waiting for the link: sent once it is up, failed at their deadline. */
+static void waiting_calls(hl_engine_t *e, chan_t *d) {
+  int up = hl_ss7_is_up(d->ss7);
+  for (int ts = 1; ts <= 31; ts++) {
+    chan_t *b = d->ss7_ts_chan[ts] ? chan_get(e, d->ss7_ts_chan[ts]) : NULL;
+    if (!b || !b->ss7_wait_until) continue;
+    if (up) {
+      b->ss7_wait_until = 0;
+      int rc = hl_ss7_call(d->ss7, b->cic, b->ss7_wait_called, b->ss7_wait_calling, HL_SS7_NAI_NATIONAL, 0, HL_SS7_CAT_ORDINARY);
+      if (rc != 0) {
+        dial_failed(e, b, rc == -EACCES ? "circuit-blocked" : "failed", 0);
+        chan_reset_media(e, b, "hangup");
+      }
+      sync_state(e, d, b);
+    } else if (e->now >= b->ss7_wait_until) {
+      b->ss7_wait_until = 0;
+      dial_failed(e, b, "link-down", 0);
+      chan_reset_media(e, b, "hangup");
+      sync_state(e, d, b);
+    }
+  }
+}
+
 /* Once per tick on a D-channel: frames in, then the stack's timers and output. */
 void sig_ss7_tick(hl_engine_t *e, chan_t *d) {
   if (!d->ss7) return;
@@ -293,7 +318,10 @@ void sig_ss7_tick(hl_engine_t *e, chan_t *d) {
     if (n <= FCS_LEN) { d->ss7_bad_frames++; continue; }
     hl_ss7_rx_frame(d->ss7, buf, n - FCS_LEN);
   }
-  if (d->ss7_ready) hl_ss7_tick(d->ss7, e->now);
+  if (d->ss7_ready) {
+    hl_ss7_tick(d->ss7, e->now);
+    waiting_calls(e, d);
+  }
 }
 
 /* A board event on a D-channel: bad frames are counted; span alarms reach the link. */
@@ -448,7 +476,22 @@ int sig_ss7_command(hl_engine_t *e, chan_t *c, const hl_cmd_t *cmd) {
   switch (cmd->op) {
   case HL_OP_DIAL: {
     /* s1 the called number, s2 the caller's, i3 an R2-style category (ordinary unless 5: payphone-like operator lines are not ours) */
+    if (c->ss7_wait_until) { chan_wrong_state(e, c, cmd, "dial out on"); return 1; }
     rc = hl_ss7_call(d->ss7, c->cic, cmd->s1, cmd->s2, HL_SS7_NAI_NATIONAL, 0, HL_SS7_CAT_ORDINARY);
+    if (rc == -ENOLINK && d->ss7->started && !d->ss7->alarm) {
+      /* The link is realigning: the call waits for it (DialWaiting), then goes out or fails. */
+      if (strspn(cmd->s1, "0123456789") != strlen(cmd->s1) || !cmd->s1[0] || strlen(cmd->s1) > 32 ||
+          strspn(cmd->s2, "0123456789") != strlen(cmd->s2) || strlen(cmd->s2) > 32) { refuse(e, cmd, c, d, -EINVAL, "dial out on"); return 1; }
+      c->ss7_wait_until = e->now + LINK_WAIT_MS;
+      snprintf(c->ss7_wait_called, sizeof c->ss7_wait_called, "%s", cmd->s1);
+      snprintf(c->ss7_wait_calling, sizeof c->ss7_wait_calling, "%s", cmd->s2);
+      c->ss7_incoming = 0;
+      ev_begin(e, &w, buf, "DialWaiting", c->info->channo);
+      hl_jw_str(&w, "reason", "link-down");
+      hl_jw_int(&w, "maxMs", LINK_WAIT_MS);
+      ev_push(e, &w);
+      break;
+    }
     if (rc != 0) { refuse(e, cmd, c, d, rc, "dial out on"); return 1; }
     c->ss7_incoming = 0;
     break;
@@ -483,6 +526,13 @@ int sig_ss7_command(hl_engine_t *e, chan_t *c, const hl_cmd_t *cmd) {
     break;
   }
   case HL_OP_HANGUP:
+    if (c->ss7_wait_until) {
+      /* A call still waiting for the link: nothing went out, nothing to release. */
+      c->ss7_wait_until = 0;
+      hung_up(e, c, "near", HL_SS7_CAUSE_NORMAL, "normal");
+      chan_reset_media(e, c, "hangup");
+      break;
+    }
     if (c->st == HL_ST_IDLE || c->st == HL_ST_BLOCKED || c->st == HL_ST_HUNGUP) { chan_wrong_state(e, c, cmd, "hang up"); return 1; }
     rc = hl_ss7_release(d->ss7, c->cic, HL_SS7_CAUSE_NORMAL);
     if (rc != 0 && rc != -ENOLINK) { refuse(e, cmd, c, d, rc, "hang up"); return 1; }
