@@ -251,7 +251,8 @@ int sig_r2_command(hl_engine_t *e, chan_t *c, const hl_cmd_t *cmd) {
     if (cmd->s1[0]) {
       const hl_r2_variant_t *v = hl_r2_variant_find(cmd->s1);
       if (!v) { ev_error(e, cmd, "bad_variant", "unknown R2 variant"); return 1; }
-      if (hl_r2_set_variant(r, v) != 0) { chan_wrong_state(e, c, cmd, "change the R2 variant of"); return 1; }
+      /* the same variant again is no change: the other knobs still apply during a call */
+      if (v != r->v && hl_r2_set_variant(r, v) != 0) { chan_wrong_state(e, c, cmd, "change the R2 variant of"); return 1; }
     }
     if (cmd->i1 >= 0) r->max_dnis = cmd->i1;
     if (cmd->i2 >= 0) r->ani_mode = cmd->i2;
