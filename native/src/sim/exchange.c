@@ -68,9 +68,12 @@ static void x_event(void *user, int ev, const hl_r2_t *r) {
     x_emit(s, c, "SimR2Failed", r, 0, "reason", r->reason);
     break;
   case HL_R2_EV_METERED: {
-    char n[12];
-    snprintf(n, sizeof n, "%d", r->meter_count);
-    x_emit(s, c, "SimMeteringPulse", r, 0, "count", n);
+    char buf[HL_EVENT_JSON];
+    hl_jw_t w;
+    hl_jw_begin(&w, buf, sizeof buf, "SimMeteringPulse", s->now, c->info->channo);
+    hl_jw_int(&w, "count", r->meter_count);
+    hl_jw_end(&w);
+    sim_emit(s, buf);
     break;
   }
   case HL_R2_EV_IDLE:
