@@ -218,13 +218,14 @@ class Engine : public Napi::ObjectWrap<Engine> {
     return DrainBatch(info.Env());
   }
 
-  // submit({op, chan, chan2, id, i1..i4, f1, f2, s1, s2})
+  // submit({op, chan, chan2, id, i1..i6, f1, f2, s1, s2})
   static void FillCmd(const Napi::Object& o, hl_cmd_t* c) {
     memset(c, 0, sizeof *c);
     auto num = [&](const char* k) { return o.Has(k) ? o.Get(k).ToNumber().Int32Value() : 0; };
     auto flt = [&](const char* k) { return o.Has(k) ? o.Get(k).ToNumber().FloatValue() : 0.0f; };
     c->op = num("op"); c->chan = num("chan"); c->chan2 = num("chan2"); c->id = num("id");
     c->i1 = num("i1"); c->i2 = num("i2"); c->i3 = num("i3"); c->i4 = num("i4");
+    c->i5 = num("i5"); c->i6 = num("i6");
     c->f1 = flt("f1"); c->f2 = flt("f2");
     if (o.Has("s1")) snprintf(c->s1, sizeof c->s1, "%s", o.Get("s1").ToString().Utf8Value().c_str());
     if (o.Has("s2")) snprintf(c->s2, sizeof c->s2, "%s", o.Get("s2").ToString().Utf8Value().c_str());
@@ -450,7 +451,7 @@ Napi::Object InitAll(Napi::Env env, Napi::Object exports) {
     "dial", "flash", "ring", "stopRing", "sendDtmf", "setLine", "learnCadence", "setMwi", "simCall", "simHangup",
     "simOffhook", "simOnhook", "simDial", "simFlash", "simAnswer", "simOutcome", "simTalk", "simListen", "simImpair",
     "simAlarm", "simAutoAnswer", "timer", "cancelTimer", "callWaiting", "simPhone", "accept", "reject", "setR2", "simR2",
-    "block", "unblock", "simBlock", "setSs7", "ss7Reset", "simSs7"};
+    "block", "unblock", "simBlock", "setSs7", "ss7Reset", "simSs7", "meter"};
   static_assert(sizeof(names) / sizeof(names[0]) == HL_OP_COUNT, "op names match enum hl_op");
   for (int i = 0; i < HL_OP_COUNT; i++) ops.Set(names[i], i);
   exports.Set("ops", ops);

@@ -278,6 +278,200 @@ static void test_blocking(const char *variant) {
   span_free(&sp);
 }
 
+/* Skip category: the backward never sends the category request. Neither
+ * variant can ask ANI without it, so the call goes from DNIS to group B; the
+ * forward, never asked, still gives its category in group II. Both roles: the
+ * box as backward (incoming) and as forward (outgoing to an exchange that skips). */
+static void test_skip_category(const char *variant) {
+  for (int box_back = 1; box_back >= 0; box_back--) {
+    span_t sp;
+    span_init(&sp, variant);
+    side_t *back = box_back ? &sp.a : &sp.b, *fwd = box_back ? &sp.b : &sp.a;
+    back->r.opts = HL_R2_OPT_SKIP_CATEGORY;
+    back->r.max_dnis = 4;
+    CHECK(hl_r2_call(&fwd->r, "8001", "13800138000", 3) == 0, "%s skip: call placed", variant);
+    CHECK(run_until(&sp, back, HL_R2_EV_OFFERED, 20000) >= 0, "%s skip (%s backward): offered", variant, back->name);
+    CHECK(!strcmp(back->dnis, "8001") && back->ani[0] == 0, "%s skip: DNIS 8001 and no ANI, got '%s' '%s'", variant, back->dnis, back->ani);
+    CHECK(back->category == 3, "%s skip: the category still comes in group II (3), got %d", variant, back->category);
+    CHECK(!back->r.cat_asked, "%s skip: the category was never asked", variant);
+    int cat_req = 0;
+    for (int i = 0; i < back->r.tr_n && i < HL_R2_TRACE; i++)
+      if (!back->r.tr[i].rx && back->r.tr[i].kind == HL_R2_TR_A && back->r.tr[i].val == back->r.v->a_category &&
+          back->r.v->a_category != back->r.v->a_next_dnis) cat_req++;
+    CHECK(cat_req == 0, "%s skip: no A-%d in the trace (%d)", variant, back->r.v->a_category, cat_req);
+    CHECK(hl_r2_accept(&back->r, 1) == 0, "%s skip: accepted", variant);
+    CHECK(run_until(&sp, fwd, HL_R2_EV_ACCEPTED, 2000) >= 0, "%s skip: the forward copes and hears the accept", variant);
+    hl_r2_hangup(&fwd->r);
+    run(&sp, 500);
+    CHECK(sp.a.r.state == HL_R2_ST_IDLE && sp.b.r.state == HL_R2_ST_IDLE, "%s skip: idle", variant);
+    span_free(&sp);
+  }
+}
+
+/* Immediate accept: group B goes as soon as the address is in, with no
+ * decision from the owner (and no auto-accept delay). */
+static void test_immediate_accept(const char *variant) {
+  for (int box_back = 1; box_back >= 0; box_back--) {
+    span_t sp;
+    span_init(&sp, variant);
+    side_t *back = box_back ? &sp.a : &sp.b, *fwd = box_back ? &sp.b : &sp.a;
+    back->r.opts = HL_R2_OPT_IMMEDIATE_ACCEPT;
+    back->r.accept_ms = 0;
+    back->r.max_dnis = 4;
+    CHECK(hl_r2_call(&fwd->r, "8001", "1234", 1) == 0, "%s immediate: call placed", variant);
+    CHECK(run_until(&sp, back, HL_R2_EV_OFFERED, 20000) >= 0, "%s immediate: offered", variant);
+    int t = run_until(&sp, fwd, HL_R2_EV_ACCEPTED, 2000);
+    CHECK(t >= 0 && t < 500, "%s immediate (%s backward): the forward hears group B accept within 500 ms (%d)", variant, back->name, t);
+    CHECK(has(back, HL_R2_EV_ACCEPTED) && back->r.state == HL_R2_ST_ACCEPTED, "%s immediate: accepted without a command (%s)", variant,
+          hl_r2_state_name(back->r.state));
+    CHECK(fwd->charge == 1, "%s immediate: with charge", variant);
+    CHECK(hl_r2_answer(&back->r) == 0 && run_until(&sp, fwd, HL_R2_EV_ANSWERED, 1000) >= 0, "%s immediate: answered later", variant);
+    hl_r2_hangup(&fwd->r);
+    run(&sp, 500);
+    CHECK(sp.a.r.state == HL_R2_ST_IDLE && sp.b.r.state == HL_R2_ST_IDLE, "%s immediate: idle", variant);
+    span_free(&sp);
+  }
+}
+
+static int count(const side_t *s, int ev) { int n = 0; for (int i = 0; i < s->nev; i++) n += s->evs[i] == ev; return n; }
+
+/* Double answer: answer, clear-back, answer again on the backward's line; the
+ * forward reports one answer, no hangup and no metering pulse; a real
+ * clear-back afterwards still ends the call. */
+static void test_double_answer(const char *variant) {
+  for (int box_back = 1; box_back >= 0; box_back--) {
+    span_t sp;
+    span_init(&sp, variant);
+    side_t *back = box_back ? &sp.a : &sp.b, *fwd = box_back ? &sp.b : &sp.a;
+    const hl_r2_variant_t *v = sp.a.r.v;
+    back->r.opts = HL_R2_OPT_DOUBLE_ANSWER;
+    back->r.max_dnis = 4;
+    hl_r2_call(&fwd->r, "8001", "1234", 1);
+    CHECK(run_until(&sp, back, HL_R2_EV_OFFERED, 20000) >= 0, "%s double: offered", variant);
+    CHECK(hl_r2_answer(&back->r) == 0, "%s double: answered", variant);
+    CHECK(run_until(&sp, fwd, HL_R2_EV_ANSWERED, 2000) >= 0, "%s double: the forward sees the answer", variant);
+    int cd = v->cd;
+    run(&sp, v->dbl_hold_ms + v->dbl_clear_ms + 1000);
+    int seq[4] = { 0xC | cd, 0x4 | cd, 0xC | cd, 0x4 | cd }, at = 0;
+    for (int i = 0; i < back->nseen && at < 4; i++) if (back->seen_bits[i] == seq[at]) at++;
+    CHECK(at == 4, "%s double (%s backward): seize-ack, answer, clear-back, answer on the line", variant, back->name);
+    CHECK(back->txbits == (0x4 | cd), "%s double: the backward ends up answering (0x%X)", variant, back->txbits);
+    CHECK(fwd->r.state == HL_R2_ST_UP && !has(fwd, HL_R2_EV_FAR_CLEARED), "%s double: the forward did not take it as a hangup (%s)", variant,
+          hl_r2_state_name(fwd->r.state));
+    CHECK(count(fwd, HL_R2_EV_ANSWERED) == 1 && count(back, HL_R2_EV_ANSWERED) == 1, "%s double: one answer reported on each side", variant);
+    CHECK(fwd->r.meter_count == 0 && !has(fwd, HL_R2_EV_METERED), "%s double: not counted as a metering pulse", variant);
+    /* A clear-back that lasts is the hangup, once the threshold has passed. */
+    hl_r2_hangup(&back->r);
+    int t = run_until(&sp, fwd, HL_R2_EV_FAR_CLEARED, 2000);
+    CHECK(t >= v->clear_back_min_ms - 40 && !strcmp(fwd->reason, "clear-back"), "%s double: a lasting clear-back ends the call after %d ms (%d)", variant,
+          v->clear_back_min_ms, t);
+    run(&sp, 500);
+    CHECK(sp.a.r.state == HL_R2_ST_IDLE && sp.b.r.state == HL_R2_ST_IDLE, "%s double: idle", variant);
+    span_free(&sp);
+  }
+}
+
+/* Metering: pulses on command and at a rate from the backward; the forward
+ * counts each, reports each, and never takes one for a clear-back. */
+static void test_metering(void) {
+  for (int box_back = 1; box_back >= 0; box_back--) {
+    span_t sp;
+    span_init(&sp, "china");
+    side_t *back = box_back ? &sp.a : &sp.b, *fwd = box_back ? &sp.b : &sp.a;
+    back->r.max_dnis = 4;
+    CHECK(hl_r2_meter(&back->r, 1) == -EPERM, "meter: refused outside an answered call");
+    hl_r2_call(&fwd->r, "8001", "1234", 1);
+    run_until(&sp, back, HL_R2_EV_OFFERED, 20000);
+    hl_r2_answer(&back->r);
+    run_until(&sp, fwd, HL_R2_EV_ANSWERED, 2000);
+    CHECK(hl_r2_meter(&fwd->r, 1) == -EPERM, "meter: the forward does not send pulses");
+    CHECK(hl_r2_meter(&back->r, 3) == 0, "meter: 3 pulses queued");
+    run(&sp, 2000);
+    CHECK(fwd->r.meter_count == 3 && count(fwd, HL_R2_EV_METERED) == 3, "meter (%s backward): the forward counted 3 pulses, got %d",
+          back->name, fwd->r.meter_count);
+    CHECK(back->r.meter_count == 3, "meter: the backward sent 3, says %d", back->r.meter_count);
+    CHECK(fwd->r.state == HL_R2_ST_UP && !has(fwd, HL_R2_EV_FAR_CLEARED), "meter: pulses are not a clear-back");
+    /* A rate: one pulse a second. */
+    back->r.meter_every_ms = 1000;
+    run(&sp, 5100);
+    CHECK(fwd->r.meter_count >= 7 && fwd->r.meter_count <= 8, "meter: 4-5 more at one a second, total %d", fwd->r.meter_count);
+    back->r.meter_every_ms = 0;
+    hl_r2_hangup(&fwd->r);
+    run(&sp, 500);
+    CHECK(sp.a.r.state == HL_R2_ST_IDLE && sp.b.r.state == HL_R2_ST_IDLE, "meter: idle");
+    span_free(&sp);
+  }
+  /* A variant without metering refuses to send pulses. */
+  span_t sp;
+  span_init(&sp, "itu");
+  sp.a.r.max_dnis = 4;
+  hl_r2_call(&sp.b.r, "8001", "1234", 1);
+  run_until(&sp, &sp.a, HL_R2_EV_OFFERED, 20000);
+  hl_r2_answer(&sp.a.r);
+  run(&sp, 200);
+  CHECK(hl_r2_meter(&sp.a.r, 1) == -ENOTSUP, "meter: itu has no metering pulses");
+  hl_r2_hangup(&sp.b.r);
+  run(&sp, 500);
+  span_free(&sp);
+}
+
+/* DTMF dialing: the forward sends the DNIS by DTMF after the seize-ack; the
+ * backward with DTMF detection collects it until the inter-digit silence (or
+ * the DNIS length), offers it without ANI, accepts without group B. A
+ * detecting backward still takes an MF call, ANI included. */
+static void test_dtmf(const char *variant, int max_dnis) {
+  for (int box_back = 1; box_back >= 0; box_back--) {
+    span_t sp;
+    span_init(&sp, variant);
+    side_t *back = box_back ? &sp.a : &sp.b, *fwd = box_back ? &sp.b : &sp.a;
+    back->r.opts = HL_R2_OPT_DTMF_DETECT;
+    back->r.max_dnis = max_dnis;
+    back->r.accept_ms = 0;
+    fwd->r.opts = HL_R2_OPT_DTMF_DIAL;
+    CHECK(hl_r2_call(&fwd->r, "13907551234", "075512345678", 1) == 0, "%s dtmf: call placed", variant);
+    int t = run_until(&sp, back, HL_R2_EV_OFFERED, 20000);
+    CHECK(t >= 0, "%s dtmf (%s backward, max %d): offered (%s/%s)", variant, back->name, max_dnis,
+          hl_r2_state_name(back->r.state), hl_r2_state_name(fwd->r.state));
+    CHECK(!strcmp(back->dnis, "13907551234"), "%s dtmf: DNIS by DTMF, got '%s'", variant, back->dnis);
+    CHECK(back->ani[0] == 0 && back->category == 1, "%s dtmf: no ANI, ordinary category (%s, %d)", variant, back->ani, back->category);
+    CHECK(back->r.via_dtmf && !back->r.mf_on, "%s dtmf: the backward knows it is a DTMF call", variant);
+    int mf = 0;
+    for (int i = 0; i < back->r.tr_n && i < HL_R2_TRACE; i++) mf += back->r.tr[i].kind != HL_R2_TR_BITS;
+    CHECK(mf == 0, "%s dtmf: no MF signal either way (%d)", variant, mf);
+    /* with a known length the last digit is in before its trailing gap is out */
+    CHECK(run_until(&sp, fwd, HL_R2_EV_ACCEPTED, 500) >= 0 && fwd->r.state == HL_R2_ST_RINGING, "%s dtmf: the forward rings once its digits are out (%s)", variant,
+          hl_r2_state_name(fwd->r.state));
+    CHECK(hl_r2_answer(&back->r) == 0, "%s dtmf: answered (accepted on the way)", variant);
+    CHECK(has(back, HL_R2_EV_ACCEPTED), "%s dtmf: accepted without group B", variant);
+    CHECK(run_until(&sp, fwd, HL_R2_EV_ANSWERED, 1000) >= 0 && fwd->r.state == HL_R2_ST_UP, "%s dtmf: the forward sees the answer", variant);
+    hl_r2_hangup(&fwd->r);
+    CHECK(run_until(&sp, back, HL_R2_EV_FAR_CLEARED, 1000) >= 0, "%s dtmf: clear-forward heard", variant);
+    run(&sp, 500);
+    CHECK(sp.a.r.state == HL_R2_ST_IDLE && sp.b.r.state == HL_R2_ST_IDLE, "%s dtmf: idle", variant);
+    printf("# dtmf %s max_dnis=%d %s backward: offered after %d ms\n", variant, max_dnis, back->name, t);
+    /* A rejected DTMF call: no group B, the line goes idle and the forward hears that. */
+    sp.a.nev = sp.b.nev = 0;
+    hl_r2_call(&fwd->r, "8001", "", 1);
+    run_until(&sp, back, HL_R2_EV_OFFERED, 20000);
+    CHECK(hl_r2_reject(&back->r, "busy") == 0, "%s dtmf: rejected", variant);
+    CHECK(run_until(&sp, fwd, HL_R2_EV_FAR_CLEARED, 5000) >= 0, "%s dtmf: the forward hears the line released", variant);
+    run(&sp, 3500);
+    CHECK(sp.a.r.state == HL_R2_ST_IDLE && sp.b.r.state == HL_R2_ST_IDLE, "%s dtmf: idle after the rejection (%s, %s)", variant,
+          hl_r2_state_name(sp.a.r.state), hl_r2_state_name(sp.b.r.state));
+    /* The same detecting backward takes an MF call as MFC/R2, ANI and all. */
+    sp.a.nev = sp.b.nev = 0;
+    fwd->r.opts = 0;
+    back->r.max_dnis = 4;
+    hl_r2_call(&fwd->r, "8001", "1234", 2);
+    CHECK(run_until(&sp, back, HL_R2_EV_OFFERED, 20000) >= 0, "%s dtmf detect: an MF call offered", variant);
+    CHECK(!back->r.via_dtmf && !strcmp(back->dnis, "8001") && !strcmp(back->ani, "1234"), "%s dtmf detect: MF DNIS and ANI ('%s' '%s')", variant,
+          back->dnis, back->ani);
+    hl_r2_hangup(&fwd->r);
+    run(&sp, 500);
+    span_free(&sp);
+  }
+}
+
 int main(void) {
   test_blocking("china");
   test_blocking("itu");
@@ -297,5 +491,15 @@ int main(void) {
   test_rejected("itu", "busy");
   test_box_clears();
   test_timeouts();
+  test_skip_category("china");
+  test_skip_category("itu");
+  test_immediate_accept("china");
+  test_immediate_accept("itu");
+  test_double_answer("china");
+  test_double_answer("itu");
+  test_metering();
+  test_dtmf("china", 0);                               /* the number ends with the inter-digit silence */
+  test_dtmf("china", 11);                              /* or with its known length */
+  test_dtmf("itu", 0);
   T_DONE("test_r2");
 }

@@ -68,7 +68,10 @@ export class CallManager {
           // The span's R2 settings, else the trunk's (older configurations), else China defaults.
           const sp = this.ctx.config.doc('span', String(port.info.span))?.r2;
           const r2 = sp ?? t.r2 ?? { variant: 'china', dnisDigits: 0, askAni: 'after-dnis' };
-          const extra = sp ? { aniDigits: sp.aniDigits, autoAcceptMs: Math.min(sp.acceptAfterMs, 10000) } : {};
+          const extra = sp ? {
+            aniDigits: sp.aniDigits, autoAcceptMs: Math.min(sp.acceptAfterMs, 10000), immediateAccept: sp.immediateAccept,
+            skipCategory: sp.skipCategory, doubleAnswer: sp.doubleAnswer, dtmfDialing: sp.dtmfDialing, dtmfDetection: sp.dtmfDetection,
+          } : {};
           await this.ctx.engine.request('setR2', chan, { variant: r2.variant, dnisDigits: r2.dnisDigits, askAni: r2.askAni, ...extra }).catch((e: Error) => {
             this.ctx.log.warn('R2 settings refused', { chan, error: e.message });
           });

@@ -3,7 +3,7 @@
 // signalling type, each refused with the field named.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spanSchema, pointCodeValue, pointCodeText, cicOfTimeslot, timeslotOfCic, ss7SpanSchema } from './span-schema.js';
+import { spanSchema, pointCodeValue, pointCodeText, cicOfTimeslot, timeslotOfCic, ss7SpanSchema, r2SpanSchema } from './span-schema.js';
 
 test('point codes: numbers and dashed fields, per variant', () => {
   assert.is(pointCodeValue('2-100-1', 'itu'), (2 << 11) | (100 << 3) | 1);
@@ -39,6 +39,30 @@ test('bad span settings name the field', () => {
   assert.ok(paths({ span: 3, signalling: 'r2', ss7: { opc: 1, dpc: 2 } }).some((p) => p.startsWith('ss7: ')));
   assert.ok(paths({ span: 3, signalling: 'pri' }).some((p) => p.startsWith('signalling: ')));
   assert.ok(paths({ span: 3, signalling: 'r2', lineCode: 'b8zs' }).some((p) => p.startsWith('lineCode: ')));
+});
+
+test('an R2 span: every knob has a default, the on/off ones off, and each is described', () => {
+  const s = spanSchema.parse({ span: 3, signalling: 'r2', r2: {} });
+  assert.equal(s.r2, {
+    variant: 'china', dnisDigits: 0, askAni: 'after-dnis', aniDigits: 0, acceptAfterMs: 0,
+    immediateAccept: false, skipCategory: false, doubleAnswer: false, dtmfDialing: false, dtmfDetection: false,
+  });
+  for (const [k, f] of Object.entries(r2SpanSchema.shape)) assert.ok(f.description && f.description.length > 10, `r2.${k} has no description`);
+  const on = r2SpanSchema.parse({ immediateAccept: true, skipCategory: true, doubleAnswer: true, dtmfDialing: true, dtmfDetection: true, dnisDigits: 11, aniDigits: 12, askAni: 'first' });
+  assert.is(on.doubleAnswer, true);
+  assert.is(on.dtmfDetection, true);
+  assert.is(on.askAni, 'first');
+});
+
+test('bad R2 knobs name the field', () => {
+  const paths = (raw: unknown) => {
+    const r = spanSchema.safeParse(raw);
+    return r.success ? [] : r.error.issues.map((i) => i.path.join('.'));
+  };
+  assert.equal(paths({ span: 3, signalling: 'r2', r2: { doubleAnswer: 'yes' } }), ['r2.doubleAnswer']);
+  assert.equal(paths({ span: 3, signalling: 'r2', r2: { dtmfDialing: 1 } }), ['r2.dtmfDialing']);
+  assert.equal(paths({ span: 3, signalling: 'r2', r2: { dnisDigits: 33 } }), ['r2.dnisDigits']);
+  assert.equal(paths({ span: 3, signalling: 'r2', r2: { meterEveryMs: 1000 } }), ['r2'], 'an unknown R2 knob is refused');
 });
 
 test('CICs follow timeslots; timeslot 16 has none', () => {

@@ -43,13 +43,21 @@ export function pointCodeText(v: number, variant: Ss7Variant): string {
 
 const pointCode = z.union([z.number().int(), z.string().max(20)]);
 
+// Every R2 knob applies hot (setR2 on each timeslot); the variant waits for a
+// timeslot's call to end, DTMF dialing and detection for the next seizure.
 export const r2SpanSchema = z.object({
-  variant: z.enum(['china', 'itu']).default('china'),
-  dnisDigits: z.number().int().min(0).max(32).default(0).describe('digits of the called number to collect; 0: until the exchange ends it'),
-  askAni: z.enum(['after-dnis', 'first', 'never']).default('after-dnis').describe('when to ask the caller\'s number on incoming calls'),
-  aniDigits: z.number().int().min(0).max(32).default(0).describe('digits of the caller\'s number to collect; 0: until the exchange ends it'),
+  variant: z.enum(['china', 'itu']).default('china').describe('china: China No.1 (CD=11, A-6 asks the category, metering pulses); itu: Q.421/Q.441 (applies to each timeslot when idle)'),
+  dnisDigits: z.number().int().min(0).max(32).default(0).describe('max DNIS: digits of the called number to collect; 0: until the exchange ends it (end signal or silence)'),
+  askAni: z.enum(['after-dnis', 'first', 'never']).default('after-dnis').describe('when to ask the caller\'s number on incoming calls: after the called number, after its first digit (ANI first), or never'),
+  aniDigits: z.number().int().min(0).max(32).default(0).describe('max ANI: digits of the caller\'s number to collect; 0: until the exchange ends it'),
   acceptAfterMs: z.number().int().min(0).max(10000).default(0).describe('accept an offered call by itself after this long when the supervisor has not decided; 0: never'),
+  immediateAccept: z.boolean().default(false).describe('send group B accept (with charge) as soon as the address is in, without waiting for the supervisor; the supervisor then only answers or clears'),
+  skipCategory: z.boolean().default(false).describe('never ask the calling party\'s category; china and itu reach the caller\'s number only through that request, so no ANI either'),
+  doubleAnswer: z.boolean().default(false).describe('answer, clear back briefly, answer again (the exchange then refuses a collect call); timing is the variant\'s'),
+  dtmfDialing: z.boolean().default(false).describe('outgoing calls send the called number by DTMF after the seize acknowledgement, without MF (no caller number, no group B)'),
+  dtmfDetection: z.boolean().default(false).describe('incoming calls may send the called number by DTMF (ended by 3 s without a digit); an MF call is still taken as MFC/R2'),
 }).strict();
+export type R2SpanSettings = z.infer<typeof r2SpanSchema>;
 
 export const ss7SpanSchema = z.object({
   variant: z.enum(SS7_VARIANTS).default('china').describe('itu: 14-bit point codes; china: 24-bit point codes (YDN 038)'),

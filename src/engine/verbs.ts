@@ -13,6 +13,26 @@ export const R2_ANI = { never: 0, 'after-dnis': 1, first: 2 } as const;
 export const R2_VARIANTS = ['china', 'itu'] as const;
 export const SS7_VARIANTS = ['itu', 'china'] as const;
 export const R2_REJECT = ['busy', 'congestion', 'unallocated', 'out-of-order'] as const;
+// MFC/R2 on/off knobs, as the engine's option bits (hl/r2.h HL_R2_OPT_*).
+export const R2_OPTS = { skipCategory: 1, immediateAccept: 2, doubleAnswer: 4, dtmfDialing: 8, dtmfDetection: 16 } as const;
+type R2Opts = { [K in keyof typeof R2_OPTS]?: boolean | undefined };
+// The knobs given become i5 (their values) and i6 (which are given); the rest keep.
+export function r2OptBits(a: R2Opts): { i5: number; i6: number } {
+  let i5 = 0, i6 = 0;
+  for (const [k, bit] of Object.entries(R2_OPTS) as [keyof typeof R2_OPTS, number][]) {
+    if (a[k] === undefined) continue;
+    i6 |= bit;
+    if (a[k]) i5 |= bit;
+  }
+  return { i5, i6 };
+}
+const r2OptFields = {
+  skipCategory: z.boolean().optional(),
+  immediateAccept: z.boolean().optional(),
+  doubleAnswer: z.boolean().optional(),
+  dtmfDialing: z.boolean().optional(),
+  dtmfDetection: z.boolean().optional(),
+};
 export const ALARMS = { yellow: 4, red: 8, blue: 16, los: 1 << 8, lfa: 1 << 9 } as const;
 const TAP = { listen: 1, whisper: 2, barge: 3 } as const;
 
@@ -31,6 +51,8 @@ export interface NativeCmd {
   i2?: number;
   i3?: number;
   i4?: number;
+  i5?: number;
+  i6?: number;
   f1?: number;
   f2?: number;
   s1?: string;
@@ -122,6 +144,10 @@ export const verbs: Record<string, Verb> = {
   unblock: verb({ op: 'unblock', needsChan: true, schema: none, build: () => ({}) }),
   // MFC/R2 line settings (variant only while idle). dnisDigits 0: DNIS ends with
   // the forward's end signal or with silence; autoAcceptMs 0: wait for accept/answer.
+  // skipCategory: never ask the category (no ANI then in china/itu);
+  // immediateAccept: group B accept as soon as the address is in; doubleAnswer:
+  // answer, clear-back, answer; dtmfDialing: our calls send the DNIS by DTMF;
+  // dtmfDetection: incoming DNIS by DTMF too. Knobs left out keep their value.
   setR2: verb({
     op: 'setR2', needsChan: true,
     schema: z.object({
@@ -130,11 +156,19 @@ export const verbs: Record<string, Verb> = {
       askAni: z.enum(keys(R2_ANI)).optional(),
       aniDigits: z.number().int().min(0).max(32).optional(),
       autoAcceptMs: z.number().int().min(0).max(10000).optional(),
+      ...r2OptFields,
     }).strict(),
     build: (a) => ({
       s1: a.variant ?? '', i1: a.dnisDigits ?? -1, i2: a.askAni === undefined ? -1 : R2_ANI[a.askAni],
-      i3: a.aniDigits ?? -1, i4: a.autoAcceptMs ?? -1,
+      i3: a.aniDigits ?? -1, i4: a.autoAcceptMs ?? -1, ...r2OptBits(a),
     }),
+  }),
+  // MFC/R2, an answered incoming call: charge pulses to the caller's exchange
+  // (the variant's metering bits, briefly). The forward side reports MeteringPulse.
+  meter: verb({
+    op: 'meter', needsChan: true,
+    schema: z.object({ pulses: z.number().int().min(1).max(100).default(1) }).strict(),
+    build: (a) => ({ i1: a.pulses }),
   }),
   // SS7 link of a span, on its D-channel (timeslot 16): point codes as numbers
   // (the supervisor turns 3-8-3 / 8-8-8 notation into them), network
@@ -250,7 +284,9 @@ export const verbs: Record<string, Verb> = {
       : { s1: a.from, s2: a.name, i1: CID_STANDARDS[a.callerId], i2: CID_WHEN[a.callerIdWhen], i3: DISCONNECT[a.disconnect], i4: a.maxRings }),
   }),
   // The R2 exchange's side of a timeslot when it takes our calls: how many DNIS
-  // digits it collects (0: until silence) and when it asks for our ANI.
+  // digits it collects (0: until silence) and when it asks for our ANI; the same
+  // on/off knobs as setR2 (dtmfDialing: its calls into the box by DTMF); and
+  // meterEveryMs: a metering pulse that often while our call is answered (0: none).
   'sim.r2': verb({
     op: 'simR2', needsChan: true,
     schema: z.object({
@@ -258,8 +294,13 @@ export const verbs: Record<string, Verb> = {
       dnisDigits: z.number().int().min(0).max(32).optional(),
       askAni: z.enum(keys(R2_ANI)).optional(),
       aniDigits: z.number().int().min(0).max(32).optional(),
+      meterEveryMs: z.number().int().min(0).max(600000).optional(),
+      ...r2OptFields,
     }).strict(),
-    build: (a) => ({ s1: a.variant ?? '', i1: a.dnisDigits ?? -1, i2: a.askAni === undefined ? -1 : R2_ANI[a.askAni], i3: a.aniDigits ?? -1 }),
+    build: (a) => ({
+      s1: a.variant ?? '', i1: a.dnisDigits ?? -1, i2: a.askAni === undefined ? -1 : R2_ANI[a.askAni], i3: a.aniDigits ?? -1,
+      i4: a.meterEveryMs ?? -1, ...r2OptBits(a),
+    }),
   }),
   // The R2 exchange blocks (or unblocks) a timeslot towards us.
   'sim.block': verb({

@@ -2,6 +2,7 @@
 // exchange calls the 400 number and the DNIS picks the route (straight to the
 // service queue, day or night); a phone dials out over the E1 and the exchange
 // receives the number and our ANI, asked for after the number as in China.
+// The span's R2 knobs apply to the running timeslots when saved.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startBox, demoConfig, journalWait, farWait, ended, TUESDAY_10AM, type Box } from './harness.js';
@@ -76,6 +77,24 @@ test('an outgoing R2 call to a busy number: the exchange answers B busy, the pho
   assert.is(f.cdr(journey).disposition, 'busy');
   assert.is(box.sup.store.journal.forJourney(journey).filter((e) => e.event === 'TrunkFailed').length, 1, 'one timeslot tried: busy is the number\'s, not the line\'s');
   for (let ch = 13; ch <= 43; ch++) if (ch !== 28) await box.far.sim('outcome', ch, { outcome: 'answer' });
+});
+
+test('span R2 knobs apply at once: with DTMF detection saved, the exchange dials the 400 number by DTMF and the route by DID still finds the queue; off again, MF only', async () => {
+  const span = box.sup.ctx.config.doc('span', '3')!;
+  const put = (r2: Record<string, unknown>) => box.sup.ctx.config.put('span', '3', { ...span, r2: { ...span.r2, ...r2 } });
+  const offered = journalWait(box, (e) => e.event === 'QueueJoined', 20000);
+  put({ dtmfDetection: true, doubleAnswer: true });
+  await new Promise((r) => setTimeout(r, 500));         // the change is applied to every timeslot (setR2)
+  await box.far.sim('r2', 15, { dtmfDialing: true });
+  await box.far.sim('call', 15, { dnis: '4008001234', ani: '13912345678', category: 1 });
+  const j = (await offered).journey!;
+  assert.not.ok((await offered).data.caller, 'no ANI by DTMF');
+  const done = journalWait(box, ended(j));
+  await box.far.sim('hangup', 15);
+  await done;
+  assert.is(f.cdr(j).did, '4008001234', 'the DNIS came by DTMF');
+  put({ dtmfDetection: false, doubleAnswer: false });
+  await box.far.sim('r2', 15, { dtmfDialing: false });
 });
 
 test.run();

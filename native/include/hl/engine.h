@@ -38,6 +38,8 @@ enum hl_op {
   HL_OP_BLOCK, HL_OP_UNBLOCK, HL_OP_SIM_BLOCK,
   /* SS7: link settings and span reset on a D-channel; the sim's SS7 far end */
   HL_OP_SET_SS7, HL_OP_SS7_RESET, HL_OP_SIM_SS7,
+  /* MFC/R2: metering pulses on an answered incoming call */
+  HL_OP_METER,
   HL_OP_COUNT
 };
 
@@ -59,6 +61,7 @@ typedef struct hl_cmd {
   int chan2;
   int32_t id;          /* caller's id: playback id, recording id, ... */
   int32_t i1, i2, i3, i4;
+  int32_t i5, i6;      /* a flag set and the mask of the flags it sets (setR2, simR2) */
   float f1, f2;
   char s1[96];
   char s2[96];

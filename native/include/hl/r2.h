@@ -13,7 +13,9 @@
 /* Line signals. Their AB bits are a variant's data; C and D stay constant. */
 enum hl_r2_line {
   HL_R2_IDLE = 0, HL_R2_SEIZE, HL_R2_SEIZE_ACK, HL_R2_ANSWER, HL_R2_CLEAR_BACK,
-  HL_R2_CLEAR_FORWARD, HL_R2_BLOCKED, HL_R2_FORCED_RELEASE, HL_R2_NLINE
+  HL_R2_CLEAR_FORWARD, HL_R2_BLOCKED, HL_R2_FORCED_RELEASE,
+  HL_R2_METER,                      /* bits held for the length of a metering pulse during answer */
+  HL_R2_NLINE
 };
 
 /* MF signals are numbered 1..15 as in Q.441 (I-1..I-15, A-1..A-15, ...);
@@ -24,6 +26,9 @@ typedef struct hl_r2_variant {
   uint8_t ab[HL_R2_NLINE];          /* A and B bits of each line signal (A = 8, B = 4) */
   /* group A, backward requests during address */
   uint8_t a_next_dnis, a_next_ani, a_category, a_to_group_b, a_congestion;
+  /* the next ANI digit asked without the category first (0: the variant reaches
+   * ANI only through the category request, so skipping the category skips ANI) */
+  uint8_t a_ani_direct;
   /* group B, the backward's decision */
   uint8_t b_accept_charge, b_accept_free, b_busy, b_congestion, b_unallocated, b_out_of_order;
   /* group I, forward */
@@ -36,6 +41,17 @@ typedef struct hl_r2_variant {
   int fwd_wait_ms;                  /* forward: silent, waiting for a request or group B */
   int answer_ms;                    /* forward: accepted to answer */
   int release_ms;                   /* either: clearing to the far side's idle */
+  /* double answer and metering: both are brief excursions of the answer bits */
+  int dbl_hold_ms;                  /* backward: first answer held before the clear-back */
+  int dbl_clear_ms;                 /* backward: clear-back between the two answers */
+  int meter_pulse_ms;               /* backward: one metering pulse (0: the variant has none) */
+  int meter_max_ms;                 /* forward: an excursion up to this long is a metering pulse */
+  int clear_back_min_ms;            /* forward: an answered call's clear-back shorter than this is
+                                     * not a hangup (0: every clear-back is one at once) */
+  /* DTMF dialing (DNIS by DTMF after the seize acknowledgement, no MF) */
+  int dtmf_start_ms;                /* forward: seize-ack to the first digit */
+  int dtmf_on_ms, dtmf_off_ms;      /* forward: digit and gap */
+  int dtmf_gap_ms;                  /* backward: silence after a digit that ends the number */
 } hl_r2_variant_t;
 
 extern const hl_r2_variant_t hl_r2_variants[];
@@ -68,6 +84,7 @@ enum hl_r2_event {
   HL_R2_EV_IDLE,            /* the line is idle again after a call */
   HL_R2_EV_BLOCKED,         /* a side blocked the circuit (blk_by: "near" or "far") */
   HL_R2_EV_UNBLOCKED,       /* a side lifted its block (blk_by) */
+  HL_R2_EV_METERED,         /* forward: a metering pulse (meter_count is the call's total) */
 };
 
 /* The per-call signalling trace: a fixed ring in the state (no allocation),
@@ -85,7 +102,16 @@ typedef struct hl_r2_trace_ent {
 /* ANI request policy of the backward side. */
 enum { HL_R2_ANI_NONE = 0, HL_R2_ANI_AFTER_DNIS = 1, HL_R2_ANI_FIRST = 2 };
 /* What the backward side is collecting. */
-enum { HL_R2_X_NONE = 0, HL_R2_X_DNIS, HL_R2_X_CATEGORY, HL_R2_X_ANI, HL_R2_X_GROUP_II };
+enum { HL_R2_X_NONE = 0, HL_R2_X_DNIS, HL_R2_X_CATEGORY, HL_R2_X_ANI, HL_R2_X_GROUP_II, HL_R2_X_DTMF };
+/* Options (hl_r2_t.opts), each a knob of the span. */
+enum {
+  HL_R2_OPT_SKIP_CATEGORY = 1 << 0,  /* backward: never ask the category (ANI only where the variant can ask it directly) */
+  HL_R2_OPT_IMMEDIATE_ACCEPT = 1 << 1, /* backward: group B accept as soon as the address is in */
+  HL_R2_OPT_DOUBLE_ANSWER = 1 << 2,  /* backward: answer, brief clear-back, answer again */
+  HL_R2_OPT_DTMF_DIAL = 1 << 3,      /* forward: DNIS by DTMF, no MF (so no ANI) */
+  HL_R2_OPT_DTMF_DETECT = 1 << 4,    /* backward: DNIS by DTMF too; the first MF signal keeps MF */
+  HL_R2_OPT_ALL = (1 << 5) - 1
+};
 
 typedef struct hl_r2 hl_r2_t;
 typedef struct hl_r2_io {
@@ -102,6 +128,8 @@ struct hl_r2 {
   int max_ani;
   int ani_mode;                     /* HL_R2_ANI_* */
   int accept_ms;                    /* offered: accept with charge by itself after this (0: never) */
+  int opts;                         /* HL_R2_OPT_* */
+  int meter_every_ms;               /* backward: a metering pulse this often while answered (0: on command only) */
   /* line */
   int role, state;
   int64_t now, state_ms, due;       /* due: the state's deadline (0: none) */
@@ -126,6 +154,22 @@ struct hl_r2 {
   int dnis_end, ani_end, cat_asked, got_cat;
   int b_after;                      /* group B being sent: the state to take when the forward releases */
   int answer_after_accept;
+  /* answered call: double answer, metering */
+  int dbl_phase;                    /* backward: 1 first answer held, 2 clear-back between the answers */
+  int64_t dbl_at;                   /* its next step */
+  int meter_queue;                  /* backward: pulses still to send */
+  int meter_on;                     /* backward: a pulse is on the line */
+  int64_t meter_at;                 /* backward: the pulse ends, or the next may start */
+  int64_t meter_next;               /* backward: the periodic rate's next pulse */
+  int meter_count;                  /* pulses sent (backward) or counted (forward) in this call */
+  int64_t cb_at;                    /* forward: answered call's bits left answer then (0: they have not) */
+  int64_t cb_due;                   /* forward: the excursion is a clear-back once this passes */
+  /* DTMF dialing */
+  dtmf_rx_state_t *dtmf_rx;
+  dtmf_tx_state_t *dtmf_tx;
+  int dtmf_rx_on;                   /* backward: listening for DTMF digits */
+  int dtmf_tx_on;                   /* forward: DTMF digits being sent */
+  int via_dtmf;                     /* the call's DNIS went by DTMF */
   /* forward progress */
   int fwd_mode;                     /* HL_R2_X_DNIS or HL_R2_X_ANI: what group A asked last */
   int dnis_pos, ani_pos, cat_sent, ani_exhausted;
@@ -161,6 +205,8 @@ int hl_r2_accept(hl_r2_t *r, int charge);
 int hl_r2_reject(hl_r2_t *r, const char *reason);
 int hl_r2_answer(hl_r2_t *r);
 int hl_r2_hangup(hl_r2_t *r);
+/* Backward, answered: queue metering pulses (-EPERM otherwise, -ENOTSUP when the variant has none). */
+int hl_r2_meter(hl_r2_t *r, int pulses);
 /* Blocking: 0 blocked now (idle), 1 blocked when the current call ends. */
 int hl_r2_block(hl_r2_t *r);
 /* 0 lifted (or a pending block cancelled), -EALREADY not blocked by us. */

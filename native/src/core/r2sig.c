@@ -35,10 +35,16 @@ static void sync_state(hl_engine_t *e, chan_t *c) {
 
 static void call_fields(hl_jw_t *w, const hl_r2_t *r) {
   hl_jw_str(w, "signalling", "r2");
+  if (r->via_dtmf) hl_jw_str(w, "dialing", "dtmf");
   hl_jw_str(w, "dnis", r->dnis);
   hl_jw_str(w, "ani", r->ani[0] ? r->ani : NULL);
   hl_jw_int(w, "category", r->category);
   if (r->ani_restricted) hl_jw_bool(w, "aniRestricted", 1);
+}
+
+/* ChannelHungUp of an outgoing call carries the metering pulses counted in it. */
+static void meter_total(hl_jw_t *w, const hl_r2_t *r) {
+  if (r->role == HL_R2_ROLE_FORWARD) hl_jw_int(w, "meterPulses", r->meter_count);
 }
 
 /* The call's signalling trace, at idle, as R2Trace events of up to
@@ -114,8 +120,14 @@ static void r2_event(void *user, int ev, const hl_r2_t *r) {
     ev_begin(e, &w, buf, "ChannelHungUp", c->info->channo);
     hl_jw_str(&w, "side", "far");
     hl_jw_str(&w, "cause", r->reason);
+    meter_total(&w, r);
     ev_push(e, &w);
     chan_reset_media(e, c, "hangup");
+    break;
+  case HL_R2_EV_METERED:
+    ev_begin(e, &w, buf, "MeteringPulse", c->info->channo);
+    hl_jw_int(&w, "count", r->meter_count);
+    ev_push(e, &w);
     break;
   case HL_R2_EV_CANCELLED:
     ev_begin(e, &w, buf, "CallCancelled", c->info->channo);
@@ -136,6 +148,7 @@ static void r2_event(void *user, int ev, const hl_r2_t *r) {
       ev_begin(e, &w, buf, "ChannelHungUp", c->info->channo);
       hl_jw_str(&w, "side", "near");
       hl_jw_str(&w, "cause", r->reason);
+      meter_total(&w, r);
       ev_push(e, &w);
     }
     chan_reset_media(e, c, "hangup");
@@ -223,18 +236,32 @@ int sig_r2_command(hl_engine_t *e, chan_t *c, const hl_cmd_t *cmd) {
     if (!r2_only(e, c, cmd, "unblocking a circuit")) return 1;
     if (hl_r2_unblock(r) != 0) ev_error(e, cmd, "not_blocked", "the circuit is not blocked by us");
     break;
+  case HL_OP_METER:
+    /* i1 pulses to send now on an answered incoming call */
+    if (!r2_only(e, c, cmd, "metering pulses")) return 1;
+    rc = hl_r2_meter(r, cmd->i1);
+    if (rc == -ENOTSUP) ev_error(e, cmd, "not_supported", "this R2 variant has no metering pulses");
+    else if (rc == -EINVAL) ev_error(e, cmd, "bad_pulses", "1 to 100 pulses");
+    else if (rc != 0) chan_wrong_state(e, c, cmd, "send metering pulses on");
+    break;
   case HL_OP_SET_R2: {
-    /* s1 variant (empty keeps), i1 DNIS digits, i2 ANI request mode, i3 ANI digits, i4 auto-accept ms (-1 keeps each) */
+    /* s1 variant (empty keeps), i1 DNIS digits, i2 ANI request mode, i3 ANI digits, i4 auto-accept ms (-1 keeps each);
+     * i5 HL_R2_OPT_* values for the options named in the mask i6 (the others keep) */
     if (!r2_only(e, c, cmd, "R2 settings")) return 1;
     if (cmd->s1[0]) {
       const hl_r2_variant_t *v = hl_r2_variant_find(cmd->s1);
       if (!v) { ev_error(e, cmd, "bad_variant", "unknown R2 variant"); return 1; }
-      if (hl_r2_set_variant(r, v) != 0) { chan_wrong_state(e, c, cmd, "change the R2 variant of"); return 1; }
+      /* the same variant again is no change: the other knobs still apply during a call */
+      if (v != r->v && hl_r2_set_variant(r, v) != 0) { chan_wrong_state(e, c, cmd, "change the R2 variant of"); return 1; }
     }
     if (cmd->i1 >= 0) r->max_dnis = cmd->i1;
     if (cmd->i2 >= 0) r->ani_mode = cmd->i2;
     if (cmd->i3 >= 0) r->max_ani = cmd->i3;
     if (cmd->i4 >= 0) r->accept_ms = cmd->i4;
+    int mask = cmd->i6 & HL_R2_OPT_ALL;
+    /* Hot: DTMF dialing and detection are fixed when a call is seized, the
+     * others are read when they next apply (a call in progress may see them). */
+    r->opts = (r->opts & ~mask) | (cmd->i5 & mask);
     ev_simple(e, "LineConfigured", c->info->channo);
     break;
   }
@@ -243,7 +270,7 @@ int sig_r2_command(hl_engine_t *e, chan_t *c, const hl_cmd_t *cmd) {
     break;
   }
   if (cmd->op == HL_OP_ACCEPT || cmd->op == HL_OP_REJECT || cmd->op == HL_OP_SET_R2 ||
-      cmd->op == HL_OP_BLOCK || cmd->op == HL_OP_UNBLOCK) { sync_state(e, c); return 1; }
+      cmd->op == HL_OP_BLOCK || cmd->op == HL_OP_UNBLOCK || cmd->op == HL_OP_METER) { sync_state(e, c); return 1; }
   switch (cmd->op) {
   case HL_OP_DIAL:
     /* s1 the called number (DNIS), s2 the caller's (ANI), i3 the category (0: national subscriber) */
@@ -260,6 +287,7 @@ int sig_r2_command(hl_engine_t *e, chan_t *c, const hl_cmd_t *cmd) {
     ev_begin(e, &w, buf, "ChannelHungUp", c->info->channo);
     hl_jw_str(&w, "side", "near");
     hl_jw_str(&w, "cause", "normal");
+    meter_total(&w, r);
     ev_push(e, &w);
     chan_reset_media(e, c, "hangup");
     hl_r2_hangup(r);

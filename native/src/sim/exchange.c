@@ -3,7 +3,10 @@
  * into the box (forward) with a DNIS, ANI and category, and takes the box's
  * calls (backward), asking ANI after the DNIS or first, then accepting,
  * refusing (busy, congestion, unallocated) or leaving them to ring. Its bits
- * travel in the timeslot's ABCD, its MF tones in the timeslot's audio. */
+ * travel in the timeslot's ABCD, its MF (or DTMF) tones in the timeslot's
+ * audio. The R2 knobs of the box are the exchange's too (sim.r2): it can dial
+ * by DTMF, detect DTMF, skip the category, accept at once, answer twice and
+ * send metering pulses at a rate while our call is answered. */
 #include "sim_int.h"
 #include "hl/jsonw.h"
 #include <string.h>
@@ -64,6 +67,15 @@ static void x_event(void *user, int ev, const hl_r2_t *r) {
   case HL_R2_EV_FAILED:
     x_emit(s, c, "SimR2Failed", r, 0, "reason", r->reason);
     break;
+  case HL_R2_EV_METERED: {
+    char buf[HL_EVENT_JSON];
+    hl_jw_t w;
+    hl_jw_begin(&w, buf, sizeof buf, "SimMeteringPulse", s->now, c->info->channo);
+    hl_jw_int(&w, "count", r->meter_count);
+    hl_jw_end(&w);
+    sim_emit(s, buf);
+    break;
+  }
   case HL_R2_EV_IDLE:
     c->far.talk_rate = 0;
     c->x_decide = 0;
@@ -149,7 +161,9 @@ int exch_command(sim_t *s, sim_chan_t *c, const hl_cmd_t *cmd, char *err, size_t
     c->x_after_ms = cmd->i2 >= 0 ? cmd->i2 : 2000;
     return 0;
   case HL_OP_SIM_R2:
-    /* s1 variant, i1 DNIS digits the exchange collects, i2 ANI request mode, i3 ANI digits (-1 keeps) */
+    /* s1 variant, i1 DNIS digits the exchange collects, i2 ANI request mode, i3 ANI digits,
+     * i4 a metering pulse every so many ms on our answered calls (-1 keeps each);
+     * i5 HL_R2_OPT_* values for the options in the mask i6 */
     if (cmd->s1[0]) {
       const hl_r2_variant_t *v = hl_r2_variant_find(cmd->s1);
       if (!v) { snprintf(err, errlen, "unknown R2 variant '%s'", cmd->s1); return -EINVAL; }
@@ -158,6 +172,12 @@ int exch_command(sim_t *s, sim_chan_t *c, const hl_cmd_t *cmd, char *err, size_t
     if (cmd->i1 >= 0) r->max_dnis = cmd->i1;
     if (cmd->i2 >= 0) r->ani_mode = cmd->i2;
     if (cmd->i3 >= 0) r->max_ani = cmd->i3;
+    if (cmd->i4 >= 0) {
+      if (cmd->i4 > 0 && !r->v->meter_pulse_ms) { snprintf(err, errlen, "R2 variant '%s' has no metering pulses", r->v->name); return -EINVAL; }
+      r->meter_every_ms = cmd->i4;
+    }
+    int mask = cmd->i6 & HL_R2_OPT_ALL;
+    r->opts = (r->opts & ~mask) | (cmd->i5 & mask);
     return 0;
   case HL_OP_SIM_BLOCK:
     /* i1: 1 block (now, or when the call ends), 0 unblock */

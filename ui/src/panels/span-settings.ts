@@ -1,5 +1,7 @@
 // The settings form of one E1 span: line (CRC-4, line code, clock),
-// signalling type, and the R2 knobs or the SS7 link (point codes in 3-8-3 /
+// signalling type, and the R2 knobs (variant, max DNIS/ANI, ANI first,
+// auto/immediate accept, skip category, double answer, DTMF dialing and
+// detection) or the SS7 link (point codes in 3-8-3 /
 // 8-8-8 notation or as numbers, network indicator, link code, CIC base).
 // The server validates; its field errors are shown beside their fields and
 // what was typed stays. Saving applies at once (signalling type and line
@@ -14,7 +16,12 @@ import { putConfigDoc, docFields } from '../data/config.js';
 
 type Doc = Record<string, unknown> & { r2?: Record<string, unknown>; ss7?: Record<string, unknown> };
 
-const R2_DEFAULTS = { variant: 'china', dnisDigits: 0, askAni: 'after-dnis', aniDigits: 0, acceptAfterMs: 0 };
+const R2_DEFAULTS = {
+  variant: 'china', dnisDigits: 0, askAni: 'after-dnis', aniDigits: 0, acceptAfterMs: 0,
+  immediateAccept: false, skipCategory: false, doubleAnswer: false, dtmfDialing: false, dtmfDetection: false,
+};
+// The on/off R2 knobs, each a checkbox with its label and a hint (i18n keys span.<name>, span.<name>Hint).
+const R2_FLAGS = ['immediateAccept', 'skipCategory', 'doubleAnswer', 'dtmfDialing', 'dtmfDetection'] as const;
 const SS7_DEFAULTS = { variant: 'china', opc: '', dpc: '', networkIndicator: 'national', slc: 0, cicBase: 0 };
 
 @customElement('span-settings')
@@ -100,6 +107,11 @@ export class SpanSettings extends LangMixin(LitElement) {
       @input=${(e: Event) => { const v = (e.target as HTMLInputElement).value; this.set(path, v === '' ? undefined : Number(v)); }}>${this.err(path)}`;
   }
 
+  private check(path: string, value: unknown) {
+    return html`<input type="checkbox" name=${path} .checked=${value === true}
+      @change=${(e: Event) => this.set(path, (e.target as HTMLInputElement).checked)}>${this.err(path)}`;
+  }
+
   private r2() {
     const r = { ...R2_DEFAULTS, ...(this.draft.r2 ?? {}) };
     return html`<fieldset id="r2"><legend>MFC/R2</legend>
@@ -108,6 +120,8 @@ export class SpanSettings extends LangMixin(LitElement) {
       <label>${t('span.askAni')}</label><div>${this.select('r2.askAni', r.askAni, ['after-dnis', 'first', 'never'])}</div>
       <label>${t('span.aniDigits')}</label><div>${this.num('r2.aniDigits', r.aniDigits, 0, 32)}</div>
       <label>${t('span.acceptAfterMs')}</label><div>${this.num('r2.acceptAfterMs', r.acceptAfterMs, 0, 10000)}</div>
+      ${R2_FLAGS.map((f) => html`<label title=${t(`span.${f}Hint` as const)}>${t(`span.${f}` as const)}</label>
+        <div>${this.check(`r2.${f}`, r[f])} <span class="muted">${t(`span.${f}Hint` as const)}</span></div>`)}
     </fieldset>`;
   }
 
