@@ -320,6 +320,11 @@ class Engine : public Napi::ObjectWrap<Engine> {
     const hl_driver_t* d = hl_engine_driver(eng_);
     std::vector<hl_chan_state_t> st(d->nchans);
     int n = hl_engine_snapshot(eng_, st.data(), d->nchans);
+    if (n < 0) {
+      // Never an empty list that reads as "no channels": the caller asks again.
+      CodedError(env, "busy", "the engine's channel state was changing; ask again").ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
     Napi::Array arr = Napi::Array::New(env);
     for (int i = 0; i < n; i++) {
       Napi::Object o = Napi::Object::New(env);

@@ -4,6 +4,7 @@
 #include "hl/sim.h"
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <stdio.h>
 #include <errno.h>
 #include <time.h>
@@ -430,7 +431,10 @@ void hl_engine_set_notify(hl_engine_t *e, void (*fn)(void *), void *user) { e->n
 
 int hl_engine_snapshot(hl_engine_t *e, hl_chan_state_t *out, int max) {
   int n = e->nchans < max ? e->nchans : max;
-  for (int tries = 0; tries < 1000; tries++) {
+  /* The media thread may be descheduled in the middle of publishing (a loaded
+   * machine): after a few spins, give it the CPU instead of giving up. */
+  for (int tries = 0; tries < 100000; tries++) {
+    if (tries >= 16) sched_yield();
     unsigned s1 = atomic_load_explicit(&e->snap_seq, memory_order_acquire);
     if (s1 & 1) continue;
     memcpy(out, e->snap, (size_t)n * sizeof(*out));
