@@ -6,6 +6,7 @@
 #ifndef HL_CHAN_IO_H
 #define HL_CHAN_IO_H
 #include <stdint.h>
+#include <stddef.h>
 
 #define HL_BLOCK 160            /* samples per 20 ms block at 8 kHz */
 #define HL_RATE 8000
@@ -105,6 +106,21 @@ typedef struct hl_driver_ops {
    * Neither blocks, allocates or takes a lock. */
   int (*read_frame)(void *drv, int channo, uint8_t *buf, int cap);
   int (*write_frame)(void *drv, int channo, const uint8_t *buf, int len);
+  /* Optional (NULL when the board cannot): re-lay an E1 span with other
+   * signalling, kind HL_KIND_E1_R2 (CAS: timeslot 16 no channel) or HL_KIND_E1
+   * (SS7: timeslot 16 a D-channel, the others bearers). In three steps so that
+   * the media thread neither allocates nor frees:
+   * respan_prepare (JS thread): allocates what the span's new signalling needs
+   *   on the board (the sim: its far end) and returns it as a kit, or NULL
+   *   with err. conf: driver-specific settings of the new far end (the sim:
+   *   hl_sim_ss7_conf_t for SS7, NULL for defaults; ignored for R2).
+   * respan (media thread, every channel of the span closed): changes the
+   *   span's kinds in chans[] and swaps the kit in; what the span had goes
+   *   into the kit. A kit prepared for this span and kind is never refused.
+   * respan_free (JS thread): frees a kit, used or not. */
+  void *(*respan_prepare)(void *drv, int span, int kind, const void *conf, char *err, size_t errlen);
+  int (*respan)(void *drv, int span, int kind, void *kit);
+  void (*respan_free)(void *drv, void *kit);
   /* Advance the board by one block (sim: runs the far end; dahdi: no-op). */
   void (*tick)(void *drv, int64_t now_ms);
 } hl_driver_ops_t;

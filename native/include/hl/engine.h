@@ -40,6 +40,8 @@ enum hl_op {
   HL_OP_SET_SS7, HL_OP_SS7_RESET, HL_OP_SIM_SS7,
   /* MFC/R2: metering pulses on an answered incoming call */
   HL_OP_METER,
+  /* re-lay an E1 span with other signalling (hl_engine_respan builds it) */
+  HL_OP_RESPAN,
   HL_OP_COUNT
 };
 
@@ -132,6 +134,20 @@ void hl_engine_stats(hl_engine_t *e, hl_engine_stats_t *s);
 
 /* Run exactly one tick on the caller's thread (tests and benches, engine not started). */
 void hl_engine_step(hl_engine_t *e);
+
+/* JS thread: switches E1 span `span` to MFC/R2 (HL_KIND_E1_R2) or SS7
+ * (HL_KIND_E1) without touching other spans. Allocates the new signalling
+ * state here (the engine's R2 state per timeslot or the D-channel's SS7
+ * stack, and the board's share through the driver's respan_prepare), then
+ * submits HL_OP_RESPAN with id: on the media thread the span's calls end
+ * (ChannelHungUp side near, cause span-reconfigured), its channels close,
+ * the driver re-lays the span, they reopen with the new state and
+ * SpanReconfigured {span, signalling, callsEnded} follows (or CommandFailed
+ * with the command id). The old state comes back through the garbage ring
+ * (hl_engine_collect frees it). board_conf: the driver's far-end settings
+ * (see respan_prepare), may be NULL. 0, or -errno with err: -EINVAL no such
+ * E1 span or kind, -ENOTSUP the driver cannot, -ENOMEM, -ENOSPC queue full. */
+int hl_engine_respan(hl_engine_t *e, int span, int kind, const void *board_conf, int32_t id, char *err, size_t errlen);
 
 /* Playlists: built on the JS thread from decoded prompts. */
 hl_playlist_t *hl_playlist_new(int loop);

@@ -156,6 +156,7 @@ struct hl_engine {
   chan_t *ch;
   int64_t now;
   int *span_alarm;
+  int *span_e1;                  /* by span: 1 when an E1 span (its kinds may change by respan) */
   /* rings */
   hl_cmd_t cmds[CMD_RING];
   _Atomic unsigned cmd_head, cmd_tail;
@@ -217,6 +218,10 @@ int sig_cw_dtmf(hl_engine_t *e, chan_t *c, int code);
 
 /* MFC/R2 (r2sig.c) */
 int sig_r2_open(hl_engine_t *e, chan_t *c);
+/* Allocates R2 state for a timeslot on the JS thread, silent until adopted. */
+hl_r2_t *sig_r2_prepare(void);
+/* Media thread: the timeslot takes r (from sig_r2_prepare) and sends idle bits. */
+void sig_r2_adopt(hl_engine_t *e, chan_t *c, hl_r2_t *r);
 void sig_r2_close(chan_t *c);
 void sig_r2_event(hl_engine_t *e, chan_t *c, int ev);
 void sig_r2_tick(hl_engine_t *e, chan_t *c);
@@ -225,12 +230,22 @@ int sig_r2_command(hl_engine_t *e, chan_t *c, const hl_cmd_t *cmd);
 
 /* SS7 (ss7sig.c) */
 int sig_ss7_open(hl_engine_t *e, chan_t *d);
+/* Media thread: the D-channel takes stack memory s (unconfigured until
+ * setSs7) and its span's bearers learn their D-channel. Allocates nothing. */
+void sig_ss7_bind(hl_engine_t *e, chan_t *d, hl_ss7_t *s);
+/* Media thread: the D-channel gives up its stack (stopped, returned) and
+ * the bearers forget it. */
+hl_ss7_t *sig_ss7_unbind(hl_engine_t *e, chan_t *d);
 void sig_ss7_close(chan_t *d);
 void sig_ss7_tick(hl_engine_t *e, chan_t *d);
 void sig_ss7_event(hl_engine_t *e, chan_t *d, int ev);
 void sig_ss7_span_alarm(hl_engine_t *e, int span, int alarms);
 int sig_ss7_command(hl_engine_t *e, chan_t *c, const hl_cmd_t *cmd);
 void sig_ss7_state_name(hl_engine_t *e, const chan_t *c, char *out, size_t cap);
+
+/* span re-lay (respan.c) */
+void respan_run(hl_engine_t *e, const hl_cmd_t *cmd);
+void respan_kit_free(hl_engine_t *e, void *kit);
 
 /* media */
 int media_wire(hl_engine_t *e, chan_t *c);

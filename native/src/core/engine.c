@@ -91,7 +91,8 @@ hl_engine_t *hl_engine_new(hl_driver_t *drv, const hl_engine_config_t *cfg, char
   e->evts = calloc(EVT_RING, sizeof(hl_event_t));
   e->snap = calloc((size_t)e->nchans, sizeof(hl_chan_state_t));
   e->span_alarm = calloc((size_t)drv->nspans + 1, sizeof(int));
-  if (!e->ch || !e->evts || !e->snap || !e->span_alarm) { snprintf(err, errlen, "out of memory"); hl_engine_free(e); return NULL; }
+  e->span_e1 = calloc((size_t)drv->nspans + 1, sizeof(int));
+  if (!e->ch || !e->evts || !e->snap || !e->span_alarm || !e->span_e1) { snprintf(err, errlen, "out of memory"); hl_engine_free(e); return NULL; }
   for (int i = 0; i < e->nchans; i++) {
     chan_t *c = &e->ch[i];
     c->info = &drv->chans[i];
@@ -101,6 +102,9 @@ hl_engine_t *hl_engine_new(hl_driver_t *drv, const hl_engine_config_t *cfg, char
     c->cid_mode = HL_CID_AUTO;
     c->disc = HL_DISC_POLARITY | HL_DISC_LOOP | HL_DISC_BUSY | HL_DISC_CONGESTION;
     c->ring_cid_std = HL_CID_BELL202;
+    /* E1 spans keep being E1 spans; only their signalling may change (respan.c). */
+    if (c->info->kind == HL_KIND_E1 || c->info->kind == HL_KIND_E1_R2 || c->info->kind == HL_KIND_DCHAN)
+      if (c->info->span >= 1 && c->info->span <= drv->nspans) e->span_e1[c->info->span] = 1;
     /* A gap in a board's numbering is no channel; D-channels carry frames,
      * not audio, and are opened only when the board can pass frames. */
     if (c->info->kind == HL_KIND_NONE) continue;
@@ -181,7 +185,7 @@ void hl_engine_free(hl_engine_t *e) {
     free(r);
   }
   hl_engine_collect(e);
-  free(e->ch); free(e->evts); free(e->snap); free(e->span_alarm);
+  free(e->ch); free(e->evts); free(e->snap); free(e->span_alarm); free(e->span_e1);
   free(e);
 }
 
@@ -227,6 +231,7 @@ static void fire_timers(hl_engine_t *e) {
 static void run_command(hl_engine_t *e, const hl_cmd_t *cmd) {
   atomic_fetch_add(&e->st_commands, 1);
   if (cmd->op == HL_OP_TIMER || cmd->op == HL_OP_TIMER_CANCEL) { timer_command(e, cmd); return; }
+  if (cmd->op == HL_OP_RESPAN) { respan_run(e, cmd); return; }
   if ((cmd->op >= HL_OP_SIM_CALL && cmd->op <= HL_OP_SIM_AUTOANSWER) || cmd->op == HL_OP_SIM_PHONE || cmd->op == HL_OP_SIM_R2 ||
       cmd->op == HL_OP_SIM_BLOCK || cmd->op == HL_OP_SIM_SS7) {
     char err[160] = "";
@@ -414,9 +419,12 @@ void hl_engine_collect(hl_engine_t *e) {
   unsigned h = atomic_load_explicit(&e->gb_head, memory_order_relaxed);
   unsigned t = atomic_load_explicit(&e->gb_tail, memory_order_acquire);
   for (; h != t; h++) {
-    /* Recordings are pushed with the low pointer bit set (see garbage_push_rec). */
+    /* Recordings are pushed with the low pointer bit set (see garbage_push_rec), respan kits with the next one. */
     uintptr_t v = (uintptr_t)e->garbage[h % GARBAGE_RING];
-    if (v & 1) {
+    if ((v & 3) == 2) {
+      /* A span re-lay's kit (respan.c): the span's old state, or what it did not take. */
+      respan_kit_free(e, (void *)(v & ~(uintptr_t)3));
+    } else if (v & 1) {
       hl_recording_t *r = (hl_recording_t *)(v & ~(uintptr_t)1);
       free(r->ring);
       free(r);

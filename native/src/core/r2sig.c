@@ -182,6 +182,26 @@ int sig_r2_open(hl_engine_t *e, chan_t *c) {
   return 0;
 }
 
+/* Until a timeslot adopts it, prepared R2 state talks to nobody: hl_r2_init
+ * sends idle bits at once, and the JS thread must not touch the board. */
+static void quiet_bits(void *user, int abcd) { (void)user; (void)abcd; }
+static void quiet_event(void *user, int ev, const hl_r2_t *r) { (void)user; (void)ev; (void)r; }
+static const hl_r2_io_t quiet_io = { quiet_bits, quiet_event };
+
+hl_r2_t *sig_r2_prepare(void) { return hl_r2_init(NULL, &hl_r2_variants[0], &quiet_io, NULL); }
+
+void sig_r2_adopt(hl_engine_t *e, chan_t *c, hl_r2_t *r) {
+  c->r2 = r;
+  r->io = &r2_io;
+  r->user = c;
+  r->now = e->now;
+  /* Same variant: only sends its idle bits, now through this timeslot. */
+  hl_r2_set_variant(r, r->v);
+  int bits = e->drv->ops->get_rxbits(e->drv->state, c->info->channo);
+  if (bits >= 0) hl_r2_rx_bits(r, bits);
+  sync_state(e, c);
+}
+
 void sig_r2_close(chan_t *c) {
   hl_r2_free(c->r2);
   c->r2 = NULL;

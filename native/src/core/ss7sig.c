@@ -262,18 +262,45 @@ static const hl_ss7_io_t ss7_io = { ss7_tx, ss7_event };
  * frames; the bearers of its span learn which D-channel signals them. */
 int sig_ss7_open(hl_engine_t *e, chan_t *d) {
   if (!e->drv->ops->read_frame || !e->drv->ops->write_frame) return 0;
-  d->ss7 = calloc(1, sizeof *d->ss7);
-  if (!d->ss7) return -ENOMEM;
+  hl_ss7_t *s = calloc(1, sizeof *s);
+  if (!s) return -ENOMEM;
+  sig_ss7_bind(e, d, s);
+  return 0;
+}
+
+void sig_ss7_bind(hl_engine_t *e, chan_t *d, hl_ss7_t *s) {
+  d->ss7 = s;
   d->ss7_ready = 0;
+  d->ss7_base = 0;
+  d->ss7_bad_frames = 0;
+  memset(d->ss7_ts_chan, 0, sizeof d->ss7_ts_chan);
   for (int i = 0; i < e->nchans; i++) {
     chan_t *b = &e->ch[i];
     if (b->info->span != d->info->span || b->info->kind != HL_KIND_E1) continue;
     if (b->info->chanpos >= 1 && b->info->chanpos <= 31) {
       d->ss7_ts_chan[b->info->chanpos] = b->info->channo;
       b->ss7_dchan = d->info->channo;
+      b->cic = 0;
     }
   }
-  return 0;
+}
+
+hl_ss7_t *sig_ss7_unbind(hl_engine_t *e, chan_t *d) {
+  hl_ss7_t *s = d->ss7;
+  if (s && d->ss7_ready) hl_ss7_deinit(s);   /* sends nothing: the far end is re-laid too */
+  for (int ts = 1; ts <= 31; ts++) {
+    chan_t *b = d->ss7_ts_chan[ts] ? chan_get(e, d->ss7_ts_chan[ts]) : NULL;
+    if (!b) continue;
+    b->ss7_dchan = 0;
+    b->cic = 0;
+    b->ss7_incoming = 0;
+    b->ss7_wait_until = 0;
+  }
+  memset(d->ss7_ts_chan, 0, sizeof d->ss7_ts_chan);
+  d->ss7 = NULL;
+  d->ss7_ready = 0;
+  d->ss7_base = 0;
+  return s;
 }
 
 void sig_ss7_close(chan_t *d) {

@@ -365,6 +365,9 @@ static int op_conf_link(void *drv, int channo, int link, int peer) {
 
 static void op_tick(void *drv, int64_t now_ms) { (void)drv; (void)now_ms; }
 
+/* No respan ops: on a DAHDI card a span's signalling is its configuration in
+ * system.conf (CAS or a dchan), applied by dahdi_cfg before the engine opens
+ * the channels; the engine refuses a hot change (not_supported). */
 static const hl_driver_ops_t dahdi_ops = {
   .name = "dahdi",
   .open = op_open,

@@ -106,6 +106,32 @@ int exch_init(sim_t *s, sim_chan_t *c) {
   return 0;
 }
 
+/* Prepared on the JS thread: sends its idle bits to nobody until adopted. */
+static void quiet_bits(void *user, int abcd) { (void)user; (void)abcd; }
+static void quiet_event(void *user, int ev, const hl_r2_t *r) { (void)user; (void)ev; (void)r; }
+static const hl_r2_io_t quiet_io = { quiet_bits, quiet_event };
+
+hl_r2_t *exch_prepare(void) {
+  hl_r2_t *r = hl_r2_init(NULL, &hl_r2_variants[0], &quiet_io, NULL);
+  if (!r) return NULL;
+  r->accept_ms = 0;
+  r->max_dnis = 0;
+  return r;
+}
+
+void exch_adopt(sim_t *s, sim_chan_t *c, hl_r2_t *r) {
+  c->xr2 = r;
+  r->io = &x_io;
+  r->user = c;
+  r->now = s->now;
+  c->x_bits_seen = c->txbits;
+  c->x_decide = 0;
+  c->x_outcome = OUT_ANSWER;
+  c->x_after_ms = 2000;
+  c->x_answer_at = 0;
+  hl_r2_set_variant(r, r->v);      /* its idle bits, now on the timeslot */
+}
+
 void exch_release(sim_chan_t *c) {
   if (c->xr2) hl_r2_free(c->xr2);
   c->xr2 = NULL;

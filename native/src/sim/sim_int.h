@@ -183,6 +183,9 @@ typedef struct sim_ss7 {
   /* real-time check */
   int64_t t0_now, t0_wall;
   int rt_warned;
+  /* Not on the board (a span re-lay's kit): it emits nothing and reaches no
+   * channel, so it can be set up or torn down on the JS thread. */
+  int detached;
 } sim_ss7_t;
 
 typedef struct sim_chan {
@@ -259,12 +262,25 @@ void pstn_talk_listen(sim_t *s, sim_chan_t *c, int16_t *lin, int n, int in_call)
 /* R2 exchange on an E1 timeslot (exchange.c) */
 int exch_init(sim_t *s, sim_chan_t *c);
 void exch_release(sim_chan_t *c);
+/* Span re-lay: an exchange end allocated on the JS thread (silent), then
+ * taken by a timeslot on the media thread (sends its idle bits). */
+hl_r2_t *exch_prepare(void);
+void exch_adopt(sim_t *s, sim_chan_t *c, hl_r2_t *r);
 /* One block: takes our bits and c->tx, adds the exchange's MF towards us to lin. */
 void exch_tick(sim_t *s, sim_chan_t *c, int16_t *lin);
 int exch_command(sim_t *s, sim_chan_t *c, const hl_cmd_t *cmd, char *err, size_t errlen);
 
 /* SS7 span (ss7span.c) */
 int ss7span_init(sim_t *s, int span, int first_chan, char *err, size_t errlen);
+/* Span re-lay (JS thread): a detached SS7 span with our own stack as its far
+ * end (conf: variant and point codes; NULL: China, box 1, far 2, CIC 1..31),
+ * started on the media thread by ss7span_attach. NULL with err. */
+sim_ss7_t *ss7span_prepare(sim_t *s, int span, int first_chan, const hl_sim_ss7_conf_t *conf, char *err, size_t errlen);
+void ss7span_attach(sim_t *s, sim_ss7_t *x);
+/* Media thread: takes the span's SS7 line off the board (detached, for the JS thread to free). */
+sim_ss7_t *ss7span_detach(sim_t *s, int span);
+/* JS thread: stops a detached span's far end and frees it. */
+void ss7span_free_detached(sim_ss7_t *x);
 void ss7span_release(sim_t *s, int span);
 /* Once per tick, before the channels: frames both ways, the far end. */
 void ss7span_tick(sim_t *s, sim_ss7_t *x);
@@ -286,5 +302,8 @@ extern const sim_far_ops_t sim_far_libss7;
 /* Our own stack (hl/ss7.h) in the exchange role, China or ITU; keeps any speed
  * (ss7far_own.c, ss7far_own_cmd.c). */
 extern const sim_far_ops_t sim_far_own;
+/* Its start in two halves: the memory (any thread, x detached) and the go (media thread). */
+int own_prepare(sim_ss7_t *x, char *err, size_t errlen);
+void own_go(sim_ss7_t *x);
 
 #endif

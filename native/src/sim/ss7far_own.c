@@ -299,7 +299,7 @@ static void answer_due(sim_ss7_t *x, own_t *o) {
 
 /* ---- far-end ops ---- */
 
-static int own_start(sim_ss7_t *x, char *err, size_t errlen) {
+int own_prepare(sim_ss7_t *x, char *err, size_t errlen) {
   const hl_ss7_variant_t *v = hl_ss7_variant_find(x->conf.variant);
   if (!v) {
     snprintf(err, errlen, "span %d: our SS7 stack has no variant '%s' (itu, china)", x->span, x->conf.variant);
@@ -324,10 +324,21 @@ static int own_start(sim_ss7_t *x, char *err, size_t errlen) {
              x->span, v->name, v->pc_bits, x->conf.cic_first, x->conf.cic_first + 30);
     return -EINVAL;
   }
-  o->s->now = x->sim->now;          /* its timers count from the sim's time */
   x->far_state = o;
   x->link_up = 0;
+  return 0;
+}
+
+void own_go(sim_ss7_t *x) {
+  own_t *o = own_of(x);
+  o->s->now = x->sim->now;          /* its timers count from the sim's time */
   hl_ss7_start(o->s);
+}
+
+static int own_start(sim_ss7_t *x, char *err, size_t errlen) {
+  int r = own_prepare(x, err, errlen);
+  if (r < 0) return r;
+  own_go(x);
   return 0;
 }
 

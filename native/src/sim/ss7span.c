@@ -107,14 +107,14 @@ int ss7span_write_frame(sim_ss7_t *x, sim_chan_t *c, const uint8_t *buf, int len
 }
 
 void ss7span_begin(sim_ss7_t *x, hl_jw_t *w, char *buf, size_t cap, const char *name, int chan, int cic) {
-  hl_jw_begin(w, buf, cap, name, x->sim->now, chan > 0 ? chan : x->dchan);
+  hl_jw_begin(w, buf, cap, name, x->detached ? 0 : x->sim->now, chan > 0 ? chan : x->dchan);
   hl_jw_int(w, "span", x->span);
   if (cic > 0) hl_jw_int(w, "cic", cic);
 }
 
 void ss7span_end(sim_ss7_t *x, hl_jw_t *w, const char *buf) {
   hl_jw_end(w);
-  sim_emit(x->sim, buf);
+  if (!x->detached) sim_emit(x->sim, buf);
 }
 
 int ss7span_ts_of_cic(const sim_ss7_t *x, int cic) {
@@ -124,7 +124,7 @@ int ss7span_ts_of_cic(const sim_ss7_t *x, int cic) {
 
 int ss7span_chan_of_cic(const sim_ss7_t *x, int cic) {
   int ts = ss7span_ts_of_cic(x, cic);
-  if (!ts || ts == 16) return 0;
+  if (!ts || ts == 16 || x->detached) return 0;
   sim_t *s = x->sim;
   int ch = x->first_chan + ts - 1;
   return ch <= s->nchans && s->info[ch - 1].span == x->span ? ch : 0;
@@ -198,6 +198,63 @@ void ss7span_release(sim_t *s, int span) {
   if (x->far) x->far->stop(x);
   for (int i = 0; i < s->nchans; i++) if (s->ch[i].x7 == x) s->ch[i].x7 = NULL;
   s->ss7[span - 1] = NULL;
+  free(x);
+}
+
+/* ---- span re-lay (sim_driver.c's respan ops) ---- */
+
+sim_ss7_t *ss7span_prepare(sim_t *s, int span, int first_chan, const hl_sim_ss7_conf_t *conf, char *err, size_t errlen) {
+  hl_sim_ss7_conf_t c;
+  if (conf) c = *conf;
+  else {
+    hl_sim_ss7_conf_default(&c);
+    snprintf(c.variant, sizeof c.variant, "china");
+  }
+  /* A span switched while the engine runs gets our own stack as its far end:
+   * it keeps any speed and needs no socket (libss7 would). */
+  c.far_kind = HL_SIM_FAR_OWN;
+  const hl_ss7_variant_t *v = hl_ss7_variant_find(c.variant);
+  if (!v) { snprintf(err, errlen, "span %d: our SS7 stack speaks china or itu, not '%s'", span, c.variant); return NULL; }
+  uint32_t pcmax = (1u << v->pc_bits) - 1;
+  if (c.box_pc > pcmax || c.far_pc > pcmax || c.box_pc == c.far_pc || c.ni < 0 || c.ni > 3 || c.cic_first < 0 ||
+      c.cic_first + 30 > v->max_cic || c.answer_ms < 0) {
+    snprintf(err, errlen, "span %d: bad far-end settings (%s point codes 0..%u and different, ni 0..3, CICs within the variant)", span, v->name, pcmax);
+    return NULL;
+  }
+  sim_ss7_t *x = calloc(1, sizeof *x);
+  if (!x) { snprintf(err, errlen, "span %d: out of memory", span); return NULL; }
+  x->sim = s;
+  x->detached = 1;
+  x->span = span;
+  x->first_chan = first_chan;
+  x->dchan = first_chan + 15;
+  x->rng = 0x9E3779B9u ^ (uint32_t)span;
+  x->conf = c;
+  for (int ts = 1; ts <= 31; ts++) { x->cic[ts].outcome = OUT_ANSWER; x->cic[ts].after_ms = c.answer_ms; }
+  if (own_prepare(x, err, errlen) < 0) { free(x); return NULL; }
+  x->far = &sim_far_own;
+  return x;
+}
+
+void ss7span_attach(sim_t *s, sim_ss7_t *x) {
+  x->detached = 0;
+  s->ss7[x->span - 1] = x;
+  for (int i = 0; i < s->nchans; i++) if (s->info[i].span == x->span) s->ch[i].x7 = x;
+  own_go(x);
+}
+
+sim_ss7_t *ss7span_detach(sim_t *s, int span) {
+  sim_ss7_t *x = s->ss7 ? s->ss7[span - 1] : NULL;
+  if (!x) return NULL;
+  for (int i = 0; i < s->nchans; i++) if (s->ch[i].x7 == x) { s->ch[i].x7 = NULL; s->ch[i].far.talk_rate = 0; }
+  s->ss7[span - 1] = NULL;
+  x->detached = 1;
+  return x;
+}
+
+void ss7span_free_detached(sim_ss7_t *x) {
+  if (!x) return;
+  if (x->far) x->far->stop(x);
   free(x);
 }
 
