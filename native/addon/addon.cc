@@ -49,6 +49,7 @@ class Engine : public Napi::ObjectWrap<Engine> {
       InstanceMethod("step", &Engine::Step),
       InstanceMethod("drain", &Engine::Drain),
       InstanceMethod("progress", &Engine::Progress),
+      InstanceMethod("respan", &Engine::Respan),
     });
   }
 
@@ -314,6 +315,39 @@ class Engine : public Napi::ObjectWrap<Engine> {
     return env.Undefined();
   }
 
+  // respan(span, signalling 'r2'|'ss7', id, far?: {variant, boxPc, farPc, ni, cicFirst, answerMs})
+  // The new signalling's state is allocated here, on the JS thread; the media
+  // thread swaps it in and answers SpanReconfigured or CommandFailed (id).
+  // far: the sim's SS7 far end for the span (our stack); other drivers ignore it.
+  Napi::Value Respan(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!Alive(env)) return env.Undefined();
+    int span = info[0].ToNumber().Int32Value();
+    std::string sig = info[1].ToString().Utf8Value();
+    int32_t id = info[2].ToNumber().Int32Value();
+    int kind = sig == "r2" ? HL_KIND_E1_R2 : sig == "ss7" ? HL_KIND_E1 : 0;
+    hl_sim_ss7_conf_t far;
+    const void* conf = nullptr;
+    if (sim_ && kind == HL_KIND_E1 && info.Length() > 3 && info[3].IsObject()) {
+      Napi::Object x = info[3].As<Napi::Object>();
+      hl_sim_ss7_conf_default(&far);
+      far.far_kind = HL_SIM_FAR_OWN;
+      snprintf(far.variant, sizeof far.variant, "%s", x.Has("variant") ? x.Get("variant").ToString().Utf8Value().c_str() : "china");
+      if (x.Has("boxPc")) far.box_pc = x.Get("boxPc").ToNumber().Uint32Value();
+      if (x.Has("farPc")) far.far_pc = x.Get("farPc").ToNumber().Uint32Value();
+      if (x.Has("ni")) far.ni = x.Get("ni").ToNumber().Int32Value();
+      if (x.Has("cicFirst")) far.cic_first = x.Get("cicFirst").ToNumber().Int32Value();
+      if (x.Has("answerMs")) far.answer_ms = x.Get("answerMs").ToNumber().Int32Value();
+      conf = &far;
+    }
+    char err[200] = "";
+    int r = hl_engine_respan(eng_, span, kind, conf, id, err, sizeof err);
+    if (r == -ENOTSUP) CodedError(env, "not_supported", err).ThrowAsJavaScriptException();
+    else if (r == -ENOSPC) CodedError(env, "busy", err).ThrowAsJavaScriptException();
+    else if (r < 0) CodedError(env, r == -ENOMEM ? "no_memory" : "bad_argument", err).ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+
   Napi::Value Snapshot(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     if (!Alive(env)) return env.Undefined();
@@ -362,14 +396,22 @@ class Engine : public Napi::ObjectWrap<Engine> {
     if (!Alive(env)) return env.Undefined();
     const hl_driver_t* d = hl_engine_driver(eng_);
     static const char* kinds[] = {"none", "fxo", "fxs", "e1", "dchan", "e1-r2"};
+    // Kinds from the published snapshot: an E1 span's change on the media
+    // thread (respan) is never read half-done from the driver's table.
+    std::vector<hl_chan_state_t> st(d->nchans);
+    if (hl_engine_snapshot(eng_, st.data(), d->nchans) != d->nchans) {
+      CodedError(env, "busy", "the engine's channel state was changing; ask again").ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
     Napi::Array arr = Napi::Array::New(env);
     for (int i = 0; i < d->nchans; i++) {
       Napi::Object o = Napi::Object::New(env);
-      const hl_chan_info_t& c = d->chans[i];
+      const hl_chan_info_t& c = d->chans[i];   // numbering, law and name never change
+      int kind = st[i].kind;
       o.Set("chan", c.channo);
       o.Set("span", c.span);
       o.Set("chanpos", c.chanpos);
-      o.Set("kind", kinds[c.kind >= 0 && c.kind <= HL_KIND_E1_R2 ? c.kind : 0]);
+      o.Set("kind", kinds[kind >= 0 && kind <= HL_KIND_E1_R2 ? kind : 0]);
       o.Set("law", c.law == HL_LAW_ULAW ? "ulaw" : "alaw");
       o.Set("name", c.name);
       arr.Set(i, o);
@@ -456,7 +498,7 @@ Napi::Object InitAll(Napi::Env env, Napi::Object exports) {
     "dial", "flash", "ring", "stopRing", "sendDtmf", "setLine", "learnCadence", "setMwi", "simCall", "simHangup",
     "simOffhook", "simOnhook", "simDial", "simFlash", "simAnswer", "simOutcome", "simTalk", "simListen", "simImpair",
     "simAlarm", "simAutoAnswer", "timer", "cancelTimer", "callWaiting", "simPhone", "accept", "reject", "setR2", "simR2",
-    "block", "unblock", "simBlock", "setSs7", "ss7Reset", "simSs7", "meter"};
+    "block", "unblock", "simBlock", "setSs7", "ss7Reset", "simSs7", "meter", "respan"};
   static_assert(sizeof(names) / sizeof(names[0]) == HL_OP_COUNT, "op names match enum hl_op");
   for (int i = 0; i < HL_OP_COUNT; i++) ops.Set(names[i], i);
   exports.Set("ops", ops);

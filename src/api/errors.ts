@@ -11,6 +11,7 @@ export const ERROR_STATUS = {
   conflict: 409,
   rate_limited: 429,
   internal: 500,
+  not_supported: 501,
 } as const;
 export type ErrorId = keyof typeof ERROR_STATUS;
 
@@ -35,6 +36,8 @@ export const unauthenticated = (message = 'sign in first: no valid session cooki
 export const permissionRequired = (message: string) => new ApiError('permission_required', message);
 export const rateLimited = (message: string, retryAfterS: number) => new ApiError('rate_limited', message, undefined, retryAfterS);
 export const internal = (message = 'internal error') => new ApiError('internal', message);
+// The hardware cannot do it this way (the message says what to do instead).
+export const notSupported = (message: string) => new ApiError('not_supported', message);
 
 export function validationFailed(fields: FieldProblem[]): ApiError {
   return new ApiError('validation_failed', fields.map((f) => `${f.row !== undefined ? `row ${f.row}: ` : ''}${f.path}: ${f.message}`).join('; '), fields);

@@ -79,7 +79,7 @@ export type Ss7SpanSettings = z.infer<typeof ss7SpanSchema>;
 export const spanSchema = z.object({
   span: z.number().int().min(1).max(64).describe('the board\'s span number'),
   name: z.string().max(40).default(''),
-  signalling: z.enum(['r2', 'ss7']).describe('MFC/R2 (China No.1) on CAS bits, or SS7 ISUP with the link in timeslot 16 (applies at engine restart)'),
+  signalling: z.enum(['r2', 'ss7']).describe('MFC/R2 (China No.1) on CAS bits, or SS7 ISUP with the link in timeslot 16 (applies with "Apply now" / e1/span/apply, which ends the calls on this span, or at engine restart)'),
   crc4: z.boolean().default(true).describe('CRC-4 multiframe (applies at engine restart)'),
   lineCode: z.enum(['hdb3', 'ami']).default('hdb3').describe('applies at engine restart'),
   clock: z.enum(['line', 'internal']).default('line').describe('line: take timing from this span (the exchange is master); internal: the box is master (applies at engine restart)'),

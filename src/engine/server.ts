@@ -10,7 +10,7 @@ import {
   PROTOCOL_VERSION, FrameDecoder, encodeFrame, clientMessage,
   type EngineEvent, type ServerMessage, type ChannelInfo,
 } from '../telephony/protocol.js';
-import { verbs, playArgs, recordArgs, describeZodError } from './verbs.js';
+import { verbs, playArgs, recordArgs, respanArgs, describeZodError } from './verbs.js';
 
 export interface EngineServerOptions {
   socketPath: string;
@@ -158,6 +158,16 @@ export class EngineServer {
     if (verbName === 'state') { this.send(client, { type: 'result', id: reqId, ok: true, data: this.stateMessage() as unknown as Record<string, unknown> }); return; }
     if (verbName === 'stats') { this.send(client, { type: 'result', id: reqId, ok: true, data: { ...this.native.stats(), time: this.native.time() } }); return; }
     if (verbName === 'channels') { this.send(client, { type: 'result', id: reqId, ok: true, data: { channels: this.channels } }); return; }
+    if (verbName === 'respan') {
+      // Not a channel's verb: the span's new signalling state is allocated on
+      // this thread by the addon, then swapped in by the media thread.
+      const a = respanArgs.safeParse(args);
+      if (!a.success) { this.fail(client, reqId, 'validation_failed', describeZodError(a.error)); return; }
+      const id = this.nextId++;
+      this.native.respan(a.data.span, a.data.signalling, id, a.data.far);
+      this.track(client, reqId, id, { span: a.data.span, signalling: a.data.signalling });
+      return;
+    }
     const isMedia = verbName === 'play' || verbName === 'record';
     const v = verbs[verbName];
     if (!v && !isMedia) { this.fail(client, reqId, 'unknown_verb', `no verb "${verbName}"`); return; }
@@ -232,8 +242,19 @@ export class EngineServer {
         if (p) p.failed = { code: String(ev.code), message: String(ev.message) };
       }
       if (ev.event === 'SpanAlarmChanged') this.spanAlarms.set(Number(ev.span), Number(ev.alarms));
+      if (ev.event === 'SpanReconfigured' && typeof ev.id === 'number') {
+        const p = this.pending.get(ev.id);
+        if (p) p.data = { ...p.data, signalling: ev.signalling, callsEnded: ev.callsEnded };
+      }
       const data = { ...ev, seq: ++this.seq } as EngineEvent;
       for (const c of this.clients) if (c.hello) this.send(c, { type: 'event', data });
+      if (ev.event === 'SpanReconfigured') {
+        // A span's channel kinds changed: every client gets the new channel
+        // list as a fresh state dump (before the respan command's result).
+        this.channels = this.native.channels();
+        const st = this.stateMessage();
+        for (const c of this.clients) if (c.hello) this.send(c, st);
+      }
     }
   }
 }

@@ -418,6 +418,21 @@ export const playArgs = z.object({
   queue: z.boolean().default(false),
 }).strict();
 
+// respan: an E1 span's signalling changes while the engine runs (only that span's calls end).
+export const respanArgs = z.object({
+  span: z.number().int().positive(),
+  signalling: z.enum(['r2', 'ss7']),
+  // The sim board's SS7 far end for the span (our stack): its variant, the box's and its own point code, CIC of timeslot 1.
+  far: z.object({
+    variant: z.enum(['itu', 'china']).optional(),
+    boxPc: z.number().int().nonnegative().optional(),
+    farPc: z.number().int().nonnegative().optional(),
+    ni: z.number().int().min(0).max(3).optional(),
+    cicFirst: z.number().int().nonnegative().optional(),
+    answerMs: z.number().int().nonnegative().optional(),
+  }).strict().optional(),
+}).strict();
+
 export const recordArgs = z.object({
   name: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, 'a recording name is letters, digits, _ . - (no path)').refine((n) => !n.startsWith('.'), 'a recording name cannot start with a dot').optional(),
   stereo: z.boolean().default(false),

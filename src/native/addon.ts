@@ -33,7 +33,12 @@ export interface NativeEngine {
   step(n?: number): void;
   drain(): string | null;
   progress(): [number, number];
+  // Switches E1 span `span` to R2 or SS7 (SpanReconfigured or CommandFailed with id follows).
+  // far: the sim board's SS7 far end for the span; other drivers ignore it.
+  respan(span: number, signalling: 'r2' | 'ss7', id: number, far?: RespanFar): void;
 }
+
+export interface RespanFar { variant?: 'itu' | 'china'; boxPc?: number; farPc?: number; ni?: number; cicFirst?: number; answerMs?: number }
 
 export interface Addon {
   Engine: new (opts: NativeEngineOptions, onEvents: (batch: string) => void) => NativeEngine;

@@ -243,6 +243,9 @@ void sig_ss7_span_alarm(hl_engine_t *e, int span, int alarms);
 int sig_ss7_command(hl_engine_t *e, chan_t *c, const hl_cmd_t *cmd);
 void sig_ss7_state_name(hl_engine_t *e, const chan_t *c, char *out, size_t cap);
 
+/* Publishes every channel's state for snapshots (engine.c; once per tick). */
+void publish(hl_engine_t *e);
+
 /* span re-lay (respan.c) */
 void respan_run(hl_engine_t *e, const hl_cmd_t *cmd);
 void respan_kit_free(hl_engine_t *e, void *kit);

@@ -157,6 +157,8 @@ hl_engine_t *hl_engine_new(hl_driver_t *drv, const hl_engine_config_t *cfg, char
       hl_engine_free(e);
       return NULL;
     }
+  /* Snapshots (and the channel kinds they carry) are valid before the first tick. */
+  publish(e);
   return e;
 }
 
@@ -255,7 +257,7 @@ static void run_command(hl_engine_t *e, const hl_cmd_t *cmd) {
 
 /* ---- the tick ---- */
 
-static void publish(hl_engine_t *e) {
+void publish(hl_engine_t *e) {
   atomic_fetch_add_explicit(&e->snap_seq, 1, memory_order_acq_rel);   /* odd: writing */
   for (int i = 0; i < e->nchans; i++) {
     chan_t *c = &e->ch[i];

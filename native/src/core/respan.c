@@ -158,6 +158,9 @@ void respan_run(hl_engine_t *e, const hl_cmd_t *cmd) {
     if (s) sig_ss7_bind(e, dch, s);
   }
   int now_kind = span_kind(e, span);
+  /* The new kinds are in the snapshot before anyone reads the event: a
+   * client that lists the channels on SpanReconfigured sees the new layout. */
+  publish(e);
   char buf[HL_EVENT_JSON];
   hl_jw_t w;
   ev_begin(e, &w, buf, "SpanReconfigured", 0);

@@ -4,9 +4,10 @@
 // of a call (journaled as R2Trace or Ss7Trace when its circuit went idle).
 import { z } from 'zod';
 import { command, SUPERVISORS, ADMINS, type CommandRegistry, type CommandContext } from '../registry.js';
-import { notFound, internal, conflict, validationFailed } from '../errors.js';
+import { notFound, internal, conflict, validationFailed, notSupported } from '../errors.js';
 import { EngineError } from '../../telephony/engine-client.js';
 import type { ChannelInfo, ChannelState } from '../../telephony/protocol.js';
+import { pointCodeValue } from '../../config/span-schema.js';
 import { ALARMS } from '../../engine/verbs.js';
 import { generateSystemConf, e1SettingsFromSpanDocs, SystemConfError, type ConfSpan } from '../../boards/system-conf.js';
 
@@ -97,9 +98,9 @@ export function e1Commands(r: CommandRegistry): void {
           const settings = ctx.deps.config.doc('span', String(c.span)) ?? null;
           const d = dchans.get(c.span);
           const link = d ? { chan: d.chan, state: byChan.get(d.chan)?.sigState ?? 'unconfigured', counters: byChan.get(d.chan)?.link ?? null } : null;
-          // Signalling type is the board's: a change in the settings waits for an engine restart.
+          // Saving a span never re-lays it (that would drop its calls by surprise): e1/span/apply does, or an engine restart.
           const mismatch = settings && signalling && settings.signalling !== signalling
-            ? `configured as ${settings.signalling} but the board runs ${signalling}: it applies when the engine restarts` : null;
+            ? `configured as ${settings.signalling} but the board runs ${signalling}: apply it now (ends the calls on this span) or it applies when the engine restarts` : null;
           span = { span: c.span, alarms: alarmNames(alarms), signalling, settings, link, mismatch, circuits: [] };
           spans.set(c.span, span);
         }
@@ -163,6 +164,39 @@ export function e1Commands(r: CommandRegistry): void {
         if (await engine.request('setR2', c.chan, {}).then(() => true, () => false)) reset.push(c.chan);
       }
       return { span: i.span, unblocked, reset, inCall: busy };
+    },
+  }));
+
+  r.add(command({
+    name: 'e1/span/apply', summary: 'Apply a span\'s saved signalling type (r2 or ss7) now, while the engine runs: the calls on this span end (cause span-reconfigured), other spans\' calls go on; then its R2 or SS7 settings apply. A span already running its saved type is left alone. DAHDI cards answer not_supported: their signalling is system.conf (e1/system-conf/get, dahdi_cfg) and applies when the engine restarts', access: SUPERVISORS, kind: 'write',
+    input: z.object({ span: z.number().int().positive() }).strict(),
+    target: (i) => `span ${i.span}`,
+    async handler(i, ctx) {
+      const st = await engineState(ctx);
+      if (!st.channels.some((c) => c.span === i.span && (c.kind === 'e1' || c.kind === 'e1-r2' || c.kind === 'dchan'))) throw notFound(`E1 span ${i.span}`);
+      const running = ss7Spans(st).has(i.span) ? 'ss7' : 'r2';
+      const settings = ctx.deps.config.doc('span', String(i.span));
+      if (!settings) throw conflict(`span ${i.span} has no saved settings: save its signalling first`);
+      if (settings.signalling === running) return { span: i.span, signalling: running, changed: false, callsEnded: 0 };
+      // The sim board's far end for a span switched to SS7 mirrors the saved
+      // link settings (its point code is our DPC, ours its DPC); real cards ignore it.
+      const s7 = settings.signalling === 'ss7' ? settings.ss7 : undefined;
+      const far = s7 ? {
+        variant: s7.variant, boxPc: pointCodeValue(s7.opc, s7.variant) as number, farPc: pointCodeValue(s7.dpc, s7.variant) as number,
+        ni: { international: 0, 'international-spare': 1, national: 2, 'national-spare': 3 }[s7.networkIndicator], cicFirst: s7.cicBase + 1,
+      } : undefined;
+      let data: Record<string, unknown>;
+      try {
+        data = await engineOf(ctx).request('respan', undefined, { span: i.span, signalling: settings.signalling, ...(far ? { far } : {}) });
+      } catch (e) {
+        if (e instanceof EngineError && e.code === 'not_supported') {
+          throw notSupported(`${e.message}: on DAHDI cards a span's signalling is its system.conf; apply the file from e1/system-conf/get with dahdi_cfg, then restart the engine`);
+        }
+        if (e instanceof EngineError && e.code !== 'disconnected' && e.code !== 'timeout') throw conflict(e.message);
+        throw e;
+      }
+      ctx.audit.summary = `span ${i.span} switched from ${running} to ${settings.signalling} (${Number(data.callsEnded ?? 0)} calls ended)`;
+      return { span: i.span, signalling: settings.signalling, changed: true, callsEnded: Number(data.callsEnded ?? 0) };
     },
   }));
 

@@ -15,6 +15,8 @@ export const fetchSpans = (conn: Connection) => conn.request<{ spans: Span[] }>(
 export const blockCircuit = (conn: Connection, chan: number) => conn.request<{ chan: number; pending: boolean }>('e1/circuit/block', { chan });
 export const unblockCircuit = (conn: Connection, chan: number) => conn.request('e1/circuit/unblock', { chan });
 export const resetSpan = (conn: Connection, span: number) => conn.request<{ unblocked?: number[]; reset: unknown; inCall?: number[] }>('e1/span/reset', { span });
+// Re-lays the span with its saved signalling now: its calls end, other spans' calls go on.
+export const applySpan = (conn: Connection, span: number) => conn.request<{ span: number; signalling: string; changed: boolean; callsEnded: number }>('e1/span/apply', { span });
 export const restartLink = (conn: Connection, span: number) => conn.request('e1/span/reset', { span, link: true });
 export const fetchTrace = (conn: Connection, journey: string) => conn.request<{ journey: string; traces: Trace[] }>('e1/trace/get', { journey });
 export const fetchTraceText = (conn: Connection, journey: string) => conn.request<{ filename: string; text: string }>('e1/trace/get', { journey, format: 'text' });

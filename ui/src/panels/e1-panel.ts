@@ -11,7 +11,7 @@ import { t, clock } from '../i18n.js';
 import { shared } from '../styles.js';
 import { connection } from '../data/api.js';
 import { subscribeCalls, type Cdr } from '../data/calls.js';
-import { fetchSpans, blockCircuit, unblockCircuit, resetSpan, restartLink, fetchTrace, fetchTraceText, type Span, type Circuit, type Trace } from '../data/e1.js';
+import { fetchSpans, blockCircuit, unblockCircuit, resetSpan, restartLink, applySpan, fetchTrace, fetchTraceText, type Span, type Circuit, type Trace } from '../data/e1.js';
 import './span-settings.js';
 
 @customElement('e1-panel')
@@ -116,7 +116,8 @@ export class E1Panel extends LangMixin(LitElement) {
         ${s.link ? html`<p class="link" data-link-state=${s.link.state}>${t('e1.link')}: <b>${s.link.state === 'unconfigured' ? t('e1.unconfigured') : s.link.state}</b>
           ${s.link.counters ? html`<span class="muted counters">· MSU ${s.link.counters.msuIn}/${s.link.counters.msuOut} · ${t('e1.badFrames')} ${s.link.counters.badFrames}
             · ${t('e1.retransmissions')} ${s.link.counters.retransmissions} · ${t('e1.linkFailures')} ${s.link.counters.failures} · ${t('e1.isupErrors')} ${s.link.counters.isupErrors}</span>` : nothing}</p>` : nothing}
-        ${s.mismatch ? html`<p class="error" id="mismatch-${s.span}">${s.mismatch}</p>` : nothing}
+        ${s.mismatch ? html`<p class="error" id="mismatch-${s.span}">${s.mismatch}
+          <button data-action="apply" id="apply-${s.span}" @click=${() => this.act(() => applySpan(connection(), s.span))}>${t('e1.applyNow')}</button></p>` : nothing}
         ${this.editing === s.span ? html`<span-settings .span=${s.span} .doc=${s.settings} @saved=${() => void this.refresh()}></span-settings>` : nothing}
         <div class="grid">${s.circuits.map((c) => this.circuit(c))}</div>
       </section>`)}
