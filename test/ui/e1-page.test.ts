@@ -2,8 +2,9 @@
 // spans (span 3 MFC/R2, span 4 China SS7): the SS7 link's state and counters,
 // CICs on the circuits, the span settings form (a bad point code refused
 // beside its field with what was typed kept, then saved and applied; R2 knobs
-// saved; a signalling type the board does not run flagged as waiting for an
-// engine restart), and an SS7 circuit blocked and unblocked from its tile.
+// saved; a signalling type the board does not run flagged, and applied with
+// the Apply now button while the engine runs), and an SS7 circuit blocked and
+// unblocked from its tile.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
@@ -57,7 +58,7 @@ test('span settings: a bad point code is refused beside its field and kept; the 
   await span(4).locator('.link[data-link-state="up"]').waitFor({ timeout: 20000 });
 });
 
-test('R2 knobs save; a signalling type the board does not run is flagged until the engine restarts', async () => {
+test('R2 knobs save; a signalling type the board does not run is flagged with an Apply now button', async () => {
   await span(3).locator('button[data-action="settings"]').click();
   const form = span(3).locator('span-settings');
   await form.locator('input[name="r2.dnisDigits"]').fill('8');
@@ -73,8 +74,23 @@ test('R2 knobs save; a signalling type the board does not run is flagged until t
   await form.locator('#span-message', { hasText: 'Saved' }).waitFor();
   await page.locator('#mismatch-3').waitFor();
   assert.match(await page.locator('#mismatch-3').innerText(), /configured as ss7 but the board runs r2/);
+  assert.match(await page.locator('#apply-3').innerText(), /Apply now \(ends calls on this span\)/);
   await S.shot('52-e1-mismatch');
+});
+
+test('Apply now re-lays span 3 as SS7 while the engine runs: its link comes up, span 4\'s link stays up', async () => {
+  await page.locator('#apply-3').click();
+  await span(3).locator('.link[data-link-state="up"]').waitFor({ timeout: 20000 });
+  assert.is(await page.locator('#mismatch-3').count(), 0, 'no mismatch once applied');
+  assert.is(await span(3).locator('.circuit').count(), 30, 'thirty bearers: timeslot 16 is the link now');
+  assert.is(await span(4).locator('.link').getAttribute('data-link-state'), 'up');
+  await S.shot('53-e1-applied');
+  const audit = await admin.ok('audit/entry/list', { command: 'e1/span/apply' });
+  assert.match(JSON.stringify(audit), /span 3 switched from r2 to ss7/);
+  // Back to R2 for what follows (through the API: the same command).
   await admin.ok('config/doc/put', { kind: 'span', id: '3', doc: { span: 3, signalling: 'r2', r2: { variant: 'china' } } });
+  const back = await admin.ok('e1/span/apply', { span: 3 });
+  assert.equal([back.signalling, back.changed], ['r2', true]);
 });
 
 test('an SS7 circuit is blocked from its tile (BLO acknowledged) and unblocked', async () => {

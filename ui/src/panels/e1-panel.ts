@@ -62,6 +62,19 @@ export class E1Panel extends LangMixin(LitElement) {
     await this.refresh();
   }
 
+  // The span is re-laid at once; an SS7 link then takes a few seconds to
+  // align: follow it until it is up (or 30 s) so the page does not show a
+  // link stuck in its first state.
+  private async applyNow(span: number): Promise<void> {
+    await this.act(() => applySpan(connection(), span));
+    for (let i = 0; i < 30 && this.isConnected; i++) {
+      const link = this.spans?.find((x) => x.span === span)?.link;
+      if (!link || link.state === 'up') break;
+      await new Promise((r) => setTimeout(r, 1000));
+      await this.refresh();
+    }
+  }
+
   private async showTrace(journey: string): Promise<void> {
     this.selected = journey;
     this.traces = [];
@@ -117,7 +130,7 @@ export class E1Panel extends LangMixin(LitElement) {
           ${s.link.counters ? html`<span class="muted counters">· MSU ${s.link.counters.msuIn}/${s.link.counters.msuOut} · ${t('e1.badFrames')} ${s.link.counters.badFrames}
             · ${t('e1.retransmissions')} ${s.link.counters.retransmissions} · ${t('e1.linkFailures')} ${s.link.counters.failures} · ${t('e1.isupErrors')} ${s.link.counters.isupErrors}</span>` : nothing}</p>` : nothing}
         ${s.mismatch ? html`<p class="error" id="mismatch-${s.span}">${s.mismatch}
-          <button data-action="apply" id="apply-${s.span}" @click=${() => this.act(() => applySpan(connection(), s.span))}>${t('e1.applyNow')}</button></p>` : nothing}
+          <button data-action="apply" id="apply-${s.span}" @click=${() => void this.applyNow(s.span)}>${t('e1.applyNow')}</button></p>` : nothing}
         ${this.editing === s.span ? html`<span-settings .span=${s.span} .doc=${s.settings} @saved=${() => void this.refresh()}></span-settings>` : nothing}
         <div class="grid">${s.circuits.map((c) => this.circuit(c))}</div>
       </section>`)}
