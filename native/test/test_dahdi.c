@@ -697,6 +697,9 @@ static void test_engine_signalling(void) {
   sig_calls(from, seq, sizeof seq);
   snprintf(want, sizeof want, "3:HOOK(%d)", DAHDI_RINGOFF);
   CHECK(!strcmp(seq, want), "stopRing: want %s, got %s", want, seq);
+  /* A span's signalling is DAHDI's configuration (system.conf, dahdi_cfg): no hot re-lay. */
+  CHECK(hl_engine_respan(e, 1, HL_KIND_E1, NULL, 1, err, sizeof err) == -ENOTSUP && strstr(err, "dahdi driver"),
+        "respan refused as not supported on DAHDI: %s", err);
   hl_engine_free(e);
   hl_dahdi_driver_close(&drv);
 }

@@ -39,6 +39,11 @@ void respan_kit_free(hl_engine_t *e, void *p) {
 
 int hl_engine_respan(hl_engine_t *e, int span, int kind, const void *board_conf, int32_t id, char *err, size_t errlen) {
   const hl_driver_t *d = e->drv;
+  /* A board that cannot re-lay any span says so first, whatever span is named. */
+  if (!d->ops->respan_prepare || !d->ops->respan || !d->ops->respan_free) {
+    snprintf(err, errlen, "the %s driver cannot change a span's signalling while it runs", d->ops->name);
+    return -ENOTSUP;
+  }
   if (span < 1 || span > d->nspans || !e->span_e1[span]) {
     snprintf(err, errlen, "span %d is not an E1 span of this board", span);
     return -EINVAL;
@@ -46,10 +51,6 @@ int hl_engine_respan(hl_engine_t *e, int span, int kind, const void *board_conf,
   if (kind != HL_KIND_E1_R2 && kind != HL_KIND_E1) {
     snprintf(err, errlen, "an E1 span's signalling is r2 or ss7");
     return -EINVAL;
-  }
-  if (!d->ops->respan_prepare || !d->ops->respan || !d->ops->respan_free) {
-    snprintf(err, errlen, "the %s driver cannot change a span's signalling while it runs", d->ops->name);
-    return -ENOTSUP;
   }
   respan_kit_t *k = calloc(1, sizeof *k);
   if (!k) { snprintf(err, errlen, "out of memory"); return -ENOMEM; }
