@@ -157,6 +157,8 @@ int main(void) {
   CHECK(!strcmp(state_of(S2_TS1), "up"), "span 2's call up through both switches (%s)", state_of(S2_TS1));
   CHECK(find(0, "\"ChannelHungUp\"", "\"chan\":3,", NULL) < 0, "span 2's call never hung up");
 
+  /* A respan submitted but never run (the engine stops first): its kit is freed with the engine. */
+  CHECK(hl_engine_respan(eng, 3, HL_KIND_E1, NULL, 10, err, sizeof err) == 0, "a last respan queued");
   hl_engine_free(eng);
   hl_sim_driver_close(&drv);
   T_DONE("respan");

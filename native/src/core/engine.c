@@ -186,6 +186,12 @@ void hl_engine_free(hl_engine_t *e) {
     free(r->ring);
     free(r);
   }
+  /* Commands the media thread never ran still own what they carry. */
+  for (unsigned h = atomic_load(&e->cmd_head), t = atomic_load(&e->cmd_tail); h != t; h++) {
+    const hl_cmd_t *c = &e->cmds[h % CMD_RING];
+    if (c->op == HL_OP_RESPAN && c->ptr) respan_kit_free(e, c->ptr);
+    else if (c->op == HL_OP_PLAY && c->ptr) hl_playlist_free(c->ptr);
+  }
   hl_engine_collect(e);
   free(e->ch); free(e->evts); free(e->snap); free(e->span_alarm); free(e->span_e1);
   free(e);
