@@ -47,7 +47,15 @@ export class CallManager {
 
   // Trunk settings the engine needs per line: caller-ID standard, disconnect
   // methods, R2 knobs; and each SS7 span's link settings on its D-channel.
-  async applyLines(): Promise<void> {
+  // One pass at a time, each on the port table as it is when the pass starts
+  // (a span re-laid mid-pass gets the next pass's settings, not stale ones).
+  private applying: Promise<void> = Promise.resolve();
+  applyLines(): Promise<void> {
+    this.applying = this.applying.catch((e: Error) => { this.ctx.log.warn('line settings pass failed', { error: e.message }); }).then(() => this.applyLinesNow());
+    return this.applying;
+  }
+
+  private async applyLinesNow(): Promise<void> {
     for (const sp of this.ctx.config.list('span')) {
       if (sp.signalling !== 'ss7' || !sp.ss7) continue;
       const d = this.ctx.ports.all().find((p) => p.info.kind === 'dchan' && p.info.span === sp.span);
