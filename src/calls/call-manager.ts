@@ -51,7 +51,7 @@ export class CallManager {
   // (a span re-laid mid-pass gets the next pass's settings, not stale ones).
   private applying: Promise<void> = Promise.resolve();
   applyLines(): Promise<void> {
-    this.applying = this.applying.catch((e: Error) => { this.ctx.log.warn('line settings pass failed', { error: e.message }); }).then(() => this.applyLinesNow());
+    this.applying = this.applying.then(() => this.applyLinesNow()).catch((e: Error) => { this.ctx.log.warn('line settings pass failed', { error: e.message }); });
     return this.applying;
   }
 
