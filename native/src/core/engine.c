@@ -74,6 +74,18 @@ void garbage_push(hl_engine_t *e, void *p) {
 
 /* ---- construction ---- */
 
+/* Opens one channel on the driver, audio or D-channel alike; on failure err
+ * names the channel and the driver's reason, and the caller frees the engine. */
+static int chan_open(hl_engine_t *e, chan_t *c, char *err, size_t errlen) {
+  int r = e->drv->ops->open(e->drv->state, c->info->channo);
+  if (r < 0) {
+    snprintf(err, errlen, "channel %d (%s): open failed: %s", c->info->channo, c->info->name, strerror(-r));
+    return -1;
+  }
+  c->open = 1;
+  return 0;
+}
+
 hl_engine_t *hl_engine_new(hl_driver_t *drv, const hl_engine_config_t *cfg, char *err, size_t errlen) {
   hl_engine_t *e = calloc(1, sizeof(*e));
   if (!e) { snprintf(err, errlen, "out of memory"); return NULL; }
@@ -110,13 +122,7 @@ hl_engine_t *hl_engine_new(hl_driver_t *drv, const hl_engine_config_t *cfg, char
     if (c->info->kind == HL_KIND_NONE) continue;
     if (c->info->kind == HL_KIND_DCHAN) {
       if (!drv->ops->read_frame || !drv->ops->write_frame) continue;
-      int r = drv->ops->open(drv->state, c->info->channo);
-      if (r < 0) {
-        snprintf(err, errlen, "channel %d (%s): open failed: %s", c->info->channo, c->info->name, strerror(-r));
-        hl_engine_free(e);
-        return NULL;
-      }
-      c->open = 1;
+      if (chan_open(e, c, err, errlen) != 0) { hl_engine_free(e); return NULL; }
       continue;
     }
     c->dtmf_tx = dtmf_tx_init(NULL);
@@ -125,13 +131,7 @@ hl_engine_t *hl_engine_new(hl_driver_t *drv, const hl_engine_config_t *cfg, char
       hl_engine_free(e);
       return NULL;
     }
-    int r = drv->ops->open(drv->state, c->info->channo);
-    if (r < 0) {
-      snprintf(err, errlen, "channel %d (%s): open failed: %s", c->info->channo, c->info->name, strerror(-r));
-      hl_engine_free(e);
-      return NULL;
-    }
-    c->open = 1;
+    if (chan_open(e, c, err, errlen) != 0) { hl_engine_free(e); return NULL; }
     if (c->info->kind == HL_KIND_E1_R2 && sig_r2_open(e, c) != 0) {
       snprintf(err, errlen, "channel %d: R2 init failed", c->info->channo);
       hl_engine_free(e);
