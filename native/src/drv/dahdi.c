@@ -173,12 +173,12 @@ static int stash_event(dchan_t *c) {
   return 0;
 }
 
-static int op_read_audio(void *drv, int channo, uint8_t *buf, int len) {
-  int fd = fd_of(drv, channo);
-  if (fd < 0) return fd;
-  dchan_t *c = &st_of(drv)->ch[channo - 1];
+/* One read() into rd, or with out set one write() from wr, on a channel, audio
+ * or frame alike. A pending event fails it with ELAST: stash the event and try
+ * again, at most EV_RING times. EAGAIN (nothing to read, no buffer free) is 0. */
+static int chan_rw(dchan_t *c, int fd, int out, uint8_t *rd, const uint8_t *wr, size_t len) {
   for (int tries = 0; tries < EV_RING; tries++) {
-    ssize_t r = read(fd, buf, (size_t)len);
+    ssize_t r = out ? write(fd, wr, len) : read(fd, rd, len);
     if (r >= 0) return (int)r;
     if (errno == EAGAIN) return 0;
     if (errno != ELAST) return -errno;
@@ -188,19 +188,16 @@ static int op_read_audio(void *drv, int channo, uint8_t *buf, int len) {
   return 0;
 }
 
+static int op_read_audio(void *drv, int channo, uint8_t *buf, int len) {
+  int fd = fd_of(drv, channo);
+  if (fd < 0) return fd;
+  return chan_rw(&st_of(drv)->ch[channo - 1], fd, 0, buf, NULL, (size_t)len);
+}
+
 static int op_write_audio(void *drv, int channo, const uint8_t *buf, int len) {
   int fd = fd_of(drv, channo);
   if (fd < 0) return fd;
-  dchan_t *c = &st_of(drv)->ch[channo - 1];
-  for (int tries = 0; tries < EV_RING; tries++) {
-    ssize_t r = write(fd, buf, (size_t)len);
-    if (r >= 0) return (int)r;
-    if (errno == EAGAIN) return 0;
-    if (errno != ELAST) return -errno;
-    int s = stash_event(c);
-    if (s < 0) return s;
-  }
-  return 0;
+  return chan_rw(&st_of(drv)->ch[channo - 1], fd, 1, NULL, buf, (size_t)len);
 }
 
 /* The fd of an open D-channel, -EINVAL for a channel that carries audio. */
@@ -219,21 +216,12 @@ static int op_read_frame(void *drv, int channo, uint8_t *buf, int cap) {
   int fd = dchan_fd(drv, channo);
   if (fd < 0) return fd;
   if (!buf || cap <= 0) return -EINVAL;
-  dchan_t *c = &st_of(drv)->ch[channo - 1];
   uint8_t frame[HDLC_BUFSIZE];
-  for (int tries = 0; tries < EV_RING; tries++) {
-    ssize_t r = read(fd, frame, sizeof frame);
-    if (r >= 0) {
-      if (r > cap) return -EMSGSIZE;
-      memcpy(buf, frame, (size_t)r);
-      return (int)r;
-    }
-    if (errno == EAGAIN) return 0;
-    if (errno != ELAST) return -errno;
-    int s = stash_event(c);
-    if (s < 0) return s;
-  }
-  return 0;
+  int r = chan_rw(&st_of(drv)->ch[channo - 1], fd, 0, frame, NULL, sizeof frame);
+  if (r <= 0) return r;
+  if (r > cap) return -EMSGSIZE;
+  memcpy(buf, frame, (size_t)r);
+  return r;
 }
 
 /* One write() is one frame; DAHDI fills the last two octets with the FCS it
@@ -242,16 +230,7 @@ static int op_write_frame(void *drv, int channo, const uint8_t *buf, int len) {
   int fd = dchan_fd(drv, channo);
   if (fd < 0) return fd;
   if (!buf || len < 1 + HL_FCS_LEN || len > HL_FRAME_MAX) return -EINVAL;
-  dchan_t *c = &st_of(drv)->ch[channo - 1];
-  for (int tries = 0; tries < EV_RING; tries++) {
-    ssize_t r = write(fd, buf, (size_t)len);
-    if (r >= 0) return (int)r;
-    if (errno == EAGAIN) return 0;
-    if (errno != ELAST) return -errno;
-    int s = stash_event(c);
-    if (s < 0) return s;
-  }
-  return 0;
+  return chan_rw(&st_of(drv)->ch[channo - 1], fd, 1, NULL, buf, (size_t)len);
 }
 
 static int op_get_event(void *drv, int channo) {
