@@ -1,4 +1,4 @@
-/* MFC/R2 timeslots in the engine: the R2 state machine (sig/r2.c) acts on the
+/* MFC/R2 timeslots in the engine: the R2 state machine (sig/r2_*.c) acts on the
  * board through the seam (CAS bits) and on the channel's audio (MF tones, fed
  * and mixed by media.c); its events become the engine's call events, the
  * same an FXO line gives (CallOffered, ChannelAnswered, ChannelHungUp,

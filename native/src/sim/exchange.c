@@ -1,5 +1,5 @@
 /* The virtual PSTN's R2 exchange behind each timeslot of a simulated R2 E1:
- * the same R2 engine as the box (sig/r2.c) in the other role. It places calls
+ * the same R2 engine as the box (sig/r2_*.c) in the other role. It places calls
  * into the box (forward) with a DNIS, ANI and category, and takes the box's
  * calls (backward), asking ANI after the DNIS or first, then accepting,
  * refusing (busy, congestion, unallocated) or leaving them to ring. Its bits
