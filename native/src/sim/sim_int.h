@@ -92,7 +92,7 @@ typedef struct far_end {
   int line_raw;                     /* our loop as the CO sees it */
 } far_end_t;
 
-/* ---- SS7 spans (hdlc.c, ss7span.c, ss7far_libss7.c) ---- */
+/* ---- SS7 spans (hdlc.c, ss7span.c; far ends: ss7far.h) ---- */
 
 /* HDLC FCS-16 (CRC-CCITT, reflected polynomial 0x8408, preset and final
  * complement), as every HDLC controller computes it. */

@@ -13,8 +13,11 @@
  *
  * libss7 times its timers by gettimeofday(), so this far end keeps real time
  * only (real_time_only). It allocates its own call objects; that happens in
- * libss7 when messages arrive, which the sim cannot avoid for this far end. */
-#include "sim_int.h"
+ * libss7 when messages arrive, which the sim cannot avoid for this far end.
+ *
+ * This file: libss7, its callbacks and events, the far-end ops; commands are
+ * in ss7far_libss7_cmd.c, what both SS7 far ends share in ss7far_common.c. */
+#include "ss7far_libss7.h"
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -24,15 +27,6 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
-#include <libss7.h>
-
-typedef struct lx {
-  struct ss7 *ss7;
-  int fd_lib;                       /* libss7's end of the socketpair */
-  int fd_pump;                      /* ours */
-} lx_t;
-
-static lx_t *lx_of(sim_ss7_t *x) { return x->far_state; }
 
 /* libss7's callbacks are process-wide (not per instance), so one set of
  * functions finds the span from the struct ss7 they are called for. A key is
@@ -69,44 +63,10 @@ static void reg_del(struct ss7 *ss7) {
   pthread_mutex_unlock(&reg_lock);
 }
 
-static void emit_simple(sim_ss7_t *x, const char *name, int chan, int cic, const char *k, const char *v) {
-  char buf[HL_EVENT_JSON];
-  hl_jw_t w;
-  ss7span_begin(x, &w, buf, sizeof buf, name, chan, cic);
-  if (k) hl_jw_str(&w, k, v);
-  ss7span_end(x, &w, buf);
-}
-
-static void emit_range(sim_ss7_t *x, const char *name, int first, int last, const char *by) {
-  char buf[HL_EVENT_JSON];
-  hl_jw_t w;
-  int ch = first == last ? ss7span_chan_of_cic(x, first) : 0;
-  ss7span_begin(x, &w, buf, sizeof buf, name, ch, first);
-  if (last != first) hl_jw_int(&w, "last", last);
-  hl_jw_str(&w, "by", by);
-  ss7span_end(x, &w, buf);
-}
-
-/* The circuit record of a CIC, or NULL for a CIC outside the span. */
-static ss7_xcic_t *xc(sim_ss7_t *x, int cic) {
-  int ts = ss7span_ts_of_cic(x, cic);
-  return ts ? &x->cic[ts] : NULL;
-}
-
-static void set_idle(sim_ss7_t *x, int cic) {
-  ss7_xcic_t *k = xc(x, cic);
-  if (!k) return;
-  k->call = NULL;
-  k->st = XC_IDLE;
-  k->answer_at = 0;
-  int ch = ss7span_chan_of_cic(x, cic);
-  if (ch) x->sim->ch[ch - 1].far.talk_rate = 0;
-}
-
 /* Frees a call object libss7 made for one message unless it is the call a
  * circuit is carrying. */
 static void free_untracked(sim_ss7_t *x, int cic, struct isup_call *c) {
-  ss7_xcic_t *k = xc(x, cic);
+  ss7_xcic_t *k = ss7far_xcic(x, cic);
   if (c && (!k || k->call != c)) isup_free_call(lx_of(x)->ss7, c);
 }
 
@@ -129,7 +89,7 @@ static void cb_call_null(struct ss7 *ss7, struct isup_call *c, int lock) {
   sim_ss7_t *x = find(ss7);
   if (!x) return;
   for (int ts = 1; ts <= 31; ts++)
-    if (x->cic[ts].call == c) set_idle(x, x->conf.cic_first - 1 + ts);
+    if (x->cic[ts].call == c) ss7far_set_idle(x, x->conf.cic_first - 1 + ts);
 }
 
 /* libss7 asks its owner to end a call: after a timeout (send REL), on an
@@ -138,14 +98,14 @@ static void cb_call_null(struct ss7 *ss7, struct isup_call *c, int lock) {
 static int cb_hangup(struct ss7 *ss7, int cic, unsigned int dpc, int cause, int what) {
   sim_ss7_t *x = find(ss7);
   if (!x) return SS7_CIC_IDLE;
-  ss7_xcic_t *k = xc(x, cic);
+  ss7_xcic_t *k = ss7far_xcic(x, cic);
   if (!k) return SS7_CIC_NOT_EXISTS;
   switch (what) {
   case SS7_HANGUP_SEND_REL:
     if (k->call && k->st != XC_RELEASING) { isup_rel(ss7, k->call, cause); k->st = XC_RELEASING; }
     return SS7_CIC_USED;
   case SS7_HANGUP_REEVENT_IAM:
-    emit_simple(x, "SimSs7Error", ss7span_chan_of_cic(x, cic), cic, "reason", "dual seizure: the far end gave way");
+    ss7far_emit(x, "SimSs7Error", ss7span_chan_of_cic(x, cic), cic, "reason", "dual seizure: the far end gave way");
     k->call = NULL;
     k->st = XC_IDLE;
     return SS7_CIC_USED;
@@ -169,54 +129,32 @@ static void install_callbacks(void) {
 
 /* ---- events from libss7 ---- */
 
-static void strip_st(char *dst, size_t cap, const char *num) {
-  /* ITU called numbers end with the ST digit, which libss7 shows as '#'. */
-  snprintf(dst, cap, "%s", num);
-  size_t n = strlen(dst);
-  if (n && dst[n - 1] == '#') dst[n - 1] = 0;
-}
-
 static void on_iam(sim_ss7_t *x, ss7_event_iam *e) {
   struct ss7 *ss7 = lx_of(x)->ss7;
   int ts = ss7span_ts_of_cic(x, e->cic);
   int ch = ss7span_chan_of_cic(x, e->cic);
   if (!ch) {
-    emit_simple(x, "SimSs7Error", 0, e->cic, "reason", "IAM for a CIC that has no bearer on this span");
+    ss7far_emit(x, "SimSs7Error", 0, e->cic, "reason", "IAM for a CIC that has no bearer on this span");
     isup_rel(ss7, e->call, 34);
     return;
   }
   ss7_xcic_t *k = &x->cic[ts];
   k->call = e->call;
   k->st = XC_IN;
+  /* ITU called numbers end with the ST digit, which libss7 shows as '#'. */
   char called[64];
-  strip_st(called, sizeof called, e->called_party_num);
-  char buf[HL_EVENT_JSON];
-  hl_jw_t w;
-  ss7span_begin(x, &w, buf, sizeof buf, "SimCallReceived", ch, e->cic);
-  hl_jw_str(&w, "called", called);
-  hl_jw_str(&w, "calling", e->calling_party_num[0] ? e->calling_party_num : NULL);
-  hl_jw_int(&w, "presentation", e->presentation_ind);
-  hl_jw_int(&w, "nai", e->calling_nai);
-  hl_jw_int(&w, "category", e->calling_party_cat);
-  ss7span_end(x, &w, buf);
+  ss7far_called(called, sizeof called, e->called_party_num);
+  ss7far_emit_received(x, ch, e->cic, called, e->calling_party_num, e->presentation_ind, e->calling_nai,
+                       e->calling_party_cat);
   int after = 0;
   int out = ss7span_outcome_for(x, ts, called, &after);
-  const char *reason = NULL;
-  int cause = 0;
-  switch (out) {
-  case OUT_BUSY: reason = "busy"; cause = 17; break;
-  case OUT_UNALLOCATED: reason = "unallocated"; cause = 1; break;
-  case OUT_CONGESTION: reason = "congestion"; cause = 34; break;
-  default: break;
-  }
+  int cause;
+  const char *reason = ss7far_refusal(out, &cause);
   if (reason) {
     isup_rel(ss7, e->call, cause);
     k->st = XC_RELEASING;
     k->cause = cause;
-    ss7span_begin(x, &w, buf, sizeof buf, "SimCallRejected", ch, e->cic);
-    hl_jw_str(&w, "reason", reason);
-    hl_jw_int(&w, "cause", cause);
-    ss7span_end(x, &w, buf);
+    ss7far_emit_rejected(x, ch, e->cic, reason, cause);
     return;
   }
   isup_acm(ss7, e->call);
@@ -228,37 +166,41 @@ static void on_iam(sim_ss7_t *x, ss7_event_iam *e) {
 
 static void on_rel(sim_ss7_t *x, ss7_event_rel *e) {
   struct ss7 *ss7 = lx_of(x)->ss7;
-  ss7_xcic_t *k = xc(x, e->cic);
+  ss7_xcic_t *k = ss7far_xcic(x, e->cic);
   int ch = ss7span_chan_of_cic(x, e->cic);
   isup_rlc(ss7, e->call);
-  char buf[HL_EVENT_JSON];
-  hl_jw_t w;
-  ss7span_begin(x, &w, buf, sizeof buf, "SimLineReleased", ch, e->cic);
-  hl_jw_str(&w, "by", "near");
-  hl_jw_int(&w, "cause", e->cause);
-  ss7span_end(x, &w, buf);
+  ss7far_emit_released(x, ch, e->cic, "near", e->cause);
   if (k && k->call && k->call != e->call) isup_free_call(ss7, k->call);
   isup_free_call(ss7, e->call);
-  if (k) { set_idle(x, e->cic); emit_simple(x, "SimLineIdle", ch, e->cic, NULL, NULL); }
+  if (k) { ss7far_set_idle(x, e->cic); ss7far_emit(x, "SimLineIdle", ch, e->cic, NULL, NULL); }
 }
 
 static void on_rlc(sim_ss7_t *x, ss7_event_cic *e) {
-  ss7_xcic_t *k = xc(x, e->cic);
+  ss7_xcic_t *k = ss7far_xcic(x, e->cic);
   int tracked = k && k->call == e->call;
   isup_free_call(lx_of(x)->ss7, e->call);
-  if (tracked) { set_idle(x, e->cic); emit_simple(x, "SimLineIdle", ss7span_chan_of_cic(x, e->cic), e->cic, NULL, NULL); }
+  if (tracked) { ss7far_set_idle(x, e->cic); ss7far_emit(x, "SimLineIdle", ss7span_chan_of_cic(x, e->cic), e->cic, NULL, NULL); }
 }
 
 /* The box reset circuits first..last: every call there is gone. */
-static void reset_range(sim_ss7_t *x, int first, int last, struct isup_call *keep) {
+void lx_reset_range(sim_ss7_t *x, int first, int last, struct isup_call *keep) {
   for (int cic = first; cic <= last; cic++) {
-    ss7_xcic_t *k = xc(x, cic);
+    ss7_xcic_t *k = ss7far_xcic(x, cic);
     if (!k) continue;
     if (k->call && k->call != keep) isup_free_call(lx_of(x)->ss7, k->call);
     int was = k->st;
-    set_idle(x, cic);
-    if (was != XC_IDLE) emit_simple(x, "SimLineIdle", ss7span_chan_of_cic(x, cic), cic, "reason", "reset");
+    ss7far_set_idle(x, cic);
+    if (was != XC_IDLE) ss7far_emit(x, "SimLineIdle", ss7span_chan_of_cic(x, cic), cic, "reason", "reset");
   }
+}
+
+/* One circuit blocked or unblocked (BLO, UBL from the box, acknowledged
+ * already; BLA, UBA answering ours): near is the box's blocking. */
+static void on_blocking(sim_ss7_t *x, ss7_event_cic *e, int near, int block) {
+  ss7_xcic_t *k = ss7far_xcic(x, e->cic);
+  if (k) { if (near) k->blk_near = block; else k->blk_far = block; }
+  ss7far_emit_blocking(x, e->cic, e->cic, block, near ? "near" : "far");
+  free_untracked(x, e->cic, e->call);
 }
 
 static void drain_events(sim_ss7_t *x) {
@@ -268,30 +210,30 @@ static void drain_events(sim_ss7_t *x) {
   while ((e = ss7_check_event(ss7))) {
     switch (e->e) {
     case SS7_EVENT_UP:
-      if (!x->link_up) { x->link_up = 1; emit_simple(x, "SimSs7LinkUp", 0, 0, NULL, NULL); }
+      if (!x->link_up) { x->link_up = 1; ss7far_emit(x, "SimSs7LinkUp", 0, 0, NULL, NULL); }
       break;
     case SS7_EVENT_DOWN:
-      if (x->link_up) { x->link_up = 0; emit_simple(x, "SimSs7LinkDown", 0, 0, "layer", "mtp3"); }
+      if (x->link_up) { x->link_up = 0; ss7far_emit(x, "SimSs7LinkDown", 0, 0, "layer", "mtp3"); }
       break;
     case MTP2_LINK_DOWN:
-      if (x->link_up) { x->link_up = 0; emit_simple(x, "SimSs7LinkDown", 0, 0, "layer", "mtp2"); }
+      if (x->link_up) { x->link_up = 0; ss7far_emit(x, "SimSs7LinkDown", 0, 0, "layer", "mtp2"); }
       break;
     case ISUP_EVENT_IAM: on_iam(x, &e->iam); break;
     case ISUP_EVENT_ACM: {
-      ss7_xcic_t *k = xc(x, e->acm.cic);
+      ss7_xcic_t *k = ss7far_xcic(x, e->acm.cic);
       if (k && k->call == e->acm.call && k->st == XC_OUT) {
         k->st = XC_OUT_ALERT;
-        emit_simple(x, "SimCallAccepted", ss7span_chan_of_cic(x, e->acm.cic), e->acm.cic, NULL, NULL);
+        ss7far_emit(x, "SimCallAccepted", ss7span_chan_of_cic(x, e->acm.cic), e->acm.cic, NULL, NULL);
       }
       break;
     }
     case ISUP_EVENT_ANM:
     case ISUP_EVENT_CON: {
       int cic = e->e == ISUP_EVENT_ANM ? e->anm.cic : e->con.cic;
-      ss7_xcic_t *k = xc(x, cic);
+      ss7_xcic_t *k = ss7far_xcic(x, cic);
       if (k && (k->st == XC_OUT || k->st == XC_OUT_ALERT)) {
         k->st = XC_OUT_UP;
-        emit_simple(x, "SimLineAnswered", ss7span_chan_of_cic(x, cic), cic, "by", "near");
+        ss7far_emit(x, "SimLineAnswered", ss7span_chan_of_cic(x, cic), cic, "by", "near");
       }
       break;
     }
@@ -299,70 +241,44 @@ static void drain_events(sim_ss7_t *x) {
     case ISUP_EVENT_RLC: on_rlc(x, &e->rlc); break;
     case ISUP_EVENT_RSC:
       isup_rlc(ss7, e->rsc.call);
-      reset_range(x, e->rsc.cic, e->rsc.cic, e->rsc.call);
+      lx_reset_range(x, e->rsc.cic, e->rsc.cic, e->rsc.call);
       isup_free_call(ss7, e->rsc.call);
-      set_idle(x, e->rsc.cic);
-      emit_range(x, "SimCircuitReset", e->rsc.cic, e->rsc.cic, "near");
+      ss7far_set_idle(x, e->rsc.cic);
+      ss7far_emit_range(x, "SimCircuitReset", e->rsc.cic, e->rsc.cic, "near");
       break;
     case ISUP_EVENT_GRS: {
       int first = e->grs.startcic, last = e->grs.endcic;
-      reset_range(x, first, last, e->grs.call);
+      lx_reset_range(x, first, last, e->grs.call);
       memset(st, 0, sizeof st);
       for (int cic = first; cic <= last && cic - first < (int)sizeof st; cic++) {
-        ss7_xcic_t *k = xc(x, cic);
+        ss7_xcic_t *k = ss7far_xcic(x, cic);
         if (k) { k->blk_near = 0; st[cic - first] = (unsigned char)(k->blk_far ? 1 : 0); }
       }
       isup_gra(ss7, e->grs.call, last, st);
       isup_free_call(ss7, e->grs.call);
-      for (int cic = first; cic <= last; cic++) { ss7_xcic_t *k = xc(x, cic); if (k && k->call == e->grs.call) k->call = NULL; }
-      emit_range(x, "SimCircuitReset", first, last, "near");
+      for (int cic = first; cic <= last; cic++) { ss7_xcic_t *k = ss7far_xcic(x, cic); if (k && k->call == e->grs.call) k->call = NULL; }
+      ss7far_emit_range(x, "SimCircuitReset", first, last, "near");
       break;
     }
     case ISUP_EVENT_GRA:
-      emit_range(x, "SimCircuitReset", e->gra.startcic, e->gra.endcic, "far");
+      ss7far_emit_range(x, "SimCircuitReset", e->gra.startcic, e->gra.endcic, "far");
       free_untracked(x, e->gra.startcic, e->gra.call);
       break;
-    case ISUP_EVENT_BLO: {
-      ss7_xcic_t *k = xc(x, e->blo.cic);
-      isup_bla(ss7, e->blo.call);
-      if (k) k->blk_near = 1;
-      emit_range(x, "SimCircuitBlocked", e->blo.cic, e->blo.cic, "near");
-      free_untracked(x, e->blo.cic, e->blo.call);
-      break;
-    }
-    case ISUP_EVENT_UBL: {
-      ss7_xcic_t *k = xc(x, e->ubl.cic);
-      isup_uba(ss7, e->ubl.call);
-      if (k) k->blk_near = 0;
-      emit_range(x, "SimCircuitUnblocked", e->ubl.cic, e->ubl.cic, "near");
-      free_untracked(x, e->ubl.cic, e->ubl.call);
-      break;
-    }
-    case ISUP_EVENT_BLA: {
-      ss7_xcic_t *k = xc(x, e->bla.cic);
-      if (k) k->blk_far = 1;
-      emit_range(x, "SimCircuitBlocked", e->bla.cic, e->bla.cic, "far");
-      free_untracked(x, e->bla.cic, e->bla.call);
-      break;
-    }
-    case ISUP_EVENT_UBA: {
-      ss7_xcic_t *k = xc(x, e->uba.cic);
-      if (k) k->blk_far = 0;
-      emit_range(x, "SimCircuitUnblocked", e->uba.cic, e->uba.cic, "far");
-      free_untracked(x, e->uba.cic, e->uba.call);
-      break;
-    }
+    case ISUP_EVENT_BLO: isup_bla(ss7, e->blo.call); on_blocking(x, &e->blo, 1, 1); break;
+    case ISUP_EVENT_UBL: isup_uba(ss7, e->ubl.call); on_blocking(x, &e->ubl, 1, 0); break;
+    case ISUP_EVENT_BLA: on_blocking(x, &e->bla, 0, 1); break;
+    case ISUP_EVENT_UBA: on_blocking(x, &e->uba, 0, 0); break;
     case ISUP_EVENT_CGB:
     case ISUP_EVENT_CGU: {
       ss7_event_cicrange *g = e->e == ISUP_EVENT_CGB ? &e->cgb : &e->cgu;
       int block = e->e == ISUP_EVENT_CGB;
       for (int cic = g->startcic; cic <= g->endcic && cic - g->startcic < 255; cic++) {
-        ss7_xcic_t *k = xc(x, cic);
+        ss7_xcic_t *k = ss7far_xcic(x, cic);
         if (k && g->status[cic - g->startcic]) k->blk_near = block;
       }
       if (block) isup_cgba(ss7, g->call, g->endcic, g->status);
       else isup_cgua(ss7, g->call, g->endcic, g->status);
-      emit_range(x, block ? "SimCircuitBlocked" : "SimCircuitUnblocked", g->startcic, g->endcic, "near");
+      ss7far_emit_blocking(x, g->startcic, g->endcic, block, "near");
       free_untracked(x, g->startcic, g->call);
       break;
     }
@@ -370,13 +286,13 @@ static void drain_events(sim_ss7_t *x) {
     case ISUP_EVENT_CGUA: {
       ss7_event_cicrange *g = e->e == ISUP_EVENT_CGBA ? &e->cgba : &e->cgua;
       int block = e->e == ISUP_EVENT_CGBA;
-      for (int cic = g->startcic; cic <= g->endcic; cic++) { ss7_xcic_t *k = xc(x, cic); if (k) k->blk_far = block; }
-      emit_range(x, block ? "SimCircuitBlocked" : "SimCircuitUnblocked", g->startcic, g->endcic, "far");
+      for (int cic = g->startcic; cic <= g->endcic; cic++) { ss7_xcic_t *k = ss7far_xcic(x, cic); if (k) k->blk_far = block; }
+      ss7far_emit_blocking(x, g->startcic, g->endcic, block, "far");
       free_untracked(x, g->startcic, g->call);
       break;
     }
     case ISUP_EVENT_UCIC:
-      emit_simple(x, "SimSs7Error", 0, e->ucic.cic, "reason", "the box says this CIC is unequipped");
+      ss7far_emit(x, "SimSs7Error", 0, e->ucic.cic, "reason", "the box says this CIC is unequipped");
       free_untracked(x, e->ucic.cic, e->ucic.call);
       break;
     case ISUP_EVENT_CPG:
@@ -459,7 +375,7 @@ static void lx_tick(sim_ss7_t *x, int max) {
       int cic = x->conf.cic_first - 1 + ts;
       if (isup_anm(ss7, k->call) >= 0) {
         k->st = XC_IN_UP;
-        emit_simple(x, "SimLineAnswered", ss7span_chan_of_cic(x, cic), cic, "by", "far");
+        ss7far_emit(x, "SimLineAnswered", ss7span_chan_of_cic(x, cic), cic, "by", "far");
       }
     }
   }
@@ -478,127 +394,6 @@ static void lx_alarm(sim_ss7_t *x, int on) {
   if (on) ss7_link_alarm(l->ss7, l->fd_lib);
   else ss7_link_noalarm(l->ss7, l->fd_lib);
   drain_events(x);
-}
-
-/* Common sim verbs on a bearer channel of the span. */
-static int lx_command(sim_ss7_t *x, struct sim_chan *c, const hl_cmd_t *cmd, char *err, size_t errlen) {
-  lx_t *l = lx_of(x);
-  struct ss7 *ss7 = l->ss7;
-  int ts = c->info->chanpos;
-  int cic = x->conf.cic_first - 1 + ts;
-  ss7_xcic_t *k = &x->cic[ts];
-  switch (cmd->op) {
-  case HL_OP_SIM_CALL: {
-    /* s1 called, s2 calling, i1 calling party's category (ISUP value; < 10: ordinary),
-     * i2 presentation (0 allowed, 1 restricted, 2 not available) */
-    if (!x->link_up) { snprintf(err, errlen, "span %d: the SS7 link is down", x->span); return -ENOLINK; }
-    if (k->st != XC_IDLE) { snprintf(err, errlen, "CIC %d (channel %d) is not idle", cic, c->info->channo); return -EBUSY; }
-    if (k->blk_far || k->blk_near) { snprintf(err, errlen, "CIC %d (channel %d) is blocked", cic, c->info->channo); return -EACCES; }
-    if (!cmd->s1[0] || strspn(cmd->s1, "0123456789") != strlen(cmd->s1) || strlen(cmd->s1) > 30 ||
-        strspn(cmd->s2, "0123456789") != strlen(cmd->s2) || strlen(cmd->s2) > 30 || cmd->i2 < 0 || cmd->i2 > 2) {
-      snprintf(err, errlen, "bad called/calling number or presentation (digits, up to 30; presentation 0..2)");
-      return -EINVAL;
-    }
-    struct isup_call *call = isup_new_call(ss7, cic, x->conf.box_pc, 1);
-    if (!call) { snprintf(err, errlen, "libss7: no call object"); return -ENOMEM; }
-    isup_set_called(call, cmd->s1, SS7_NAI_NATIONAL, ss7);
-    isup_set_calling(call, cmd->s2[0] ? cmd->s2 : NULL, SS7_NAI_NATIONAL,
-                     cmd->i2 == 2 ? SS7_PRESENTATION_ADDR_NOT_AVAILABLE : cmd->i2, SS7_SCREENING_NETWORK_PROVIDED);
-    isup_set_calling_party_category(call, cmd->i1 >= 10 && cmd->i1 <= 255 ? (unsigned)cmd->i1 : 10);
-    k->call = call;
-    k->st = XC_OUT;
-    if (isup_iam(ss7, call) < 0) {   /* libss7 freed it (cb_call_null made the circuit idle) */
-      set_idle(x, cic);
-      snprintf(err, errlen, "libss7 could not send the IAM on CIC %d", cic);
-      return -EIO;
-    }
-    return 0;
-  }
-  case HL_OP_SIM_HANGUP: {
-    /* i2: cause (0: 16 normal clearing) */
-    if (k->st == XC_IDLE || k->st == XC_RELEASING || !k->call) { snprintf(err, errlen, "CIC %d has no call", cic); return -EINVAL; }
-    int cause = cmd->i2 > 0 && cmd->i2 < 128 ? cmd->i2 : 16;
-    if (isup_rel(ss7, k->call, cause) < 0) { set_idle(x, cic); snprintf(err, errlen, "libss7 could not send REL on CIC %d", cic); return -EIO; }
-    k->st = XC_RELEASING;
-    k->cause = cause;
-    x->sim->ch[c->info->channo - 1].far.talk_rate = 0;
-    char buf[HL_EVENT_JSON];
-    hl_jw_t w;
-    ss7span_begin(x, &w, buf, sizeof buf, "SimLineReleased", c->info->channo, cic);
-    hl_jw_str(&w, "by", "far");
-    hl_jw_int(&w, "cause", cause);
-    ss7span_end(x, &w, buf);
-    return 0;
-  }
-  case HL_OP_SIM_ANSWER:
-    if ((k->st != XC_IN && k->st != XC_IN_ALERT) || !k->call) {
-      snprintf(err, errlen, "no call of the box's ringing at the far end on CIC %d", cic);
-      return -EINVAL;
-    }
-    if (isup_anm(ss7, k->call) < 0) { set_idle(x, cic); snprintf(err, errlen, "libss7 could not send ANM"); return -EIO; }
-    k->st = XC_IN_UP;
-    k->answer_at = 0;
-    emit_simple(x, "SimLineAnswered", c->info->channo, cic, "by", "far");
-    return 0;
-  case HL_OP_SIM_OUTCOME:
-    if (cmd->i1 < OUT_ANSWER || cmd->i1 > OUT_UNALLOCATED) { snprintf(err, errlen, "unknown outcome"); return -EINVAL; }
-    k->outcome = cmd->i1;
-    k->after_ms = cmd->i2 >= 0 ? cmd->i2 : x->conf.answer_ms;
-    return 0;
-  case HL_OP_SIM_BLOCK: {
-    if (!x->link_up) { snprintf(err, errlen, "span %d: the SS7 link is down", x->span); return -ENOLINK; }
-    struct isup_call *call = k->call ? k->call : isup_new_call(ss7, cic, x->conf.box_pc, 0);
-    if (!call) { snprintf(err, errlen, "libss7: no call object"); return -ENOMEM; }
-    int r = cmd->i1 ? isup_blo(ss7, call) : isup_ubl(ss7, call);
-    if (r < 0) { snprintf(err, errlen, "libss7 could not send %s on CIC %d", cmd->i1 ? "BLO" : "UBL", cic); return -EIO; }
-    return 0;
-  }
-  case HL_OP_SIM_TALK:
-  case HL_OP_SIM_LISTEN:
-    return pstn_command(x->sim, c, cmd, err, errlen);
-  default:
-    snprintf(err, errlen, "channel %d is a bearer of SS7 span %d: the far end takes call, hangup, answer, outcome, block, talk, listen",
-             c->info->channo, x->span);
-    return -EINVAL;
-  }
-}
-
-/* GRS, CGB, CGU from the far end. */
-static int lx_ss7cmd(sim_ss7_t *x, const hl_cmd_t *cmd, char *err, size_t errlen) {
-  struct ss7 *ss7 = lx_of(x)->ss7;
-  int first = cmd->i2 > 0 ? cmd->i2 : x->conf.cic_first;
-  int count = cmd->i3 > 0 ? cmd->i3 : 31;
-  int last = first + count - 1;
-  if (!ss7span_ts_of_cic(x, first) || !ss7span_ts_of_cic(x, last) || count < 2 || count > 32) {
-    snprintf(err, errlen, "circuits %d..%d: a group is 2..32 CICs of span %d (%d..%d)", first, last, x->span,
-             x->conf.cic_first, x->conf.cic_first + 30);
-    return -EINVAL;
-  }
-  if (!x->link_up) { snprintf(err, errlen, "span %d: the SS7 link is down", x->span); return -ENOLINK; }
-  unsigned char st[255];
-  memset(st, 0, sizeof st);
-  struct isup_call *c;
-  switch (cmd->i1) {
-  case HL_SIM_SS7_GRS:
-    /* The far end forgets every call in the group first, as a reset means. */
-    reset_range(x, first, last, NULL);
-    for (int cic = first; cic <= last; cic++) { ss7_xcic_t *k = xc(x, cic); if (k) k->blk_far = 0; }
-    c = isup_new_call(ss7, first, x->conf.box_pc, 0);
-    if (!c || isup_grs(ss7, c, last) < 0) { snprintf(err, errlen, "libss7 could not send GRS"); return -EIO; }
-    return 0;
-  case HL_SIM_SS7_CGB:
-  case HL_SIM_SS7_CGU: {
-    for (int i = 0; i < count; i++) st[i] = 1;
-    ss7_xcic_t *k = xc(x, first);
-    c = k && k->call ? k->call : isup_new_call(ss7, first, x->conf.box_pc, 0);
-    int r = !c ? -1 : cmd->i1 == HL_SIM_SS7_CGB ? isup_cgb(ss7, c, last, st, 0) : isup_cgu(ss7, c, last, st, 0);
-    if (r < 0) { snprintf(err, errlen, "libss7 could not send %s", cmd->i1 == HL_SIM_SS7_CGB ? "CGB" : "CGU"); return -EIO; }
-    return 0;
-  }
-  default:
-    snprintf(err, errlen, "unknown group action %d", cmd->i1);
-    return -EINVAL;
-  }
 }
 
 const sim_far_ops_t sim_far_libss7 = {

@@ -23,47 +23,20 @@
 /* MSUs per tick until the span says otherwise (its tick passes the limit). */
 #define OWN_TX_DEFAULT 4
 
-void own_emit(sim_ss7_t *x, const char *name, int chan, int cic, const char *k, const char *v) {
-  char buf[HL_EVENT_JSON];
-  hl_jw_t w;
-  ss7span_begin(x, &w, buf, sizeof buf, name, chan, cic);
-  if (k) hl_jw_str(&w, k, v);
-  ss7span_end(x, &w, buf);
-}
-
-static void emit_range(sim_ss7_t *x, const char *name, int first, int last, const char *by) {
-  char buf[HL_EVENT_JSON];
-  hl_jw_t w;
-  int ch = first == last ? ss7span_chan_of_cic(x, first) : 0;
-  ss7span_begin(x, &w, buf, sizeof buf, name, ch, first);
-  if (last != first) hl_jw_int(&w, "last", last);
-  hl_jw_str(&w, "by", by);
-  ss7span_end(x, &w, buf);
-}
-
-static ss7_xcic_t *xc(sim_ss7_t *x, int cic) {
-  int ts = ss7span_ts_of_cic(x, cic);
-  return ts ? &x->cic[ts] : NULL;
-}
-
+/* The common record (ss7far_set_idle) and what this far end still had to decide. */
 void own_set_idle(sim_ss7_t *x, int cic) {
-  ss7_xcic_t *k = xc(x, cic);
-  if (!k) return;
-  k->st = XC_IDLE;
-  k->answer_at = 0;
+  if (!ss7far_set_idle(x, cic)) return;
   own_t *o = own_of(x);
   if (o) o->decide[ss7span_ts_of_cic(x, cic)] = DEC_NONE;
-  int ch = ss7span_chan_of_cic(x, cic);
-  if (ch) x->sim->ch[ch - 1].far.talk_rate = 0;
 }
 
 void own_reset_range(sim_ss7_t *x, int first, int last) {
   for (int cic = first; cic <= last; cic++) {
-    ss7_xcic_t *k = xc(x, cic);
+    ss7_xcic_t *k = ss7far_xcic(x, cic);
     if (!k) continue;
     int was = k->st;
     own_set_idle(x, cic);
-    if (was != XC_IDLE) own_emit(x, "SimLineIdle", ss7span_chan_of_cic(x, cic), cic, "reason", "reset");
+    if (was != XC_IDLE) ss7far_emit(x, "SimLineIdle", ss7span_chan_of_cic(x, cic), cic, "reason", "reset");
   }
 }
 
@@ -85,7 +58,7 @@ static void flush(sim_ss7_t *x) {
   own_t *o = own_of(x);
   for (int i = 0; i < AG_COUNT; i++) {
     if (!o->agg[i].first) continue;
-    emit_range(x, ag_ev[i].name, o->agg[i].first, o->agg[i].last, ag_ev[i].by);
+    ss7far_emit_range(x, ag_ev[i].name, o->agg[i].first, o->agg[i].last, ag_ev[i].by);
     o->agg[i].first = o->agg[i].last = 0;
   }
 }
@@ -98,7 +71,7 @@ static void on_offered(sim_ss7_t *x, const hl_ss7_event_t *e) {
   int ch = ss7span_chan_of_cic(x, e->cic);
   if (!ts) return;                  /* the stack only knows the span's circuits */
   if (!ch) {
-    own_emit(x, "SimSs7Error", 0, e->cic, "reason", "IAM for a CIC that has no bearer on this span");
+    ss7far_emit(x, "SimSs7Error", 0, e->cic, "reason", "IAM for a CIC that has no bearer on this span");
     o->decide[ts] = DEC_NO_BEARER;
     return;
   }
@@ -106,32 +79,17 @@ static void on_offered(sim_ss7_t *x, const hl_ss7_event_t *e) {
   k->st = XC_IN;
   k->answer_at = 0;
   /* ITU numbers may end with the ST digit; the stack drops it, a '#' may remain. */
-  snprintf(o->called[ts], sizeof o->called[ts], "%s", e->called);
-  size_t n = strlen(o->called[ts]);
-  if (n && o->called[ts][n - 1] == '#') o->called[ts][n - 1] = 0;
-  char buf[HL_EVENT_JSON];
-  hl_jw_t w;
-  ss7span_begin(x, &w, buf, sizeof buf, "SimCallReceived", ch, e->cic);
-  hl_jw_str(&w, "called", o->called[ts]);
-  hl_jw_str(&w, "calling", e->calling[0] ? e->calling : NULL);
-  hl_jw_int(&w, "presentation", e->presentation);
-  hl_jw_int(&w, "nai", e->nai);
-  hl_jw_int(&w, "category", e->category);
-  ss7span_end(x, &w, buf);
+  ss7far_called(o->called[ts], sizeof o->called[ts], e->called);
+  ss7far_emit_received(x, ch, e->cic, o->called[ts], e->calling, e->presentation, e->nai, e->category);
   o->decide[ts] = DEC_OUTCOME;
 }
 
 /* The box released (REL): the stack has answered RLC and the circuit is idle. */
 static void released_by_box(sim_ss7_t *x, int cic, int cause) {
   int ch = ss7span_chan_of_cic(x, cic);
-  char buf[HL_EVENT_JSON];
-  hl_jw_t w;
-  ss7span_begin(x, &w, buf, sizeof buf, "SimLineReleased", ch, cic);
-  hl_jw_str(&w, "by", "near");
-  hl_jw_int(&w, "cause", cause);
-  ss7span_end(x, &w, buf);
-  ss7_xcic_t *k = xc(x, cic);
-  if (k) { k->cause = cause; own_set_idle(x, cic); own_emit(x, "SimLineIdle", ch, cic, NULL, NULL); }
+  ss7far_emit_released(x, ch, cic, "near", cause);
+  ss7_xcic_t *k = ss7far_xcic(x, cic);
+  if (k) { k->cause = cause; own_set_idle(x, cic); ss7far_emit(x, "SimLineIdle", ch, cic, NULL, NULL); }
 }
 
 static void on_reset(sim_ss7_t *x, const hl_ss7_event_t *e, ss7_xcic_t *k) {
@@ -141,11 +99,11 @@ static void on_reset(sim_ss7_t *x, const hl_ss7_event_t *e, ss7_xcic_t *k) {
     own_reset_range(x, e->cic, e->cic);
     k->blk_near = 0;
     if (e->msg == HL_ISUP_GRS) gather(o, AG_RESET_NEAR, e->cic);
-    else emit_range(x, "SimCircuitReset", e->cic, e->cic, "near");
+    else ss7far_emit_range(x, "SimCircuitReset", e->cic, e->cic, "near");
   } else {
     own_set_idle(x, e->cic);        /* our GRS (already forgotten) or RSC acknowledged */
     if (e->msg == HL_ISUP_GRA) gather(o, AG_RESET_FAR, e->cic);
-    else emit_range(x, "SimCircuitReset", e->cic, e->cic, "far");
+    else ss7far_emit_range(x, "SimCircuitReset", e->cic, e->cic, "far");
   }
 }
 
@@ -156,67 +114,62 @@ static void on_blocking(sim_ss7_t *x, const hl_ss7_event_t *e, ss7_xcic_t *k) {
     k->blk_near = block;
     if (e->msg == HL_ISUP_CGB || e->msg == HL_ISUP_CGU) gather(o, block ? AG_BLK_NEAR : AG_UBL_NEAR, e->cic);
     else if (e->msg == HL_ISUP_BLO || e->msg == HL_ISUP_UBL)
-      emit_range(x, block ? "SimCircuitBlocked" : "SimCircuitUnblocked", e->cic, e->cic, "near");
+      ss7far_emit_blocking(x, e->cic, e->cic, block, "near");
     /* else lifted by a reset or a call, or told in a GRA: those events say it */
   } else {                                          /* ours, acknowledged */
     k->blk_far = block;
     if (e->msg == HL_ISUP_CGBA || e->msg == HL_ISUP_CGUA) gather(o, block ? AG_BLK_FAR : AG_UBL_FAR, e->cic);
-    else emit_range(x, block ? "SimCircuitBlocked" : "SimCircuitUnblocked", e->cic, e->cic, "far");
+    else ss7far_emit_blocking(x, e->cic, e->cic, block, "far");
   }
 }
 
 static void cb_event(void *user, const hl_ss7_event_t *e) {
   sim_ss7_t *x = user;
-  ss7_xcic_t *k = e->cic >= 0 ? xc(x, e->cic) : NULL;
+  ss7_xcic_t *k = e->cic >= 0 ? ss7far_xcic(x, e->cic) : NULL;
   int ch = k ? ss7span_chan_of_cic(x, e->cic) : 0;
   switch (e->type) {
   case HL_SS7_EV_LINK_UP:
-    if (!x->link_up) { x->link_up = 1; own_emit(x, "SimSs7LinkUp", 0, 0, NULL, NULL); }
+    if (!x->link_up) { x->link_up = 1; ss7far_emit(x, "SimSs7LinkUp", 0, 0, NULL, NULL); }
     break;
   case HL_SS7_EV_LINK_DOWN:
     if (x->link_up) {
       x->link_up = 0;
-      own_emit(x, "SimSs7LinkDown", 0, 0, "layer", e->reason == HL_SS7_DOWN_SLT ? "mtp3" : "mtp2");
+      ss7far_emit(x, "SimSs7LinkDown", 0, 0, "layer", e->reason == HL_SS7_DOWN_SLT ? "mtp3" : "mtp2");
     }
     break;
   case HL_SS7_EV_CALL_OFFERED: on_offered(x, e); break;
   case HL_SS7_EV_ALERTING:
-    if (k && k->st == XC_OUT) { k->st = XC_OUT_ALERT; own_emit(x, "SimCallAccepted", ch, e->cic, NULL, NULL); }
+    if (k && k->st == XC_OUT) { k->st = XC_OUT_ALERT; ss7far_emit(x, "SimCallAccepted", ch, e->cic, NULL, NULL); }
     break;
   case HL_SS7_EV_ANSWERED:
     if (k && (k->st == XC_OUT || k->st == XC_OUT_ALERT)) {
       k->st = XC_OUT_UP;
-      own_emit(x, "SimLineAnswered", ch, e->cic, "by", "near");
+      ss7far_emit(x, "SimLineAnswered", ch, e->cic, "by", "near");
     }
     break;
   case HL_SS7_EV_FAR_RELEASED: released_by_box(x, e->cic, e->cause); break;
   case HL_SS7_EV_CALL_FAILED:
     if (!k) break;
     if (e->msg == HL_ISUP_IAM) {                    /* dual seizure: the box's IAM follows */
-      own_emit(x, "SimSs7Error", ch, e->cic, "reason", "dual seizure: the far end gave way");
+      ss7far_emit(x, "SimSs7Error", ch, e->cic, "reason", "dual seizure: the far end gave way");
       own_set_idle(x, e->cic);
     } else if (e->msg == HL_ISUP_REL) {
       released_by_box(x, e->cic, e->cause);
     } else {                                        /* T7/T9: the stack sent REL itself */
-      char buf[HL_EVENT_JSON];
-      hl_jw_t w;
       k->st = XC_RELEASING;
       k->cause = e->cause;
       if (ch) x->sim->ch[ch - 1].far.talk_rate = 0;
-      ss7span_begin(x, &w, buf, sizeof buf, "SimLineReleased", ch, e->cic);
-      hl_jw_str(&w, "by", "far");
-      hl_jw_int(&w, "cause", e->cause);
-      ss7span_end(x, &w, buf);
+      ss7far_emit_released(x, ch, e->cic, "far", e->cause);
     }
     break;
   case HL_SS7_EV_RELEASE_COMPLETE:
-    if (k && k->st != XC_IDLE) { own_set_idle(x, e->cic); own_emit(x, "SimLineIdle", ch, e->cic, NULL, NULL); }
+    if (k && k->st != XC_IDLE) { own_set_idle(x, e->cic); ss7far_emit(x, "SimLineIdle", ch, e->cic, NULL, NULL); }
     break;
   case HL_SS7_EV_RESET: if (k) on_reset(x, e, k); break;
   case HL_SS7_EV_BLOCKED:
   case HL_SS7_EV_UNBLOCKED: if (k) on_blocking(x, e, k); break;
   case HL_SS7_EV_ERROR:
-    own_emit(x, "SimSs7Error", 0, e->cic, "reason",
+    ss7far_emit(x, "SimSs7Error", 0, e->cic, "reason",
              e->msg == HL_ISUP_UCIC ? "the box says this CIC is unequipped" : e->text ? e->text : "error");
     break;
   default:                          /* MTP2 up (the link test follows), SAM, CPG */
@@ -244,24 +197,13 @@ static void apply_outcome(sim_ss7_t *x, own_t *o, int ts) {
   int ch = ss7span_chan_of_cic(x, cic);
   int after = 0;
   int out = ss7span_outcome_for(x, ts, o->called[ts], &after);
-  const char *reason = NULL;
-  int cause = 0;
-  switch (out) {
-  case OUT_BUSY: reason = "busy"; cause = HL_SS7_CAUSE_BUSY; break;
-  case OUT_UNALLOCATED: reason = "unallocated"; cause = HL_SS7_CAUSE_UNALLOCATED; break;
-  case OUT_CONGESTION: reason = "congestion"; cause = HL_SS7_CAUSE_NO_CIRCUIT; break;
-  default: break;
-  }
+  int cause;
+  const char *reason = ss7far_refusal(out, &cause);
   if (reason) {
     if (hl_ss7_release(o->s, cic, cause) < 0) return;
     k->st = XC_RELEASING;
     k->cause = cause;
-    char buf[HL_EVENT_JSON];
-    hl_jw_t w;
-    ss7span_begin(x, &w, buf, sizeof buf, "SimCallRejected", ch, cic);
-    hl_jw_str(&w, "reason", reason);
-    hl_jw_int(&w, "cause", cause);
-    ss7span_end(x, &w, buf);
+    ss7far_emit_rejected(x, ch, cic, reason, cause);
     return;
   }
   if (hl_ss7_alert(o->s, cic) < 0) return;
@@ -293,7 +235,7 @@ static void answer_due(sim_ss7_t *x, own_t *o) {
     k->answer_at = 0;
     if (r < 0) continue;
     k->st = XC_IN_UP;
-    own_emit(x, "SimLineAnswered", ss7span_chan_of_cic(x, cic), cic, "by", "far");
+    ss7far_emit(x, "SimLineAnswered", ss7span_chan_of_cic(x, cic), cic, "by", "far");
   }
 }
 

@@ -2,7 +2,7 @@
  * what the two files share. */
 #ifndef HL_SIM_SS7FAR_OWN_H
 #define HL_SIM_SS7FAR_OWN_H
-#include "sim_int.h"
+#include "ss7far.h"
 #include "hl/ss7.h"
 
 /* Group messages arrive as one stack event per circuit; the sim reports one
@@ -23,7 +23,6 @@ typedef struct own {
 static inline own_t *own_of(sim_ss7_t *x) { return x->far_state; }
 
 /* ss7far_own.c */
-void own_emit(sim_ss7_t *x, const char *name, int chan, int cic, const char *k, const char *v);
 void own_set_idle(sim_ss7_t *x, int cic);
 /* Every call on first..last is gone (a reset): SimLineIdle {reason: "reset"} for each. */
 void own_reset_range(sim_ss7_t *x, int first, int last);

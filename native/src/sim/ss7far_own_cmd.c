@@ -8,8 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static int all_digits(const char *s) { return strspn(s, "0123456789") == strlen(s); }
-
 /* The stack refused: a sentence for err, the errno for the caller. */
 static int refused(sim_ss7_t *x, int r, const char *what, int cic, char *err, size_t errlen) {
   const char *why;
@@ -32,22 +30,13 @@ static int sim_call(sim_ss7_t *x, struct sim_chan *c, ss7_xcic_t *k, int cic, co
   /* s1 called, s2 calling, i1 calling party's category (ISUP value; < 10: ordinary),
    * i2 presentation (0 allowed, 1 restricted, 2 not available) */
   own_t *o = own_of(x);
-  if (!x->link_up) { snprintf(err, errlen, "span %d: the SS7 link is down", x->span); return -ENOLINK; }
-  if (k->st != XC_IDLE) { snprintf(err, errlen, "CIC %d (channel %d) is not idle", cic, c->info->channo); return -EBUSY; }
-  if (hl_ss7_cic_blocked(o->s, cic) > 0) {
-    snprintf(err, errlen, "CIC %d (channel %d) is blocked", cic, c->info->channo);
-    return -EACCES;
-  }
-  if (!cmd->s1[0] || !all_digits(cmd->s1) || strlen(cmd->s1) > 30 || !all_digits(cmd->s2) || strlen(cmd->s2) > 30 ||
-      cmd->i2 < 0 || cmd->i2 > 2) {
-    snprintf(err, errlen, "bad called/calling number or presentation (digits, up to 30; presentation 0..2)");
-    return -EINVAL;
-  }
+  int r = ss7far_check_call(x, c, k, cic, hl_ss7_cic_blocked(o->s, cic) > 0, cmd, err, errlen);
+  if (r < 0) return r;
   /* Our stack sends a calling number presented or restricted; "not
    * available" is an IAM without one, which the box reads as presentation 2. */
   const char *calling = cmd->i2 == 2 || !cmd->s2[0] ? NULL : cmd->s2;
   int cat = cmd->i1 >= 10 && cmd->i1 <= 255 ? cmd->i1 : HL_SS7_CAT_ORDINARY;
-  int r = hl_ss7_call(o->s, cic, cmd->s1, calling, HL_SS7_NAI_NATIONAL, cmd->i2 == 1, cat);
+  r = hl_ss7_call(o->s, cic, cmd->s1, calling, HL_SS7_NAI_NATIONAL, cmd->i2 == 1, cat);
   if (r < 0) return refused(x, r, "IAM", cic, err, errlen);
   k->st = XC_OUT;
   k->answer_at = 0;
@@ -64,8 +53,8 @@ int own_command(sim_ss7_t *x, struct sim_chan *c, const hl_cmd_t *cmd, char *err
   case HL_OP_SIM_CALL: return sim_call(x, c, k, cic, cmd, err, errlen);
   case HL_OP_SIM_HANGUP: {
     /* i2: cause (0: 16 normal clearing) */
-    if (k->st == XC_IDLE || k->st == XC_RELEASING) { snprintf(err, errlen, "CIC %d has no call", cic); return -EINVAL; }
-    int cause = cmd->i2 > 0 && cmd->i2 < 128 ? cmd->i2 : HL_SS7_CAUSE_NORMAL;
+    int cause = ss7far_hangup_cause(k, cic, 0, cmd, err, errlen);
+    if (cause < 0) return cause;
     r = hl_ss7_release(o->s, cic, cause);
     if (r < 0) { own_set_idle(x, cic); return refused(x, r, "REL", cic, err, errlen); }
     o->decide[ts] = DEC_NONE;
@@ -73,60 +62,35 @@ int own_command(sim_ss7_t *x, struct sim_chan *c, const hl_cmd_t *cmd, char *err
     k->answer_at = 0;
     k->cause = cause;
     x->sim->ch[c->info->channo - 1].far.talk_rate = 0;
-    char buf[HL_EVENT_JSON];
-    hl_jw_t w;
-    ss7span_begin(x, &w, buf, sizeof buf, "SimLineReleased", c->info->channo, cic);
-    hl_jw_str(&w, "by", "far");
-    hl_jw_int(&w, "cause", cause);
-    ss7span_end(x, &w, buf);
+    ss7far_emit_released(x, c->info->channo, cic, "far", cause);
     return 0;
   }
   case HL_OP_SIM_ANSWER:
-    if (k->st != XC_IN && k->st != XC_IN_ALERT) {
-      snprintf(err, errlen, "no call of the box's ringing at the far end on CIC %d", cic);
-      return -EINVAL;
-    }
+    if ((r = ss7far_check_answer(k, cic, 0, err, errlen)) < 0) return r;
     /* Answered before any ACM: the stack sends CON. */
     r = hl_ss7_answer(o->s, cic);
     if (r < 0) return refused(x, r, "ANM", cic, err, errlen);
     o->decide[ts] = DEC_NONE;
     k->st = XC_IN_UP;
     k->answer_at = 0;
-    own_emit(x, "SimLineAnswered", c->info->channo, cic, "by", "far");
+    ss7far_emit(x, "SimLineAnswered", c->info->channo, cic, "by", "far");
     return 0;
-  case HL_OP_SIM_OUTCOME:
-    if (cmd->i1 < OUT_ANSWER || cmd->i1 > OUT_UNALLOCATED) { snprintf(err, errlen, "unknown outcome"); return -EINVAL; }
-    k->outcome = cmd->i1;
-    k->after_ms = cmd->i2 >= 0 ? cmd->i2 : x->conf.answer_ms;
-    return 0;
+  case HL_OP_SIM_OUTCOME: return ss7far_set_outcome(x, k, cmd, err, errlen);
   case HL_OP_SIM_BLOCK:
-    if (!x->link_up) { snprintf(err, errlen, "span %d: the SS7 link is down", x->span); return -ENOLINK; }
+    if ((r = ss7far_need_link(x, err, errlen)) < 0) return r;
     r = cmd->i1 ? hl_ss7_block(o->s, cic) : hl_ss7_unblock(o->s, cic);
     if (r < 0) return refused(x, r, cmd->i1 ? "BLO" : "UBL", cic, err, errlen);
     return 0;
-  case HL_OP_SIM_TALK:
-  case HL_OP_SIM_LISTEN:
-    return pstn_command(x->sim, c, cmd, err, errlen);
-  default:
-    snprintf(err, errlen, "channel %d is a bearer of SS7 span %d: the far end takes call, hangup, answer, outcome, block, talk, listen",
-             c->info->channo, x->span);
-    return -EINVAL;
+  default: return ss7far_other_command(x, c, cmd, err, errlen);   /* talk, listen, or refused */
   }
 }
 
 /* GRS, CGB, CGU from the far end. */
 int own_ss7cmd(sim_ss7_t *x, const hl_cmd_t *cmd, char *err, size_t errlen) {
   own_t *o = own_of(x);
-  int first = cmd->i2 > 0 ? cmd->i2 : x->conf.cic_first;
-  int count = cmd->i3 > 0 ? cmd->i3 : 31;
-  int last = first + count - 1;
-  if (!ss7span_ts_of_cic(x, first) || !ss7span_ts_of_cic(x, last) || count < 2 || count > 32) {
-    snprintf(err, errlen, "circuits %d..%d: a group is 2..32 CICs of span %d (%d..%d)", first, last, x->span,
-             x->conf.cic_first, x->conf.cic_first + 30);
-    return -EINVAL;
-  }
-  if (!x->link_up) { snprintf(err, errlen, "span %d: the SS7 link is down", x->span); return -ENOLINK; }
-  int r;
+  int first, count, last;
+  int r = ss7far_group(x, cmd, &first, &count, &last, err, errlen);
+  if (r < 0) return r;
   switch (cmd->i1) {
   case HL_SIM_SS7_GRS:
     if (o->s->grp[0].msg == HL_ISUP_GRS) return refused(x, -EBUSY, "GRS", first, err, errlen);
