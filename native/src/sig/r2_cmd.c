@@ -116,9 +116,7 @@ int hl_r2_block(hl_r2_t *r) {
   if (r->role != HL_R2_ROLE_NONE) { r->blk_pending = 1; return 1; }
   r->blk_near = 1;
   r2_line(r, HL_R2_BLOCKED);
-  r2_settle(r);
-  r->blk_by = "near";
-  r2_emit(r, HL_R2_EV_BLOCKED);
+  r2_blocking(r, "near", HL_R2_EV_BLOCKED);
   return 0;
 }
 
@@ -127,8 +125,6 @@ int hl_r2_unblock(hl_r2_t *r) {
   if (!r->blk_near) return -EALREADY;
   r->blk_near = 0;
   r2_line(r, HL_R2_IDLE);
-  r2_settle(r);
-  r->blk_by = "near";
-  r2_emit(r, HL_R2_EV_UNBLOCKED);
+  r2_blocking(r, "near", HL_R2_EV_UNBLOCKED);
   return 0;
 }

@@ -13,6 +13,7 @@ void r2_emit(hl_r2_t *r, int ev);
 void r2_enter(hl_r2_t *r, int st, int timeout_ms);
 void r2_reset_call(hl_r2_t *r);
 void r2_settle(hl_r2_t *r);
+void r2_blocking(hl_r2_t *r, const char *by, int ev);   /* settle, then tell the owner (HL_R2_EV_(UN)BLOCKED) */
 void r2_go_idle(hl_r2_t *r);
 void r2_fail(hl_r2_t *r, const char *reason);
 

@@ -46,6 +46,14 @@ void r2_settle(hl_r2_t *r) {
   r2_enter(r, r->blk_near ? HL_R2_ST_BLOCKED_LOCAL : r->blk_far ? HL_R2_ST_BLOCKED : HL_R2_ST_IDLE, 0);
 }
 
+/* A blocking changed (blk_near, blk_far already set): the circuit's state
+ * follows, and the owner hears who did it. */
+void r2_blocking(hl_r2_t *r, const char *by, int ev) {
+  r2_settle(r);
+  r->blk_by = by;
+  r2_emit(r, ev);
+}
+
 void r2_go_idle(hl_r2_t *r) {
   int was = r->role != HL_R2_ROLE_NONE;
   r2_mfc_off(r);
@@ -56,7 +64,7 @@ void r2_go_idle(hl_r2_t *r) {
   r2_settle(r);
   if (was) { r2_emit(r, HL_R2_EV_IDLE); r->tracing = 0; }
   if (was && r->blk_near) { r->blk_by = "near"; r2_emit(r, HL_R2_EV_BLOCKED); }
-  if (far && !r->blk_far) { r->blk_far = 1; r2_settle(r); r->blk_by = "far"; r2_emit(r, HL_R2_EV_BLOCKED); }
+  if (far && !r->blk_far) { r->blk_far = 1; r2_blocking(r, "far", HL_R2_EV_BLOCKED); }
 }
 
 /* Something went wrong: report it and release the line our side's way. */
@@ -97,14 +105,10 @@ void hl_r2_rx_bits(hl_r2_t *r, int abcd) {
       r2_enter(r, HL_R2_ST_SEIZED, v->fwd_wait_ms);
     } else if (r2_rx_is(r, HL_R2_BLOCKED) && !r->blk_far) {
       r->blk_far = 1;
-      r2_settle(r);
-      r->blk_by = "far";
-      r2_emit(r, HL_R2_EV_BLOCKED);
+      r2_blocking(r, "far", HL_R2_EV_BLOCKED);
     } else if (r2_rx_is(r, HL_R2_IDLE) && r->blk_far) {
       r->blk_far = 0;
-      r2_settle(r);
-      r->blk_by = "far";
-      r2_emit(r, HL_R2_EV_UNBLOCKED);
+      r2_blocking(r, "far", HL_R2_EV_UNBLOCKED);
     }
     /* A seizure of a circuit we block is not acknowledged: we keep sending
      * blocking (Q.421 4.2), so the far side's seize-ack timer releases it. */
