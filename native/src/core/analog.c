@@ -1,7 +1,8 @@
 /* Analog signalling, apart from the hardware: an FXO port faces the exchange
  * (rings, caller ID, answer, outgoing seizure and dialing, disconnect
  * supervision); an FXS port faces a phone (dial tone, digits, ringing with a
- * caller-ID spill, flash). Both act only through the driver seam. */
+ * caller-ID spill, flash). Both act only through the driver seam.
+ * This file: the board's events and the tick; commands are in analog_cmd.c. */
 #include "core_int.h"
 #include <string.h>
 #include <stdio.h>
@@ -10,7 +11,6 @@
 #define RING_TIMEOUT_MS 6500       /* China: 4 s off plus margin; longer means the caller gave up */
 #define CID_AFTER_RINGOFF_MS 400
 #define OHT_MARGIN_MS 200          /* on-hook transmission held this long past the spill's end */
-#define POLARITY_TO_CID_MS 300     /* EN 300 659-1: at least 100 ms from line reversal to the spill */
 #define CID_TO_RING_MS 500         /* EN 300 659-1: ringing at least 200 ms after the spill */
 
 void chan_set_state(hl_engine_t *e, chan_t *c, int st) {
@@ -18,7 +18,7 @@ void chan_set_state(hl_engine_t *e, chan_t *c, int st) {
   c->st_ms = e->now;
 }
 
-static void hook(hl_engine_t *e, chan_t *c, int op) {
+void analog_hook(hl_engine_t *e, chan_t *c, int op) {
   int r = e->drv->ops->hook(e->drv->state, c->info->channo, op);
   if (op == HL_ONHOOK || op == HL_OFFHOOK) { if (r >= 0) c->hook = op == HL_OFFHOOK; }
 }
@@ -38,7 +38,7 @@ static void fxs_spill(hl_engine_t *e, chan_t *c) {
 }
 
 /* The board rings the phone with the cadence asked for (none: the zone's). */
-static int fxs_ring(hl_engine_t *e, chan_t *c) {
+int analog_fxs_ring(hl_engine_t *e, chan_t *c) {
   int cad[2] = { c->ring_on_ms, c->ring_off_ms };
   int n = cad[0] > 0 && cad[1] > 0 ? 2 : 0;
   e->drv->ops->set_cadence(e->drv->state, c->info->channo, cad, n);
@@ -47,7 +47,7 @@ static int fxs_ring(hl_engine_t *e, chan_t *c) {
 
 /* Caller ID ahead of ringing is over or abandoned: nothing more is scheduled
  * and the line's polarity is normal again. */
-static void prering_end(hl_engine_t *e, chan_t *c) {
+void analog_prering_end(hl_engine_t *e, chan_t *c) {
   c->prering = PRERING_NONE;
   if (c->reversed) {
     e->drv->ops->set_polarity(e->drv->state, c->info->channo, 0);
@@ -66,14 +66,14 @@ static void prering_tick(hl_engine_t *e, chan_t *c) {
     return;
   case PRERING_SPILL:
     if (c->cid_tx.active) return;
-    prering_end(e, c);
+    analog_prering_end(e, c);
     c->prering = PRERING_GAP;
     c->prering_due = e->now + CID_TO_RING_MS;
     return;
   case PRERING_GAP:
     if (e->now < c->prering_due) return;
     c->prering = PRERING_NONE;
-    fxs_ring(e, c);   /* refused only if the phone went off-hook meanwhile: its event answers the call */
+    analog_fxs_ring(e, c);   /* refused only if the phone went off-hook meanwhile: its event answers the call */
     return;
   default:
     return;
@@ -97,7 +97,7 @@ static void emit_caller(hl_engine_t *e, chan_t *c, const char *name) {
   ev_push(e, &w);
 }
 
-static void hungup(hl_engine_t *e, chan_t *c, const char *side, const char *cause) {
+void analog_hungup(hl_engine_t *e, chan_t *c, const char *side, const char *cause) {
   char buf[HL_EVENT_JSON];
   hl_jw_t w;
   ev_begin(e, &w, buf, "ChannelHungUp", c->info->channo);
@@ -125,9 +125,9 @@ void chan_reset_media(hl_engine_t *e, chan_t *c, const char *why) {
   unlink_all(e, c);
 }
 
-static void to_idle(hl_engine_t *e, chan_t *c) {
+void analog_to_idle(hl_engine_t *e, chan_t *c) {
   chan_reset_media(e, c, "hangup");
-  prering_end(e, c);
+  analog_prering_end(e, c);
   c->rings = 0;
   c->ring_active = 0;
   c->have_caller = 0;
@@ -143,9 +143,9 @@ static void to_idle(hl_engine_t *e, chan_t *c) {
 }
 
 static void far_hangup(hl_engine_t *e, chan_t *c, const char *cause) {
-  hungup(e, c, "far", cause);
-  if (c->info->kind == HL_KIND_FXO) hook(e, c, HL_ONHOOK);
-  to_idle(e, c);
+  analog_hungup(e, c, "far", cause);
+  if (c->info->kind == HL_KIND_FXO) analog_hook(e, c, HL_ONHOOK);
+  analog_to_idle(e, c);
 }
 
 static void offer(hl_engine_t *e, chan_t *c) {
@@ -161,7 +161,7 @@ static void start_dialing(hl_engine_t *e, chan_t *c) {
     char s[70];
     snprintf(s, sizeof s, "P%s", c->dial);
     int r = e->drv->ops->dial(e->drv->state, c->info->channo, s);
-    if (r < 0) { hungup(e, c, "near", "dial-failed"); hook(e, c, HL_ONHOOK); to_idle(e, c); return; }
+    if (r < 0) { analog_hungup(e, c, "near", "dial-failed"); analog_hook(e, c, HL_ONHOOK); analog_to_idle(e, c); return; }
     c->pulse_dialing = 1;
   } else {
     dtmf_tx_put(c->dtmf_tx, c->dial, -1);
@@ -241,8 +241,8 @@ static void fxs_event(hl_engine_t *e, chan_t *c, int ev) {
   switch (ev) {
   case HL_EV_RINGOFFHOOK:
     if (c->st == HL_ST_RINGING) {
-      hook(e, c, HL_OFFHOOK);    /* trip the ring */
-      prering_end(e, c);
+      analog_hook(e, c, HL_OFFHOOK);    /* trip the ring */
+      analog_prering_end(e, c);
       c->cid_tx.active = 0;
       c->cid_due_ms = 0;
       chan_set_state(e, c, HL_ST_UP);
@@ -253,7 +253,7 @@ static void fxs_event(hl_engine_t *e, chan_t *c, int ev) {
       ev_push(e, &w);
       return;
     }
-    hook(e, c, HL_OFFHOOK);
+    analog_hook(e, c, HL_OFFHOOK);
     chan_set_state(e, c, HL_ST_DIALTONE);
     c->dtmf_on = 1;
     c->tone_id = c->mwi ? HL_ZT_STUTTER : HL_ZT_DIAL;
@@ -265,12 +265,12 @@ static void fxs_event(hl_engine_t *e, chan_t *c, int ev) {
     break;
   case HL_EV_ONHOOK: {
     int in_call = c->st == HL_ST_UP || c->bridge || c->conf;
-    hook(e, c, HL_ONHOOK);
+    analog_hook(e, c, HL_ONHOOK);
     ev_begin(e, &w, buf, "HookChanged", c->info->channo);
     hl_jw_bool(&w, "offhook", 0);
     ev_push(e, &w);
-    if (in_call) hungup(e, c, "far", "onhook");
-    to_idle(e, c);
+    if (in_call) analog_hungup(e, c, "far", "onhook");
+    analog_to_idle(e, c);
     break;
   }
   case HL_EV_WINKFLASH:
@@ -371,7 +371,7 @@ void sig_tick(hl_engine_t *e, chan_t *c) {
         e->now - c->last_ring_ms > RING_TIMEOUT_MS) {
       /* No further ring: the caller hung up before we answered. */
       emit_caller(e, c, "CallCancelled");
-      to_idle(e, c);
+      analog_to_idle(e, c);
       return;
     }
     if (c->st == HL_ST_IDLE && c->have_caller && e->now - c->caller_ms > 15000) {
@@ -384,8 +384,8 @@ void sig_tick(hl_engine_t *e, chan_t *c) {
         ev_begin(e, &w, buf, "DialFailed", c->info->channo);
         hl_jw_str(&w, "reason", "no-dialtone");
         ev_push(e, &w);
-        hook(e, c, HL_ONHOOK);
-        to_idle(e, c);
+        analog_hook(e, c, HL_ONHOOK);
+        analog_to_idle(e, c);
       } else {
         start_dialing(e, c);
       }
@@ -399,158 +399,5 @@ void sig_tick(hl_engine_t *e, chan_t *c) {
       c->cid_due_ms = 0;
       fxs_spill(e, c);
     }
-  }
-}
-
-/* ---- commands ---- */
-
-static int kind_is(hl_engine_t *e, chan_t *c, const hl_cmd_t *cmd, int kind, const char *what) {
-  if (c->info->kind == kind) return 1;
-  char msg[120];
-  snprintf(msg, sizeof msg, "%s needs an %s port; channel %d is not one", what,
-           kind == HL_KIND_FXO ? "FXO" : "FXS", c->info->channo);
-  ev_error(e, cmd, "wrong_kind", msg);
-  return 0;
-}
-
-void chan_wrong_state(hl_engine_t *e, const chan_t *c, const hl_cmd_t *cmd, const char *what) {
-  char msg[120];
-  snprintf(msg, sizeof msg, "cannot %s channel %d while it is %s", what, c->info->channo, hl_state_name(c->st));
-  ev_error(e, cmd, "wrong_state", msg);
-}
-
-int sig_command(hl_engine_t *e, chan_t *c, const hl_cmd_t *cmd) {
-  char buf[HL_EVENT_JSON];
-  hl_jw_t w;
-  if (sig_ss7_command(e, c, cmd)) return 1;
-  if (sig_r2_command(e, c, cmd)) return 1;
-  switch (cmd->op) {
-  case HL_OP_ANSWER:
-    if (c->info->kind == HL_KIND_FXO) {
-      if (c->st != HL_ST_RINGING && c->st != HL_ST_OFFERED) { chan_wrong_state(e, c, cmd, "answer"); return 1; }
-      hook(e, c, HL_OFFHOOK);
-      c->cid_on = 0;
-    } else if (c->info->kind == HL_KIND_FXS) {
-      if (!c->hook) { chan_wrong_state(e, c, cmd, "answer"); return 1; }
-      c->tone.prog = NULL; c->tone_id = -1;
-    }
-    chan_set_state(e, c, HL_ST_UP);
-    c->dtmf_on = 1;
-    if (c->info->kind == HL_KIND_FXO && (c->disc & (HL_DISC_BUSY | HL_DISC_CONGESTION))) {
-      hl_tonedet_reset(c->tdet);
-      c->tdet_on = 1;
-    }
-    ev_begin(e, &w, buf, "ChannelAnswered", c->info->channo);
-    hl_jw_str(&w, "by", "near");
-    ev_push(e, &w);
-    return 1;
-  case HL_OP_HANGUP:
-    if (c->info->kind == HL_KIND_FXO) {
-      if (!c->hook && c->st == HL_ST_IDLE) { chan_wrong_state(e, c, cmd, "hang up"); return 1; }
-      hook(e, c, HL_ONHOOK);
-      hungup(e, c, "near", "normal");
-      to_idle(e, c);
-    } else if (c->info->kind == HL_KIND_FXS) {
-      if (c->st == HL_ST_RINGING) e->drv->ops->hook(e->drv->state, c->info->channo, HL_RINGOFF);
-      prering_end(e, c);
-      hungup(e, c, "near", "normal");
-      int off = c->hook;
-      chan_reset_media(e, c, "hangup");
-      c->cid_due_ms = 0;
-      chan_set_state(e, c, off ? HL_ST_HUNGUP : HL_ST_IDLE);
-    } else {
-      hungup(e, c, "near", "normal");
-      chan_reset_media(e, c, "hangup");
-      chan_set_state(e, c, HL_ST_IDLE);
-    }
-    return 1;
-  case HL_OP_DIAL:
-    if (!kind_is(e, c, cmd, HL_KIND_FXO, "dialing out")) return 1;
-    if (c->st != HL_ST_IDLE) { chan_wrong_state(e, c, cmd, "dial out on"); return 1; }
-    snprintf(c->dial, sizeof c->dial, "%s", cmd->s1);
-    c->dial_pulse = cmd->i1;
-    c->dial_wait_ms = cmd->i2;
-    hook(e, c, HL_OFFHOOK);
-    c->cid_on = 0;
-    hl_tonedet_reset(c->tdet);
-    /* Just seized: only dial tone can come, so it need not outlast a ringback burst. */
-    hl_tonedet_set_dial_ms(c->tdet, 300);
-    c->tdet_on = 1;
-    c->dial_waiting = 1;
-    c->dial_deadline = e->now + (cmd->i2 > 0 ? cmd->i2 : 600);
-    chan_set_state(e, c, HL_ST_DIALING);
-    return 1;
-  case HL_OP_FLASH:
-    if (!kind_is(e, c, cmd, HL_KIND_FXO, "hook flash")) return 1;
-    if (!c->hook) { chan_wrong_state(e, c, cmd, "flash"); return 1; }
-    e->drv->ops->hook(e->drv->state, c->info->channo, HL_FLASH);
-    ev_simple(e, "HookFlashed", c->info->channo);
-    return 1;
-  case HL_OP_RING:
-    if (!kind_is(e, c, cmd, HL_KIND_FXS, "ringing")) return 1;
-    if (c->st != HL_ST_IDLE) { chan_wrong_state(e, c, cmd, "ring"); return 1; }
-    /* s1 number, s2 name, i1 caller-ID standard, i2/i3 cadence on/off, i4 HL_CIDWHEN_* */
-    c->ring_on_ms = cmd->i2;
-    c->ring_off_ms = cmd->i3;
-    snprintf(c->ring_number, sizeof c->ring_number, "%s", cmd->s1);
-    snprintf(c->ring_name, sizeof c->ring_name, "%s", cmd->s2);
-    c->ring_cid_std = cmd->i1;
-    c->ring_cid_when = cmd->i4;
-    c->ringer_cycles = 0;
-    if (c->ring_cid_std != HL_CID_NONE && c->ring_cid_when != HL_CIDWHEN_AFTER_FIRST_RING) {
-      /* Caller ID first, the ringer after it (prering_tick). */
-      c->prering = PRERING_WAIT;
-      c->prering_due = e->now;
-      if (c->ring_cid_when == HL_CIDWHEN_POLARITY &&
-          e->drv->ops->set_polarity(e->drv->state, c->info->channo, 1) >= 0) {
-        c->reversed = 1;
-        c->prering_due = e->now + POLARITY_TO_CID_MS;
-      }
-    } else if (fxs_ring(e, c) < 0) {
-      chan_wrong_state(e, c, cmd, "ring (phone off-hook)");
-      return 1;
-    }
-    chan_set_state(e, c, HL_ST_RINGING);
-    ev_simple(e, "RingingStarted", c->info->channo);
-    return 1;
-  case HL_OP_STOP_RING:
-    if (!kind_is(e, c, cmd, HL_KIND_FXS, "stopping the ring")) return 1;
-    if (c->st != HL_ST_RINGING) { chan_wrong_state(e, c, cmd, "stop ringing"); return 1; }
-    e->drv->ops->hook(e->drv->state, c->info->channo, HL_RINGOFF);
-    prering_end(e, c);
-    c->cid_tx.active = 0; c->cid_due_ms = 0;
-    chan_set_state(e, c, HL_ST_IDLE);
-    ev_simple(e, "RingingStopped", c->info->channo);
-    return 1;
-  case HL_OP_SET_LINE:
-    /* i1: caller-ID standard (FXO), i2: disconnect methods, i3: echo canceller taps (-1 keeps). */
-    if (cmd->i1 >= 0) c->cid_mode = cmd->i1;
-    if (cmd->i2 > 0) c->disc = cmd->i2;
-    if (cmd->i3 >= 0) { c->echo_taps = cmd->i3; e->drv->ops->set_echocancel(e->drv->state, c->info->channo, cmd->i3); }
-    if (c->info->kind == HL_KIND_FXO && c->st == HL_ST_IDLE) to_idle(e, c);
-    ev_simple(e, "LineConfigured", c->info->channo);
-    return 1;
-  case HL_OP_CALL_WAITING:
-    /* s1 number, s2 name, i1 caller-ID standard (Bell 202 or V.23) */
-    if (!kind_is(e, c, cmd, HL_KIND_FXS, "call waiting")) return 1;
-    if (c->st != HL_ST_UP || !c->hook || c->cw_phase) { chan_wrong_state(e, c, cmd, "alert a waiting call on"); return 1; }
-    if (cmd->i1 != HL_CID_BELL202 && cmd->i1 != HL_CID_V23) {
-      ev_error(e, cmd, "bad_standard", "call-waiting caller ID is Bell 202 or V.23 FSK");
-      return 1;
-    }
-    if (strlen(cmd->s1) > 20 || strlen(cmd->s2) > 20) { ev_error(e, cmd, "bad_caller_id", "number and name are at most 20 bytes"); return 1; }
-    cw_start(e, c, cmd->s1, cmd->s2, cmd->i1);
-    return 1;
-  case HL_OP_SET_MWI:
-    if (!kind_is(e, c, cmd, HL_KIND_FXS, "message waiting")) return 1;
-    c->mwi = cmd->i1 != 0;
-    return 1;
-  case HL_OP_LEARN_CADENCE:
-    hl_tonedet_learn_start(c->tdet);
-    c->tdet_on = 1;
-    c->learning = 1;
-    return 1;
-  default:
-    return 0;
   }
 }

@@ -198,7 +198,7 @@ void ev_error(hl_engine_t *e, const hl_cmd_t *cmd, const char *code, const char 
 void garbage_push(hl_engine_t *e, void *p);
 void garbage_push_rec(hl_engine_t *e, hl_recording_t *r);
 
-/* analog signalling */
+/* analog signalling (analog.c, analog_cmd.c) */
 void sig_event(hl_engine_t *e, chan_t *c, int ev);
 void sig_tick(hl_engine_t *e, chan_t *c);
 void sig_dtmf(hl_engine_t *e, chan_t *c, int digit, int duration_ms);
@@ -206,6 +206,12 @@ void sig_tone(hl_engine_t *e, chan_t *c, const hl_tone_report_t *r);
 int sig_command(hl_engine_t *e, chan_t *c, const hl_cmd_t *cmd);
 void chan_reset_media(hl_engine_t *e, chan_t *c, const char *why);
 void chan_set_state(hl_engine_t *e, chan_t *c, int st);
+/* analog.c helpers that the commands (analog_cmd.c) use too */
+void analog_hook(hl_engine_t *e, chan_t *c, int op);            /* hook op; on/off-hook remembered when done */
+int analog_fxs_ring(hl_engine_t *e, chan_t *c);                 /* ring the phone with the channel's cadence */
+void analog_hungup(hl_engine_t *e, chan_t *c, const char *side, const char *cause);   /* ChannelHungUp */
+void analog_prering_end(hl_engine_t *e, chan_t *c);
+void analog_to_idle(hl_engine_t *e, chan_t *c);
 /* Fails cmd with wrong_state: "cannot <what> channel N while it is <state>". */
 void chan_wrong_state(hl_engine_t *e, const chan_t *c, const hl_cmd_t *cmd, const char *what);
 /* call waiting (callwait.c) */
@@ -228,7 +234,7 @@ void sig_r2_tick(hl_engine_t *e, chan_t *c);
 /* 1 when the command was R2's (done or refused). */
 int sig_r2_command(hl_engine_t *e, chan_t *c, const hl_cmd_t *cmd);
 
-/* SS7 (ss7sig.c) */
+/* SS7 (ss7sig.c, ss7sig_cmd.c) */
 int sig_ss7_open(hl_engine_t *e, chan_t *d);
 /* Media thread: the D-channel takes stack memory s (unconfigured until
  * setSs7) and its span's bearers learn their D-channel. Allocates nothing. */
@@ -242,6 +248,12 @@ void sig_ss7_event(hl_engine_t *e, chan_t *d, int ev);
 void sig_ss7_span_alarm(hl_engine_t *e, int span, int alarms);
 int sig_ss7_command(hl_engine_t *e, chan_t *c, const hl_cmd_t *cmd);
 void sig_ss7_state_name(hl_engine_t *e, const chan_t *c, char *out, size_t cap);
+/* ss7sig.c helpers that the commands (ss7sig_cmd.c) use too */
+extern const hl_ss7_io_t ss7sig_io;                             /* the stack's frames and events */
+chan_t *ss7sig_dchan_of(hl_engine_t *e, const chan_t *b);        /* the bearer's D-channel with a ready stack, or NULL */
+void ss7sig_sync_state(hl_engine_t *e, chan_t *d, chan_t *b);     /* the bearer's state from its circuit's */
+/* ChannelHungUp on a bearer: the cause's name (or why), and its value when not 0. */
+void ss7sig_hung_up(hl_engine_t *e, chan_t *b, const char *side, int cause, const char *why);
 
 /* Publishes every channel's state for snapshots (engine.c; once per tick). */
 void publish(hl_engine_t *e);
