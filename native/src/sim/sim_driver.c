@@ -8,70 +8,6 @@
 #include <errno.h>
 #include <stdio.h>
 
-#define PULSE_MAX_MS 150
-#define FLASH_MAX_MS 1000
-#define DIGIT_GAP_MS 300
-
-void hookdec_init(hookdec_t *h) { memset(h, 0, sizeof(*h)); h->released = 1; }
-
-int hookdec_feed(hookdec_t *h, int raw, int64_t now, char *digit) {
-  int ev = HD_NONE;
-  if (raw != h->raw) {
-    int64_t dur = now - h->edge_ms;
-    h->raw = raw;
-    h->edge_ms = now;
-    if (raw) {                         /* loop closed */
-      if (h->released) { h->released = 0; h->offhook = 1; h->pulses = 0; return HD_SEIZE; }
-      if (dur <= PULSE_MAX_MS) { h->pulses++; return h->pulses == 1 ? HD_PULSE_START : HD_NONE; }
-      if (dur <= FLASH_MAX_MS) { h->pulses = 0; return HD_FLASH; }
-    }
-    return HD_NONE;
-  }
-  int64_t dur = now - h->edge_ms;
-  if (!raw && !h->released && dur > FLASH_MAX_MS) {
-    h->released = 1; h->offhook = 0; h->pulses = 0;
-    return HD_RELEASE;
-  }
-  if (raw && h->pulses > 0 && dur >= DIGIT_GAP_MS) {
-    int p = h->pulses;
-    h->pulses = 0;
-    if (p <= 10) { *digit = (char)(p == 10 ? '0' : '0' + p); ev = HD_DIGIT; }
-  }
-  return ev;
-}
-
-void pulsegen_start(pulsegen_t *p, const char *digits, int64_t now) {
-  memset(p, 0, sizeof(*p));
-  size_t o = 0;
-  for (const char *d = digits; *d && o < sizeof(p->digits) - 1; d++)
-    if (*d >= '0' && *d <= '9') p->digits[o++] = *d;
-  p->digits[o] = 0;
-  p->active = o > 0;
-  p->next_ms = now;
-  p->pos = -1;
-}
-
-int pulsegen_step(pulsegen_t *p, int64_t now, int *done) {
-  *done = 0;
-  if (!p->active) return 1;
-  if (now < p->next_ms) return p->breaking ? 0 : 1;
-  if (p->breaking) {                   /* end of a break: make */
-    p->breaking = 0;
-    p->remaining--;
-    p->next_ms = now + (p->remaining > 0 ? 40 : 600);
-    return 1;
-  }
-  if (p->remaining == 0) {             /* next digit */
-    p->pos++;
-    if (!p->digits[p->pos]) { p->active = 0; *done = 1; return 1; }
-    int d = p->digits[p->pos] - '0';
-    p->remaining = d == 0 ? 10 : d;
-  }
-  p->breaking = 1;
-  p->next_ms = now + 60;
-  return 0;
-}
-
 void sim_queue_event(sim_chan_t *c, int ev) {
   int next = (c->evt + 1) % 64;
   if (next == c->evh) return;          /* a full queue drops, as DAHDI's does */
@@ -369,96 +305,6 @@ static void op_tick(void *d, int64_t now) {
   }
 }
 
-/* ---- span re-lay: an R2 exchange <-> an SS7 far end behind an E1 span ---- */
-
-typedef struct sim_kit {
-  int span, kind;
-  hl_r2_t *xr2_new[32], *xr2_old[32];   /* exchange ends by timeslot */
-  sim_ss7_t *x7_new, *x7_old;           /* detached SS7 lines */
-} sim_kit_t;
-
-static int span_first(sim_t *s, int span, int *nchans) {
-  int first = 0, n = 0;
-  for (int i = 0; i < s->nchans; i++)
-    if (s->info[i].span == span) { if (!first) first = i + 1; n++; }
-  *nchans = n;
-  return first;
-}
-
-static void kit_free(void *d, void *p) {
-  sim_kit_t *k = p;
-  if (!k) return;
-  for (int ts = 0; ts < 32; ts++) { hl_r2_free(k->xr2_new[ts]); hl_r2_free(k->xr2_old[ts]); }
-  ss7span_free_detached(k->x7_new);
-  ss7span_free_detached(k->x7_old);
-  free(k);
-}
-
-static void *op_respan_prepare(void *d, int span, int kind, const void *conf, char *err, size_t errlen) {
-  sim_t *s = d;
-  int n, first = span >= 1 && span <= s->nspans ? span_first(s, span, &n) : 0;
-  if (!first) { snprintf(err, errlen, "no span %d on the sim board", span); return NULL; }
-  int k0 = s->info[first - 1].kind;
-  if (k0 != HL_KIND_E1 && k0 != HL_KIND_E1_R2 && k0 != HL_KIND_DCHAN && k0 != HL_KIND_NONE) {
-    snprintf(err, errlen, "span %d is no E1 span", span);
-    return NULL;
-  }
-  sim_kit_t *k = calloc(1, sizeof *k);
-  if (!k) { snprintf(err, errlen, "out of memory"); return NULL; }
-  k->span = span;
-  k->kind = kind;
-  if (kind == HL_KIND_E1_R2) {
-    for (int ts = 1; ts <= n && ts <= 31; ts++) {
-      if (ts == 16) continue;
-      if (!(k->xr2_new[ts] = exch_prepare())) { snprintf(err, errlen, "out of memory"); kit_free(d, k); return NULL; }
-    }
-  } else if (kind == HL_KIND_E1) {
-    if (n < 16) { snprintf(err, errlen, "span %d: an SS7 E1 needs timeslot 16 for its D-channel (%d channels)", span, n); kit_free(d, k); return NULL; }
-    if (!(k->x7_new = ss7span_prepare(s, span, first, conf, err, errlen))) { kit_free(d, k); return NULL; }
-  } else {
-    snprintf(err, errlen, "an E1 span is r2 or ss7");
-    kit_free(d, k);
-    return NULL;
-  }
-  return k;
-}
-
-/* Media thread, the engine has closed the span's channels. */
-static int op_respan(void *d, int span, int kind, void *p) {
-  sim_t *s = d;
-  sim_kit_t *k = p;
-  if (!k || k->span != span || k->kind != kind) return -EINVAL;
-  /* The old far end leaves the board. */
-  k->x7_old = ss7span_detach(s, span);
-  for (int i = 0; i < s->nchans; i++) {
-    sim_chan_t *c = &s->ch[i];
-    if (c->info->span != span) continue;
-    int ts = c->info->chanpos & 31;
-    if (c->xr2) { k->xr2_old[ts] = c->xr2; c->xr2 = NULL; }
-    c->far.talk_rate = 0;
-    c->x_decide = 0;
-    c->x_answer_at = 0;
-    c->txbits = 0;
-    c->rxbits = 0xB;
-    c->evh = c->evt = 0;
-    /* The new layout: timeslot 16 a D-channel (SS7) or no channel (CAS). */
-    c->info->kind = ts == 16 ? (kind == HL_KIND_E1 ? HL_KIND_DCHAN : HL_KIND_NONE) : kind;
-  }
-  if (kind == HL_KIND_E1) {
-    ss7span_attach(s, k->x7_new);
-    k->x7_new = NULL;
-  } else {
-    for (int i = 0; i < s->nchans; i++) {
-      sim_chan_t *c = &s->ch[i];
-      int ts = c->info->chanpos & 31;
-      if (c->info->span != span || c->info->kind != HL_KIND_E1_R2 || !k->xr2_new[ts]) continue;
-      exch_adopt(s, c, k->xr2_new[ts]);
-      k->xr2_new[ts] = NULL;
-    }
-  }
-  return 0;
-}
-
 static const hl_driver_ops_t sim_ops = {
   .name = "sim",
   .open = op_open, .close = op_close, .read_audio = op_read, .write_audio = op_write,
@@ -467,7 +313,7 @@ static const hl_driver_ops_t sim_ops = {
   .onhook_transfer = op_oht, .set_echocancel = op_ec, .span_alarms = op_span_alarms,
   .conf_link = NULL,   /* the sim board has no kernel mixing: the engine mixes */
   .read_frame = op_read_frame, .write_frame = op_write_frame,
-  .respan_prepare = op_respan_prepare, .respan = op_respan, .respan_free = kit_free,
+  .respan_prepare = sim_respan_prepare, .respan = sim_respan, .respan_free = sim_respan_free,
   .tick = op_tick,
 };
 

@@ -13,7 +13,7 @@
 #include "hl/jsonw.h"
 
 /* Decodes a hook line sampled every block into seizure, pulses, flash and
- * release, with the timings a DAHDI FXO-signalled channel uses. */
+ * release, with the timings a DAHDI FXO-signalled channel uses (hookpulse.c). */
 enum { HD_NONE = 0, HD_SEIZE, HD_PULSE_START, HD_DIGIT, HD_FLASH, HD_RELEASE };
 typedef struct hookdec {
   int offhook;          /* debounced line state as last reported */
@@ -305,5 +305,10 @@ extern const sim_far_ops_t sim_far_own;
 /* Its start in two halves: the memory (any thread, x detached) and the go (media thread). */
 int own_prepare(sim_ss7_t *x, char *err, size_t errlen);
 void own_go(sim_ss7_t *x);
+
+/* Span re-lay (sim_respan.c): the driver's respan_prepare, respan, respan_free. */
+void *sim_respan_prepare(void *d, int span, int kind, const void *conf, char *err, size_t errlen);
+int sim_respan(void *d, int span, int kind, void *p);
+void sim_respan_free(void *d, void *p);
 
 #endif
