@@ -376,6 +376,14 @@ class Engine : public Napi::ObjectWrap<Engine> {
       o.Set("alarms", st[i].alarms);
       o.Set("callerNumber", st[i].caller[0] ? Napi::Value(Napi::String::New(env, st[i].caller)) : env.Null());
       if (st[i].sig_state[0]) o.Set("sigState", st[i].sig_state);
+      if (st[i].kind == HL_KIND_E1 || st[i].kind == HL_KIND_E1_R2 || st[i].kind == HL_KIND_DCHAN) {
+        Napi::Object k = Napi::Object::New(env);
+        k.Set("bpv", st[i].span_errors.bpv);
+        k.Set("crc4", st[i].span_errors.crc4);
+        k.Set("ebit", st[i].span_errors.ebit);
+        k.Set("fas", st[i].span_errors.fas);
+        o.Set("spanErrors", k);
+      }
       if (st[i].has_link) {
         Napi::Object l = Napi::Object::New(env);
         l.Set("msuIn", st[i].link_msu_in);

@@ -396,8 +396,17 @@ export const verbs: Record<string, Verb> = {
   }),
   'sim.alarm': verb({
     op: 'simAlarm', needsChan: false,
-    schema: z.object({ span: z.number().int().positive(), alarms: z.array(z.enum(keys(ALARMS))) }).strict(),
-    build: (a) => ({ i1: a.span, i2: a.alarms.reduce((m, x) => m | ALARMS[x], 0) }),
+    // alarms: the span's alarm state (left as it is when absent); errors: line
+    // errors to add to its counters, as a noisy or misframed E1 makes DAHDI count.
+    schema: z.object({
+      span: z.number().int().positive(),
+      alarms: z.array(z.enum(keys(ALARMS))).optional(),
+      errors: z.object({ bpv: z.number().int().min(0).default(0), crc4: z.number().int().min(0).default(0), ebit: z.number().int().min(0).default(0), fas: z.number().int().min(0).default(0) }).strict().optional(),
+    }).strict(),
+    build: (a) => ({
+      i1: a.span, i2: a.alarms ? a.alarms.reduce((m, x) => m | ALARMS[x], 0) : -1,
+      i3: a.errors?.bpv ?? 0, i4: a.errors?.crc4 ?? 0, i5: a.errors?.ebit ?? 0, i6: a.errors?.fas ?? 0,
+    }),
   }),
   'sim.phone': verb({
     op: 'simPhone', needsChan: true,

@@ -31,6 +31,8 @@ export interface ChannelState {
   alarms: number;
   callerNumber: string | null;
   sigState?: string;       // R2 timeslots: the R2 state machine's state; SS7: the circuit's or the link's
+  // E1 channels: their span's line error counters (BPV, CRC-4, E-bit, FAS).
+  spanErrors?: { bpv: number; crc4: number; ebit: number; fas: number };
   // An SS7 D-channel's link counters since the engine started.
   link?: { msuIn: number; msuOut: number; badFrames: number; retransmissions: number; failures: number; isupErrors: number };
 }

@@ -130,6 +130,21 @@ test('the E1 API shows the SS7 span, its link and CICs, and blocks a circuit by 
   await farUnblocked;
 });
 
+test('line errors the span counts (BPV, CRC-4, E-bit, FAS) show in the E1 API within a second', async () => {
+  const before = (await api('e1/span/list', {})).spans.find((x: { span: number }) => x.span === 4).errors;
+  assert.equal(before, { bpv: 0, crc4: 0, ebit: 0, fas: 0 });
+  await box.far.sim('alarm', undefined, { span: 4, errors: { bpv: 5, crc4: 2, ebit: 1 } });
+  const deadline = Date.now() + 5000;
+  let errors = before;
+  while (Date.now() < deadline) {
+    errors = (await api('e1/span/list', {})).spans.find((x: { span: number }) => x.span === 4).errors;
+    if (errors.bpv) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.equal(errors, { bpv: 5, crc4: 2, ebit: 1, fas: 0 });
+  assert.equal((await api('e1/span/list', {})).spans.find((x: { span: number }) => x.span === 3).errors, { bpv: 0, crc4: 0, ebit: 0, fas: 0 }, 'another span\'s counters are its own');
+});
+
 test('system.conf for a real box follows the span settings: R2 as CAS with timeslot 16 for the bits, SS7 as CCS with the link; an internal clock never gives timing', async () => {
   let { text } = await api('e1/system-conf/get', {});
   assert.ok(text.includes('\nspan=3,1,0,cas,hdb3,crc4\ncas=13-27,29-43:1111\nalaw=13-27,29-43\n'), text);

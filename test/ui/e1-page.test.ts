@@ -35,6 +35,7 @@ test('the SS7 span shows its link up with counters, and CICs on its circuits', a
   assert.match(await span(4).locator('.circuit[data-chan="50"]').innerText(), /TS7 · CIC 7/);
   assert.is(await span(4).locator('.circuit').count(), 30, 'thirty bearers: timeslot 16 is the link');
   assert.match(await span(3).locator('h3').innerText(), /MFC\/R2/);
+  assert.match(await span(4).locator('.line-errors').innerText(), /Line errors: BPV 0 · CRC-4 0 · E-bit 0 · FAS 0/);
   await S.shot('50-e1-spans');
 });
 

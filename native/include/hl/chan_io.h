@@ -57,6 +57,13 @@ enum { HL_ALARM_NONE = 0, HL_ALARM_RECOVER = 1, HL_ALARM_LOOPBACK = 2, HL_ALARM_
        HL_ALARM_RED = 8, HL_ALARM_BLUE = 16, HL_ALARM_NOTOPEN = 32, HL_ALARM_LOS = 1 << 8,
        HL_ALARM_LFA = 1 << 9 };
 
+/* A span's line error counters since the driver started (DAHDI_SPANSTAT):
+ * bipolar violations, CRC-4 errors, E-bits (CRC-4 errors the far end saw),
+ * frame alignment errors. */
+typedef struct hl_span_counters {
+  uint32_t bpv, crc4, ebit, fas;
+} hl_span_counters_t;
+
 typedef struct hl_chan_info {
   int channo;          /* global channel number, 1-based */
   int span;            /* span number, 1-based */
@@ -86,6 +93,8 @@ typedef struct hl_driver_ops {
   int (*onhook_transfer)(void *drv, int channo, int ms);
   int (*set_echocancel)(void *drv, int channo, int taps);
   int (*span_alarms)(void *drv, int span);                /* HL_ALARM_* bits */
+  /* Optional: the span's line error counters (0 or -errno). */
+  int (*span_counters)(void *drv, int span, hl_span_counters_t *out);
   /* Optional (NULL when the board cannot): the board makes what channo
    * transmits, with no engine work (enum hl_link; peer is a channel number). */
   int (*conf_link)(void *drv, int channo, int link, int peer);

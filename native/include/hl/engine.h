@@ -95,6 +95,7 @@ typedef struct hl_chan_state {
   char caller[40];
   char sig_state[24];  /* the signalling state machine's own state (R2 line, SS7 circuit or link), "" when none */
   /* An SS7 D-channel's link counters (since the engine started); has_link 0 elsewhere. */
+  hl_span_counters_t span_errors;   /* the channel's span's line errors (E1 spans) */
   int has_link;
   uint32_t link_msu_in, link_msu_out, link_bad_frames, link_retransmissions, link_failures, link_isup_errors;
 } hl_chan_state_t;

@@ -156,6 +156,7 @@ struct hl_engine {
   chan_t *ch;
   int64_t now;
   int *span_alarm;
+  hl_span_counters_t *span_cnt;  /* E1 spans' line errors, polled once a second */
   int *span_e1;                  /* by span: 1 when an E1 span (its kinds may change by respan) */
   /* rings */
   hl_cmd_t cmds[CMD_RING];

@@ -104,7 +104,8 @@ hl_engine_t *hl_engine_new(hl_driver_t *drv, const hl_engine_config_t *cfg, char
   e->snap = calloc((size_t)e->nchans, sizeof(hl_chan_state_t));
   e->span_alarm = calloc((size_t)drv->nspans + 1, sizeof(int));
   e->span_e1 = calloc((size_t)drv->nspans + 1, sizeof(int));
-  if (!e->ch || !e->evts || !e->snap || !e->span_alarm || !e->span_e1) { snprintf(err, errlen, "out of memory"); hl_engine_free(e); return NULL; }
+  e->span_cnt = calloc((size_t)drv->nspans + 1, sizeof(hl_span_counters_t));
+  if (!e->ch || !e->evts || !e->snap || !e->span_alarm || !e->span_e1 || !e->span_cnt) { snprintf(err, errlen, "out of memory"); hl_engine_free(e); return NULL; }
   for (int i = 0; i < e->nchans; i++) {
     chan_t *c = &e->ch[i];
     c->info = &drv->chans[i];
@@ -193,7 +194,7 @@ void hl_engine_free(hl_engine_t *e) {
     else if (c->op == HL_OP_PLAY && c->ptr) hl_playlist_free(c->ptr);
   }
   hl_engine_collect(e);
-  free(e->ch); free(e->evts); free(e->snap); free(e->span_alarm); free(e->span_e1);
+  free(e->ch); free(e->evts); free(e->snap); free(e->span_alarm); free(e->span_e1); free(e->span_cnt);
   free(e);
 }
 
@@ -281,6 +282,7 @@ void publish(hl_engine_t *e) {
     s->tone = c->tone_id;
     s->ring_count = c->rings;
     s->alarms = e->span_alarm[c->info->span];
+    s->span_errors = e->span_cnt[c->info->span];
     if (c->have_caller) memcpy(s->caller, c->caller.number, sizeof s->caller - 1);
     else s->caller[0] = 0;
     if (c->r2) snprintf(s->sig_state, sizeof s->sig_state, "%s", hl_r2_state_name(c->r2->state));
@@ -308,6 +310,10 @@ void hl_engine_step(hl_engine_t *e) {
   }
   fire_timers(e);
   hl_driver_t *d = e->drv;
+  /* E1 line error counters, once a second per E1 span (one SPANSTAT each on DAHDI). */
+  if (d->ops->span_counters && e->now % 1000 == 0)
+    for (int sp = 1; sp <= d->nspans; sp++)
+      if (e->span_e1[sp]) d->ops->span_counters(d->state, sp, &e->span_cnt[sp]);
   d->ops->tick(d->state, e->now);
   uint8_t law[HL_BLOCK];
   for (int i = 0; i < e->nchans; i++) {

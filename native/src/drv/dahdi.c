@@ -317,8 +317,8 @@ static int op_set_echocancel(void *drv, int channo, int taps) {
   return ioctl(fd, DAHDI_ECHOCANCEL_PARAMS, &ecp) < 0 ? -errno : 0;
 }
 
-static int op_span_alarms(void *drv, int span) {
-  dahdi_state_t *st = st_of(drv);
+/* DAHDI_SPANSTAT on the control device (opened on first use). */
+static int span_stat(dahdi_state_t *st, int span, struct dahdi_spaninfo *si) {
   if (span < 1 || span > DAHDI_MAX_SPANS) return -EINVAL;
   if (st->ctlfd < 0) {
     char path[256];
@@ -326,11 +326,24 @@ static int op_span_alarms(void *drv, int span) {
     st->ctlfd = open(path, O_RDWR | O_CLOEXEC);
     if (st->ctlfd < 0) return -errno;
   }
+  memset(si, 0, sizeof *si);
+  si->spanno = span;
+  return ioctl(st->ctlfd, DAHDI_SPANSTAT, si) < 0 ? -errno : 0;
+}
+
+static int op_span_alarms(void *drv, int span) {
   struct dahdi_spaninfo si;
-  memset(&si, 0, sizeof si);
-  si.spanno = span;
-  if (ioctl(st->ctlfd, DAHDI_SPANSTAT, &si) < 0) return -errno;
-  return si.alarms;
+  int r = span_stat(st_of(drv), span, &si);
+  return r < 0 ? r : si.alarms;
+}
+
+static int op_span_counters(void *drv, int span, hl_span_counters_t *out) {
+  struct dahdi_spaninfo si;
+  int r = span_stat(st_of(drv), span, &si);
+  if (r < 0) return r;
+  out->bpv = (uint32_t)si.bpvcount; out->crc4 = (uint32_t)si.crc4count;
+  out->ebit = (uint32_t)si.ebitcount; out->fas = (uint32_t)si.fascount;
+  return 0;
 }
 
 static int op_conf_link(void *drv, int channo, int link, int peer) {
@@ -363,6 +376,7 @@ static const hl_driver_ops_t dahdi_ops = {
   .onhook_transfer = op_onhook_transfer,
   .set_echocancel = op_set_echocancel,
   .span_alarms = op_span_alarms,
+  .span_counters = op_span_counters,
   .conf_link = op_conf_link,
   .read_frame = op_read_frame,
   .write_frame = op_write_frame,

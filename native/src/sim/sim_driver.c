@@ -205,6 +205,13 @@ static int op_ec(void *d, int channo, int taps) {
   return 0;   /* the simulated line has no echo path */
 }
 
+static int op_span_counters(void *d, int span, hl_span_counters_t *out) {
+  sim_t *s = d;
+  if (span < 1 || span > s->nspans) return -EINVAL;
+  *out = s->span_counters[span - 1];
+  return 0;
+}
+
 static int op_span_alarms(void *d, int span) {
   sim_t *s = d;
   if (span < 1 || span > s->nspans) return -EINVAL;
@@ -311,6 +318,7 @@ static const hl_driver_ops_t sim_ops = {
   .get_event = op_get_event, .hook = op_hook, .set_txbits = op_set_txbits, .get_rxbits = op_get_rxbits,
   .dial = op_dial, .set_cadence = op_set_cadence, .set_polarity = op_set_polarity,
   .onhook_transfer = op_oht, .set_echocancel = op_ec, .span_alarms = op_span_alarms,
+  .span_counters = op_span_counters,
   .conf_link = NULL,   /* the sim board has no kernel mixing: the engine mixes */
   .read_frame = op_read_frame, .write_frame = op_write_frame,
   .respan_prepare = sim_respan_prepare, .respan = sim_respan, .respan_free = sim_respan_free,
@@ -345,8 +353,9 @@ int hl_sim_driver_open(hl_driver_t *drv, const hl_sim_span_def_t *spans, int nsp
   s->info = calloc((size_t)total, sizeof(hl_chan_info_t));
   s->ch = calloc((size_t)total, sizeof(sim_chan_t));
   s->span_alarms = calloc((size_t)nspans, sizeof(int));
+  s->span_counters = calloc((size_t)nspans, sizeof(hl_span_counters_t));
   s->ss7 = calloc((size_t)nspans, sizeof(sim_ss7_t *));
-  if (!s->info || !s->ch || !s->span_alarms || !s->ss7) { snprintf(err, errlen, "out of memory"); hl_sim_driver_close(&(hl_driver_t){ .state = s }); return -ENOMEM; }
+  if (!s->info || !s->ch || !s->span_alarms || !s->span_counters || !s->ss7) { snprintf(err, errlen, "out of memory"); hl_sim_driver_close(&(hl_driver_t){ .state = s }); return -ENOMEM; }
   int n = 0;
   for (int sp = 0; sp < nspans; sp++) {
     for (int k = 0; k < spans[sp].nchans; k++, n++) {
@@ -404,7 +413,7 @@ void hl_sim_driver_close(hl_driver_t *drv) {
     exch_release(&s->ch[i]);
     if (s->ch[i].noise) awgn_free(s->ch[i].noise);
   }
-  free(s->ch); free(s->info); free(s->span_alarms); free(s->ss7); free(s);
+  free(s->ch); free(s->info); free(s->span_alarms); free(s->span_counters); free(s->ss7); free(s);
   drv->state = NULL;
 }
 
@@ -413,9 +422,15 @@ void hl_sim_set_emit(hl_driver_t *drv, hl_sim_emit_fn fn, void *user) {
   s->emit = fn; s->emit_user = user;
 }
 
+/* i1 span, i2 alarm bits (-1 keeps them); i3..i6 line errors to add: BPV,
+ * CRC-4, E-bit, FAS (what a noisy or misframed line makes DAHDI count). */
 static int sim_alarm(sim_t *s, const hl_cmd_t *cmd, char *err, size_t errlen) {
   int span = cmd->i1, bits = cmd->i2;
   if (span < 1 || span > s->nspans) { snprintf(err, errlen, "no span %d", span); return -EINVAL; }
+  if (cmd->i3 < 0 || cmd->i4 < 0 || cmd->i5 < 0 || cmd->i6 < 0) { snprintf(err, errlen, "line error counts are >= 0"); return -EINVAL; }
+  hl_span_counters_t *k = &s->span_counters[span - 1];
+  k->bpv += (uint32_t)cmd->i3; k->crc4 += (uint32_t)cmd->i4; k->ebit += (uint32_t)cmd->i5; k->fas += (uint32_t)cmd->i6;
+  if (bits < 0) return 0;
   int was = s->span_alarms[span - 1];
   s->span_alarms[span - 1] = bits;
   if (!!was == !!bits) return 0;

@@ -236,6 +236,7 @@ typedef struct sim {
   hl_chan_info_t *info;
   sim_chan_t *ch;
   int *span_alarms;
+  hl_span_counters_t *span_counters;   /* line errors per span (sim.alarm adds them) */
   hl_zone_t zone;
   int law;
   int64_t now;

@@ -87,7 +87,7 @@ export function e1Commands(r: CommandRegistry): void {
       const spanAlarms = new Map(st.spans.map((s) => [s.span, s.alarms]));
       const byChan = new Map(st.states.map((s) => [s.chan, s]));
       const dchans = ss7Spans(st);
-      type SpanOut = { span: number; alarms: string[]; signalling: 'r2' | 'ss7' | null; settings: unknown; link: unknown; mismatch: string | null; circuits: unknown[] };
+      type SpanOut = { span: number; alarms: string[]; errors: unknown; signalling: 'r2' | 'ss7' | null; settings: unknown; link: unknown; mismatch: string | null; circuits: unknown[] };
       const spans = new Map<number, SpanOut>();
       for (const c of st.channels) {
         if (c.kind !== 'e1-r2' && c.kind !== 'e1') continue;
@@ -101,7 +101,8 @@ export function e1Commands(r: CommandRegistry): void {
           // Saving a span never re-lays it (that would drop its calls by surprise): e1/span/apply does, or an engine restart.
           const mismatch = settings && signalling && settings.signalling !== signalling
             ? `configured as ${settings.signalling} but the board runs ${signalling}: apply it now (ends the calls on this span) or it applies when the engine restarts` : null;
-          span = { span: c.span, alarms: alarmNames(alarms), signalling, settings, link, mismatch, circuits: [] };
+          const errors = byChan.get(c.chan)?.spanErrors ?? null;
+          span = { span: c.span, alarms: alarmNames(alarms), errors, signalling, settings, link, mismatch, circuits: [] };
           spans.set(c.span, span);
         }
         const s = byChan.get(c.chan);

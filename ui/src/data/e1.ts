@@ -5,7 +5,7 @@ import type { Connection } from './api.js';
 export type CircuitState = 'idle' | 'in-call' | 'blocked-local' | 'blocked-remote' | 'alarm';
 export interface Circuit { chan: number; timeslot: number; signalling: string; cic: number | null; sigState: string | null; state: CircuitState; trunk: string | null }
 export interface Span {
-  span: number; alarms: string[]; signalling: 'r2' | 'ss7' | null; settings: Record<string, unknown> | null;
+  span: number; alarms: string[]; errors: { bpv: number; crc4: number; ebit: number; fas: number } | null; signalling: 'r2' | 'ss7' | null; settings: Record<string, unknown> | null;
   link: { chan: number; state: string; counters: { msuIn: number; msuOut: number; badFrames: number; retransmissions: number; failures: number; isupErrors: number } | null } | null; mismatch: string | null; circuits: Circuit[];
 }
 export type TraceEntry = [ms: number, dir: 'tx' | 'rx', what: string];

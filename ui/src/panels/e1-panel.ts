@@ -126,6 +126,7 @@ export class E1Panel extends LangMixin(LitElement) {
           <button data-action="settings" @click=${() => { this.editing = this.editing === s.span ? null : s.span; }}>${t('e1.settings')}</button>
           <button data-action="reset" @click=${() => this.act(() => resetSpan(connection(), s.span))}>${t('e1.reset')}</button>
           ${s.link ? html`<button data-action="restart-link" @click=${() => this.act(() => restartLink(connection(), s.span))}>${t('e1.restartLink')}</button>` : nothing}</h3>
+        ${s.errors ? html`<p class="muted line-errors" data-errors=${s.errors.bpv + s.errors.crc4 + s.errors.ebit + s.errors.fas}>${t('e1.lineErrors')}: BPV ${s.errors.bpv} · CRC-4 ${s.errors.crc4} · E-bit ${s.errors.ebit} · FAS ${s.errors.fas}</p>` : nothing}
         ${s.link ? html`<p class="link" data-link-state=${s.link.state}>${t('e1.link')}: <b>${s.link.state === 'unconfigured' ? t('e1.unconfigured') : s.link.state}</b>
           ${s.link.counters ? html`<span class="muted counters">· MSU ${s.link.counters.msuIn}/${s.link.counters.msuOut} · ${t('e1.badFrames')} ${s.link.counters.badFrames}
             · ${t('e1.retransmissions')} ${s.link.counters.retransmissions} · ${t('e1.linkFailures')} ${s.link.counters.failures} · ${t('e1.isupErrors')} ${s.link.counters.isupErrors}</span>` : nothing}</p>` : nothing}
