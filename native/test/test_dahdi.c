@@ -35,6 +35,7 @@ static struct { int fake, channo, law; struct dahdi_confinfo conf; } fk[FAKE_FDS
 static int fake_writes[FAKE_CHANS + 1];
 static int fake_event[FAKE_CHANS + 1];         /* one pending event per channel, taken by GETEVENT */
 static int fake_alarms;                        /* what SPANSTAT reports for span 1 */
+static int fake_bpv, fake_crc4, fake_ebit, fake_fas;   /* span 1's line error counters */
 /* HDLC-FCS channels: frames waiting to be read (whole, FCS included), the last
  * frame written, and whether the transmit buffers are all busy. */
 #define FAKE_FRAMES 8
@@ -143,6 +144,7 @@ int __wrap_ioctl(int fd, unsigned long req, ...) {
     struct dahdi_spaninfo *si = arg;
     if (si->spanno != 1) return fail_with(EINVAL);
     si->alarms = fake_alarms;
+    si->bpvcount = fake_bpv; si->crc4count = fake_crc4; si->ebitcount = fake_ebit; si->fascount = fake_fas;
     return 0;
   }
   case DAHDI_HOOK: {
@@ -595,6 +597,12 @@ static void test_fake_signalling_ioctls(void) {
            "0:SPANSTAT(span=1) 0:SPANSTAT(span=1) 0:SPANSTAT(span=2)",
            DAHDI_OFFHOOK, DAHDI_FLASH, DAHDI_ONHOOK, DAHDI_RING, DAHDI_RINGOFF);
   CHECK(!strcmp(seq, want), "ioctl sequence:\n  want %s\n  got  %s", want, seq);
+  fake_bpv = 7; fake_crc4 = 3; fake_ebit = 2; fake_fas = 1;
+  hl_span_counters_t k = { 0 };
+  CHECK(o->span_counters(d, 1, &k) == 0 && k.bpv == 7 && k.crc4 == 3 && k.ebit == 2 && k.fas == 1,
+        "span counters come from SPANSTAT: bpv %u crc4 %u ebit %u fas %u", k.bpv, k.crc4, k.ebit, k.fas);
+  CHECK(o->span_counters(d, 2, &k) == -EINVAL, "counters of a span the kernel does not know");
+  fake_bpv = fake_crc4 = fake_ebit = fake_fas = 0;
   hl_dahdi_driver_close(&drv);
 }
 
