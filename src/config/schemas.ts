@@ -56,7 +56,7 @@ export const trunkSchema = z.object({
     dnisDigits: z.number().int().min(0).max(32).default(0).describe('digits of the called number to collect; 0: until the exchange ends it'),
     askAni: z.enum(['after-dnis', 'first', 'never']).default('after-dnis').describe('when to ask the caller\'s number on incoming calls'),
     category: z.number().int().min(1).max(15).default(1).describe('calling party category sent on outgoing calls'),
-  }).strict().optional().describe('MFC/R2 (China No.1) settings for E1 timeslots of kind e1-r2'),
+  }).strict().optional().describe('MFC/R2 (China No.1) for this trunk\'s E1 timeslots: the category goes out on outgoing calls; variant, DNIS digits and ANI requests apply only where the span has no R2 settings of its own (E1 page)'),
 }).strict();
 export type Trunk = z.infer<typeof trunkSchema>;
 
