@@ -5,7 +5,7 @@
 // stays up through both switches.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startBox, demoConfig, journalWait, farWait, ended, TUESDAY_10AM, type Box } from './harness.js';
+import { startBox, demoConfig, journalWait, farWait, ended, ss7Ready, TUESDAY_10AM, type Box } from './harness.js';
 import { farEnd } from './far-end.js';
 import { startApiServer, type ApiServer } from '../../src/api/http-server.js';
 import { Client, ADMIN_PASSWORD } from '../../src/api/test-kit.js';
@@ -50,7 +50,7 @@ test.before(async () => {
   server = await startApiServer({ port: 0, dataDir: box.dataDir, supervisor: { store: box.sup.store, config: box.sup.config, engine: box.sup.engine } });
   admin = new Client(server.url);
   await admin.ok('auth/setup/create-admin', { username: 'admin', password: ADMIN_PASSWORD });
-  await until('span 4\'s SS7 link', async () => (await sig(SPAN4_DCHAN)) === 'up');
+  await ss7Ready(box, SPAN4_DCHAN);
 });
 test.after(async () => { await server.close(); await box.stop(); });
 
@@ -82,7 +82,7 @@ test('e1/span/apply switches span 3 to SS7: its link comes up with the saved set
   assert.equal([r.signalling, r.changed, r.callsEnded], ['ss7', true, 0]);
   assert.ok(engineEvents.some((e) => e.event === 'SpanReconfigured' && e.span === 3 && e.signalling === 'ss7'), 'SpanReconfigured reached the supervisor');
   assert.is(box.sup.ctx.ports.get(SPAN3_DCHAN)?.info.kind, 'dchan', 'the port table follows the new channel list');
-  await until('span 3\'s SS7 link', async () => (await sig(SPAN3_DCHAN)) === 'up');
+  await ss7Ready(box, SPAN3_DCHAN);
   const { spans } = await api('e1/span/list', {});
   const s = spans.find((x: { span: number }) => x.span === 3);
   assert.equal([s.signalling, s.mismatch, s.link.chan], ['ss7', null, SPAN3_DCHAN]);

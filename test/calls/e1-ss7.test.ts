@@ -7,7 +7,7 @@
 // link and blocks a circuit with BLO.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startBox, demoConfig, journalWait, farWait, ended, TUESDAY_10AM, type Box } from './harness.js';
+import { startBox, demoConfig, journalWait, farWait, ended, ss7Ready, TUESDAY_10AM, type Box } from './harness.js';
 import { farEnd } from './far-end.js';
 import { startApiServer, type ApiServer } from '../../src/api/http-server.js';
 import { Client, ADMIN_PASSWORD } from '../../src/api/test-kit.js';
@@ -39,11 +39,7 @@ test.before(async () => {
   server = await startApiServer({ port: 0, dataDir: box.dataDir, supervisor: { store: box.sup.store, config: box.sup.config, engine: box.sup.engine } });
   admin = new Client(server.url);
   await admin.ok('auth/setup/create-admin', { username: 'admin', password: ADMIN_PASSWORD });
-  const deadline = Date.now() + 20000;
-  while ((await sig(DCHAN)) !== 'up') {
-    if (Date.now() > deadline) throw new Error(`the SS7 link did not come up: ${(await sig(DCHAN))}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await ss7Ready(box, DCHAN);
 });
 test.after(async () => { await server.close(); await box.stop(); });
 

@@ -19,6 +19,9 @@ export interface Box {
   sup: Supervisor;
   far: EngineClient;
   logs: string[];
+  // Set once stop() began: waits still pending then belong to a test that
+  // already ended (failed); they stay silent rather than fail a later test.
+  stopped?: boolean;
   stop(): Promise<void>;
 }
 
@@ -34,28 +37,37 @@ export async function startBox(config: unknown = demoConfig(), opts: { speed?: n
   if (opts.at) sup.setClock(new Date(opts.at));
   const far = new EngineClient({ socketPath: engine.socketPath, name: 'far-end', reconnect: false });
   await far.connect();
-  return {
+  const box: Box = {
     dataDir, engine, sup, far, logs,
     async stop() {
+      box.stopped = true;
       far.close();
       await sup.stop();
       await engine.stop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return box;
+}
+
+// The journal's last events for a failure message; a box stopped meanwhile
+// (its test already failed elsewhere) has none to give.
+function lastEvents(box: Box, n: number): string {
+  try { return box.sup.store.journal.query({}).slice(-n).map((x) => x.event).join(', '); } catch { return '(store closed)'; }
 }
 
 // Resolves with the first journal entry matching, appended after this call.
 export function journalWait(box: Box, match: (e: Omit<JournalEntry, 'id'>) => boolean, timeoutMs = 15000): Promise<Omit<JournalEntry, 'id'>> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { off(); reject(new Error(`no matching journal entry within ${timeoutMs} ms; last: ${box.sup.store.journal.query({}).slice(-8).map((x) => x.event).join(', ')}; logs: ${box.logs.slice(-3).join(' | ')}`)); }, timeoutMs);
+    const timer = setTimeout(() => { off(); if (box.stopped) return; reject(new Error(`no matching journal entry within ${timeoutMs} ms; last: ${lastEvents(box, 8)}; logs: ${box.logs.slice(-3).join(' | ')}`)); }, timeoutMs);
     const off = box.sup.store.journal.subscribe((e) => { if (match(e)) { clearTimeout(timer); off(); resolve(e); } });
   });
 }
 
 export function farWait(box: Box, match: (e: EngineEvent) => boolean, timeoutMs = 15000): Promise<EngineEvent> {
   return box.far.waitFor(match, timeoutMs).catch(() => {
-    throw new Error(`no far-end event ${match.toString()} within ${timeoutMs} ms; journal: ${box.sup.store.journal.query({}).slice(-6).map((x) => x.event).join(', ')}; logs: ${box.logs.slice(-2).join(' | ')}`);
+    if (box.stopped) return new Promise<EngineEvent>(() => {});
+    throw new Error(`no far-end event ${match.toString()} within ${timeoutMs} ms; journal: ${lastEvents(box, 6)}; logs: ${box.logs.slice(-2).join(' | ')}`);
   });
 }
 
@@ -82,4 +94,20 @@ export async function farCall(box: Box, chan: number, from: string, opts: Record
 export function assertRebuilds(box: Box, journey: string): void {
   const { legs: _legs, ...stored } = box.sup.store.cdr.get(journey)!;
   assert.equal(cdrFromJournal(journey, box.sup.store.journal.forJourney(journey)), stored, `CDR of ${journey} rebuilt from the journal`);
+}
+
+// An SS7 span ready for calls both ways: the box's link is up (its link test
+// answered) and so is the far end's (its own link test answered a moment later).
+export async function ss7Ready(box: Box, dchan: number, timeoutMs = 20000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const st = await box.sup.engine.request('state') as unknown as { states: { chan: number; sigState?: string }[] };
+    if (st.states.find((s) => s.chan === dchan)?.sigState === 'up') {
+      const stats = box.far.waitFor((e) => e.event === 'SimSs7Stats', 2000);
+      await box.far.sim('ss7', dchan, { action: 'stats' });
+      if ((await stats).linkUp === true) return;
+    }
+    if (Date.now() > deadline) throw new Error(`the SS7 link on channel ${dchan} did not come up at both ends within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
