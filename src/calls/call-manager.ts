@@ -16,7 +16,7 @@ import { Journey } from './journey.js';
 import { CallSession } from './session.js';
 import { talk } from './talk.js';
 import { R2Watch } from './r2-watch.js';
-import { pointCodeValue } from '../config/span-schema.js';
+import { ss7LinkValues } from '../config/span-schema.js';
 
 export class CallManager {
   private active = new Set<Promise<void>>();
@@ -60,9 +60,7 @@ export class CallManager {
       if (sp.signalling !== 'ss7' || !sp.ss7) continue;
       const d = this.ctx.ports.all().find((p) => p.info.kind === 'dchan' && p.info.span === sp.span);
       if (!d) { this.ctx.log.warn('SS7 settings for a span without a signalling channel', { span: sp.span }); continue; }
-      const s = sp.ss7;
-      const ni = { international: 0, 'international-spare': 1, national: 2, 'national-spare': 3 }[s.networkIndicator];
-      const args = { variant: s.variant, opc: pointCodeValue(s.opc, s.variant) as number, dpc: pointCodeValue(s.dpc, s.variant) as number, ni, slc: s.slc, cicBase: s.cicBase };
+      const args = ss7LinkValues(sp.ss7);
       const key = JSON.stringify(args);
       if (this.ss7Applied.get(sp.span) === key) continue;
       await this.ctx.engine.request('setSs7', d.info.chan, args).then(() => this.ss7Applied.set(sp.span, key), (e: Error) => {

@@ -92,6 +92,15 @@ export const spanSchema = z.object({
 });
 export type SpanSettings = z.infer<typeof spanSchema>;
 
+const NI = { international: 0, 'international-spare': 1, national: 2, 'national-spare': 3 } as const;
+
+// An SS7 span's link as numbers (what the engine's setSs7 takes): point codes
+// resolved from either notation, the network indicator as its SIO value.
+// Only for settings the schema accepted.
+export function ss7LinkValues(s: Ss7SpanSettings): { variant: Ss7Variant; opc: number; dpc: number; ni: number; slc: number; cicBase: number } {
+  return { variant: s.variant, opc: pointCodeValue(s.opc, s.variant) as number, dpc: pointCodeValue(s.dpc, s.variant) as number, ni: NI[s.networkIndicator], slc: s.slc, cicBase: s.cicBase };
+}
+
 // The CIC of an SS7 span's timeslot, and back (undefined: timeslot 16 or out of range).
 export function cicOfTimeslot(s: Ss7SpanSettings, ts: number): number | undefined {
   return ts >= 1 && ts <= 31 && ts !== 16 ? s.cicBase + ts : undefined;

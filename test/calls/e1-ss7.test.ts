@@ -7,7 +7,7 @@
 // link and blocks a circuit with BLO.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startBox, demoConfig, journalWait, farWait, ended, ss7Ready, TUESDAY_10AM, type Box } from './harness.js';
+import { startBox, demoConfig, journalWait, farWait, ended, ss7Ready, sigState, TUESDAY_10AM, type Box } from './harness.js';
 import { farEnd } from './far-end.js';
 import { startApiServer, type ApiServer } from '../../src/api/http-server.js';
 import { Client, ADMIN_PASSWORD } from '../../src/api/test-kit.js';
@@ -26,11 +26,7 @@ function config() {
   return c;
 }
 
-// The engine's live signalling state of a channel (link state on the D-channel).
-async function sig(chan: number): Promise<string | undefined> {
-  const st = await box.sup.engine.request('state') as unknown as { states: { chan: number; sigState?: string }[] };
-  return st.states.find((s) => s.chan === chan)?.sigState;
-}
+const sig = (chan: number) => sigState(box, chan);
 const api = (name: string, input: unknown): Promise<any> => admin.ok(name, input);
 
 test.before(async () => {

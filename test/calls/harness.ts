@@ -96,13 +96,18 @@ export function assertRebuilds(box: Box, journey: string): void {
   assert.equal(cdrFromJournal(journey, box.sup.store.journal.forJourney(journey)), stored, `CDR of ${journey} rebuilt from the journal`);
 }
 
+// The engine's live signalling state of a channel (the link's on a D-channel).
+export async function sigState(box: Box, chan: number): Promise<string | undefined> {
+  const st = await box.sup.engine.request('state') as unknown as { states: { chan: number; sigState?: string }[] };
+  return st.states.find((s) => s.chan === chan)?.sigState;
+}
+
 // An SS7 span ready for calls both ways: the box's link is up (its link test
 // answered) and so is the far end's (its own link test answered a moment later).
 export async function ss7Ready(box: Box, dchan: number, timeoutMs = 20000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const st = await box.sup.engine.request('state') as unknown as { states: { chan: number; sigState?: string }[] };
-    if (st.states.find((s) => s.chan === dchan)?.sigState === 'up') {
+    if (await sigState(box, dchan) === 'up') {
       const stats = box.far.waitFor((e) => e.event === 'SimSs7Stats', 2000);
       await box.far.sim('ss7', dchan, { action: 'stats' });
       if ((await stats).linkUp === true) return;

@@ -7,7 +7,7 @@ import { command, SUPERVISORS, ADMINS, type CommandRegistry, type CommandContext
 import { notFound, internal, conflict, validationFailed, notSupported } from '../errors.js';
 import { EngineError } from '../../telephony/engine-client.js';
 import type { ChannelInfo, ChannelState } from '../../telephony/protocol.js';
-import { pointCodeValue } from '../../config/span-schema.js';
+import { ss7LinkValues } from '../../config/span-schema.js';
 import { ALARMS } from '../../engine/verbs.js';
 import { generateSystemConf, e1SettingsFromSpanDocs, SystemConfError, type ConfSpan } from '../../boards/system-conf.js';
 
@@ -181,11 +181,8 @@ export function e1Commands(r: CommandRegistry): void {
       if (settings.signalling === running) return { span: i.span, signalling: running, changed: false, callsEnded: 0 };
       // The sim board's far end for a span switched to SS7 mirrors the saved
       // link settings (its point code is our DPC, ours its DPC); real cards ignore it.
-      const s7 = settings.signalling === 'ss7' ? settings.ss7 : undefined;
-      const far = s7 ? {
-        variant: s7.variant, boxPc: pointCodeValue(s7.opc, s7.variant) as number, farPc: pointCodeValue(s7.dpc, s7.variant) as number,
-        ni: { international: 0, 'international-spare': 1, national: 2, 'national-spare': 3 }[s7.networkIndicator], cicFirst: s7.cicBase + 1,
-      } : undefined;
+      const link = settings.signalling === 'ss7' && settings.ss7 ? ss7LinkValues(settings.ss7) : undefined;
+      const far = link ? { variant: link.variant, boxPc: link.opc, farPc: link.dpc, ni: link.ni, cicFirst: link.cicBase + 1 } : undefined;
       let data: Record<string, unknown>;
       try {
         data = await engineOf(ctx).request('respan', undefined, { span: i.span, signalling: settings.signalling, ...(far ? { far } : {}) });
