@@ -8,6 +8,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { loadAddon, projectRoot } from '../src/native/addon.js';
 import { benchCalls } from './calls.js';
 import { benchAcd } from './acd.js';
+import { benchPanel } from './panel.js';
 
 const root = projectRoot();
 const log = (msg: string): void => { process.stderr.write(`[bench] ${msg}\n`); };
@@ -407,10 +408,14 @@ async function main(): Promise<void> {
     case 'acd':
       await benchAcd(rest);
       break;
+    case 'panel':
+      await benchPanel(rest);
+      break;
     default:
       process.stderr.write('usage: npm run bench -- engine [--channels N] [--seconds S]\n' +
         '       npm run bench -- calls [--speed 5] [--seconds 600] [--rate 10] [--baseline-seconds 60] [--realtime-seconds 15] [--seed N]\n' +
-        '       npm run bench -- acd [--callers 10000] [--agents 500] [--queues 20] [--decisions 20000] [--rounds 30] [--skip-reports]\n');
+        '       npm run bench -- acd [--callers 10000] [--agents 500] [--queues 20] [--decisions 20000] [--rounds 30] [--skip-reports]\n' +
+        '       npm run bench -- panel [--calls 5]\n');
       process.exitCode = 2;
   }
 }
